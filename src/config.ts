@@ -1,0 +1,126 @@
+// One typed configuration object, read from the environment once, validated, frozen.
+// Every variable is declared here with its meaning, its default and whether it is a secret;
+// `qingche config` prints this table, and a bad value stops the start with a list of what is wrong.
+import { resolve } from 'node:path';
+
+type Parser<T> = (raw: string) => T;
+
+interface VarSpec<T> {
+  env: string;
+  group: 'server' | 'database' | 'security' | 'devices' | 'features' | 'logging';
+  description: string;
+  secret?: boolean;
+  default?: T | (() => T);
+  parse: Parser<T>;
+}
+
+const str: Parser<string> = (raw) => raw;
+const int =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`expected a whole number, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new Error(`expected a number from ${min} to ${max}, got ${n}`);
+    return n;
+  };
+const bool: Parser<boolean> = (raw) => {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+  throw new Error(`expected true or false, got "${raw}"`);
+};
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw) => {
+    if (!values.includes(raw as T)) throw new Error(`expected one of ${values.join(', ')}, got "${raw}"`);
+    return raw as T;
+  };
+const url =
+  (...protocols: string[]): Parser<string> =>
+  (raw) => {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      throw new Error(`not a URL: "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`);
+    }
+    if (!protocols.includes(u.protocol)) throw new Error(`expected a ${protocols.join(' or ')} URL`);
+    return raw;
+  };
+const hexKey: Parser<string> = (raw) => {
+  if (!/^[0-9a-fA-F]{32}$/.test(raw)) throw new Error('expected 32 hex characters (a 128-bit key)');
+  return raw.toLowerCase();
+};
+
+export const configSpec = {
+  env: { env: 'NODE_ENV', group: 'server', description: 'development, test or production. Production refuses generated keys.', default: 'development', parse: oneOf('development', 'test', 'production') },
+  port: { env: 'PORT', group: 'server', description: 'HTTP port.', default: 3000, parse: int(0, 65535) },
+  host: { env: 'HOST', group: 'server', description: 'Interface to listen on (0.0.0.0 to reach it from phones on the LAN).', default: '127.0.0.1', parse: str },
+  publicBaseUrl: { env: 'QC_PUBLIC_BASE_URL', group: 'server', description: 'Address residents use to reach the public pages (printed in certificate QR codes). Defaults to http://HOST:PORT.', default: '', parse: (raw) => (raw === '' ? '' : url('http:', 'https:')(raw)) },
+  dataDir: { env: 'QC_DATA_DIR', group: 'database', description: 'Folder for the embedded database, generated development keys and uploaded files.', default: () => resolve(process.cwd(), 'data'), parse: (raw) => resolve(raw) },
+  databaseUrl: { env: 'DATABASE_URL', group: 'database', description: 'PostgreSQL server to use instead of the embedded PGlite database.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : url('postgres:', 'postgresql:')(raw)) },
+  databasePoolSize: { env: 'QC_DB_POOL', group: 'database', description: 'Connections in the PostgreSQL pool.', default: 10, parse: int(1, 200) },
+  demoResidents: { env: 'QC_DEMO_RESIDENTS', group: 'features', description: 'Residents in the demo city generated on first start of `npm start`.', default: 6000, parse: int(0, 10_000_000) },
+  sessionIdleMinutes: { env: 'QC_SESSION_IDLE_MINUTES', group: 'security', description: 'A session unused this long expires.', default: 30, parse: int(1, 24 * 60) },
+  sessionMaxHours: { env: 'QC_SESSION_MAX_HOURS', group: 'security', description: 'A session expires this long after log-in, used or not.', default: 12, parse: int(1, 24 * 30) },
+  passwordMinLength: { env: 'QC_PASSWORD_MIN_LENGTH', group: 'security', description: 'Shortest password accepted.', default: 10, parse: int(6, 128) },
+  passwordMinClasses: { env: 'QC_PASSWORD_MIN_CLASSES', group: 'security', description: 'Character classes (lower, upper, digit, symbol) a password must mix.', default: 3, parse: int(1, 4) },
+  lockoutThreshold: { env: 'QC_LOCKOUT_THRESHOLD', group: 'security', description: 'Failed log-ins in a row that lock an account.', default: 5, parse: int(1, 100) },
+  lockoutMinutes: { env: 'QC_LOCKOUT_MINUTES', group: 'security', description: 'How long a locked account stays locked.', default: 15, parse: int(1, 24 * 60) },
+  dataKey: { env: 'QC_DATA_KEY', group: 'security', description: 'SM4 key (32 hex) that encrypts ID numbers and phones at rest. Generated into the data folder outside production.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : hexKey(raw)) },
+  macKey: { env: 'QC_MAC_KEY', group: 'security', description: 'HMAC-SM3 key (32 hex) that authenticates encrypted values.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : hexKey(raw)) },
+  indexKey: { env: 'QC_INDEX_KEY', group: 'security', description: 'Keyed SM3 key (32 hex) for exact look-up of encrypted values.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : hexKey(raw)) },
+  auditRetentionDays: { env: 'QC_AUDIT_RETENTION_DAYS', group: 'security', description: 'Audit rows are kept at least this long (never under 180).', default: 365, parse: int(180, 36500) },
+  bodyLimitBytes: { env: 'QC_BODY_LIMIT_BYTES', group: 'server', description: 'Largest JSON request body.', default: 1024 * 1024, parse: int(1024, 64 * 1024 * 1024) },
+  uploadLimitBytes: { env: 'QC_UPLOAD_LIMIT_BYTES', group: 'server', description: 'Largest uploaded file (spreadsheets, photos).', default: 30 * 1024 * 1024, parse: int(1024, 1024 * 1024 * 1024) },
+  mqttUrl: { env: 'MQTT_URL', group: 'devices', description: 'External MQTT broker. Without it the app embeds its own broker.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : url('mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:')(raw)) },
+  mqttPort: { env: 'MQTT_PORT', group: 'devices', description: 'TCP port of the embedded broker (0 picks a free port; -1 keeps it in-process only).', default: 1884, parse: int(-1, 65535) },
+  jobsEnabled: { env: 'QC_JOBS', group: 'features', description: 'Run background sweeps (deadlines, reminders) in this instance.', default: true, parse: bool },
+  jobsPollMs: { env: 'QC_JOBS_POLL_MS', group: 'features', description: 'How often the job worker looks for due work.', default: 2000, parse: int(50, 600_000) },
+  smallCellThreshold: { env: 'QC_SMALL_CELL_THRESHOLD', group: 'features', description: 'Report cells below this count are suppressed above community level.', default: 5, parse: int(0, 1000) },
+  tileUrl: { env: 'QC_TILE_URL', group: 'features', description: 'Map tile URL template ({z}/{x}/{y}); empty draws vector layers only.', default: '', parse: str },
+  logLevel: { env: 'QC_LOG_LEVEL', group: 'logging', description: 'pino log level.', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
+} satisfies Record<string, VarSpec<any>>;
+
+type Spec = typeof configSpec;
+export type Config = { readonly [K in keyof Spec]: ReturnType<Spec[K]['parse']> };
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads the environment (or an override map, in tests) into a frozen Config, or throws listing every bad value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, spec] of Object.entries(configSpec) as [string, VarSpec<unknown>][]) {
+    const raw = env[spec.env];
+    if (raw === undefined) {
+      out[key] = typeof spec.default === 'function' ? (spec.default as () => unknown)() : spec.default;
+      continue;
+    }
+    try {
+      out[key] = spec.parse(raw);
+    } catch (err) {
+      problems.push(`${spec.env}: ${(err as Error).message}`);
+    }
+  }
+  Object.assign(out, overrides);
+  if (out.env === 'production') {
+    for (const k of ['dataKey', 'macKey', 'indexKey'] as const) {
+      if (!out[k]) problems.push(`${configSpec[k].env}: required in production (keys are never generated or kept in the database)`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(out) as Config;
+}
+
+/** The table printed by `qingche config`: secrets are shown as set or unset, never their value. */
+export function describeConfig(config: Config): string[] {
+  return (Object.entries(configSpec) as [keyof Config, VarSpec<unknown>][]).map(([key, spec]) => {
+    const value = spec.secret ? (config[key] ? '(set)' : '(unset)') : JSON.stringify(config[key]);
+    return `${spec.env.padEnd(26)} ${String(value).padEnd(28)} ${spec.description}`;
+  });
+}

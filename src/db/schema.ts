@@ -1,0 +1,8 @@
+// Every table of the application, for Drizzle and drizzle-kit. Each module owns its tables.ts;
+// this file only gathers them (modules must not import each other's tables through it).
+export * from '../platform/auth/tables.js';
+export * from '../platform/audit.tables.js';
+export * from '../platform/jobs.tables.js';
+export * from '../platform/scope.tables.js';
+export * from '../modules/tree/tables.js';
+export * from '../modules/registry/tables.js';

@@ -1,0 +1,17 @@
+// The modules in dependency order. Each receives the platform and the services it depends on,
+// so the compiler checks the wiring; `list` is the order routes are registered and started in.
+import type { Platform } from '../app.js';
+import type { AppModule } from '../platform/module.js';
+import { createAccountsModule } from './accounts/index.js';
+import { createRegistryModule } from './registry/index.js';
+import { createTreeModule } from './tree/index.js';
+
+export function createModules(platform: Platform) {
+  const tree = createTreeModule(platform);
+  const accounts = createAccountsModule(platform, { tree: tree.service });
+  const registry = createRegistryModule(platform, { tree: tree.service });
+  const list: AppModule<unknown>[] = [tree, accounts, registry];
+  return { tree, accounts, registry, list };
+}
+
+export type Modules = ReturnType<typeof createModules>;

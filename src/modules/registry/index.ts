@@ -1,0 +1,145 @@
+// Public face of the base-data module (基础数据). Other modules use RegistryService; they never
+// read the registry's tables directly, except through the report sources it publishes.
+import { sql } from 'drizzle-orm';
+import type { Platform } from '../../app.js';
+import type { Tx } from '../../db/client.js';
+import type { RequestContext } from '../../platform/context.js';
+import type { AppModule } from '../../platform/module.js';
+import type { TreeService } from '../tree/index.js';
+import { BulkWriter } from './bulk.js';
+import { defaultLabels, defaultPolicies } from './codes.js';
+import { FreshnessService } from './freshness.js';
+import { GrantAdmin } from './grants.js';
+import { LabelService } from './labels.js';
+import { ResidentService } from './residents.js';
+import { registryRoutes } from './routes.js';
+import { RegistryStore, tableOf } from './store.js';
+import { fieldPolicies, labelKinds, recordKinds, type RecordKind } from './tables.js';
+
+export { RegistryErrors } from './errors.js';
+export { recordFields, fieldDef, fieldsOf, type FieldDef } from './fields.js';
+export { codeTables, defaultLabels } from './codes.js';
+export { recordKinds, type RecordKind } from './tables.js';
+export { checkIdNumber, checkPhone, checkCreditCode, idCheckChar, creditCheckChar, maskIdNumber, maskPhone, ageOn } from './validation.js';
+export type { RecordOut, RecordAccess, Source } from './store.js';
+export type { BulkRecord } from './bulk.js';
+
+export class RegistryService {
+  readonly store: RegistryStore;
+  readonly labels: LabelService;
+  readonly freshness: FreshnessService;
+  readonly residents: ResidentService;
+  readonly bulk: BulkWriter;
+  readonly grants: GrantAdmin;
+
+  constructor(platform: Platform, tree: TreeService) {
+    this.store = new RegistryStore(platform, tree);
+    this.labels = new LabelService(this.store);
+    this.freshness = new FreshnessService(this.store);
+    this.residents = new ResidentService(this.store, this.labels, this.freshness);
+    this.bulk = new BulkWriter(this.store);
+    this.grants = new GrantAdmin(this.store, this.labels);
+  }
+
+  /** Loads the default label kinds and field policies a city starts with (idempotent). */
+  async ensureDefaults(): Promise<void> {
+    const db = this.store.db;
+    await db
+      .insert(labelKinds)
+      .values(defaultLabels.map((l, i) => ({ code: l.code, nameZh: l.nameZh, nameEn: l.nameEn, owner: l.owner, reviewDays: l.reviewDays, appliesTo: l.appliesTo ?? 'resident', attributeSchema: l.attributeSchema ?? {}, sortOrder: i })))
+      .onConflictDoNothing();
+    const existing = await db.select({ kind: fieldPolicies.recordKind, group: fieldPolicies.fieldGroup, label: fieldPolicies.labelCode }).from(fieldPolicies);
+    const have = new Set(existing.map((e) => `${e.kind}/${e.group}/${e.label ?? ''}`));
+    const missing = defaultPolicies.filter((p) => !have.has(`${p.recordKind}/${p.fieldGroup}/${p.labelCode ?? ''}`));
+    if (missing.length) await db.insert(fieldPolicies).values(missing.map((p) => ({ ...p, labelCode: p.labelCode ?? null })));
+  }
+
+  /**
+   * The person behind a certificate or a report drill-down, with the secrets in clear. Only for
+   * callers with full access to the record; the read is logged with its purpose.
+   */
+  async residentInClear(ctx: RequestContext, id: number, purpose: string) {
+    const access = await this.store.access(ctx, 'resident');
+    const row = await this.store.getRow(ctx, 'resident', id, access);
+    const cipher = this.store.platform.cipher;
+    const labels = (await this.labels.forResidents([id])).get(id) ?? [];
+    await this.store.platform.audit.recordNow(this.store.db, ctx, { category: 'read', action: 'resident.read_clear', entityType: 'resident', entityId: id, subjectId: id, treePath: row.treePath, districtCode: row.districtCode, reason: purpose });
+    return {
+      ...(this.store.decode('resident', row, { ...access, unmasked: new Set(['idNumber', 'phone']) }) as Record<string, unknown>),
+      idNumber: row.idNumberEnc ? cipher.decrypt(row.idNumberEnc as string) : null,
+      phone: row.phoneEnc ? cipher.decrypt(row.phoneEnc as string) : null,
+      labels: labels.map((l) => ({ code: l.labelCode, since: l.since, until: l.until, attributes: l.attributes })),
+      gridId: row.gridId as number,
+      treePath: row.treePath,
+    };
+  }
+
+  /** Records follow their grid when it moves: placement columns are rewritten in one statement per table. */
+  private async onGridMoved(tx: Tx, gridId: number, newPath: string, districtCode: string): Promise<void> {
+    for (const kind of recordKinds) {
+      const t = tableOf(kind);
+      const col = kind === 'facility' ? sql`node_id` : sql`grid_id`;
+      await tx.execute(sql`UPDATE ${t} SET tree_path = ${newPath}, district_code = ${districtCode} WHERE ${col} = ${gridId}`);
+    }
+    await tx.execute(sql`UPDATE resident_label l SET tree_path = r.tree_path, district_code = r.district_code FROM resident r WHERE l.resident_id = r.id AND r.grid_id = ${gridId}`);
+    await tx.execute(sql`UPDATE record_review SET tree_path = ${newPath}, district_code = ${districtCode} WHERE grid_id = ${gridId}`);
+    await tx.execute(sql`UPDATE visit SET tree_path = ${newPath}, district_code = ${districtCode} WHERE grid_id = ${gridId}`);
+  }
+
+  /**
+   * A split grid hands its records to its successors: buildings as assigned, houses, households,
+   * residents and organisations following their building, the rest to the first successor. Each
+   * moved record gets a version saying why.
+   */
+  private async onGridSplit(tx: Tx, ctx: RequestContext, fromGridId: number, successors: number[], assignments: number[][]): Promise<void> {
+    const nodes = await this.store.tree.getNodes(successors, tx);
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const target = (i: number) => byId.get(successors[i]!)!;
+    const moved = new Map<RecordKind, Set<number>>();
+    const note = (kind: RecordKind, ids: { id: number }[]) => {
+      const set = moved.get(kind) ?? new Set<number>();
+      for (const r of ids) set.add(r.id);
+      moved.set(kind, set);
+    };
+    for (let i = 0; i < successors.length; i++) {
+      const b = assignments[i] ?? [];
+      if (!b.length) continue;
+      const n = target(i);
+      const list = sql.join(b.map((x) => sql`${x}`), sql`, `);
+      note('building', (await tx.execute(sql`UPDATE building SET grid_id = ${n.id}, tree_path = ${n.path}, version = version + 1 WHERE grid_id = ${fromGridId} AND id IN (${list}) RETURNING id`) as unknown as { rows: { id: number }[] }).rows);
+      note('house', (await tx.execute(sql`UPDATE house SET grid_id = ${n.id}, tree_path = ${n.path}, version = version + 1 WHERE grid_id = ${fromGridId} AND building_id IN (${list}) RETURNING id`) as unknown as { rows: { id: number }[] }).rows);
+      note('organisation', (await tx.execute(sql`UPDATE organisation SET grid_id = ${n.id}, tree_path = ${n.path}, version = version + 1 WHERE grid_id = ${fromGridId} AND building_id IN (${list}) RETURNING id`) as unknown as { rows: { id: number }[] }).rows);
+      note('household', (await tx.execute(sql`UPDATE household SET grid_id = ${n.id}, tree_path = ${n.path}, version = version + 1 WHERE grid_id = ${fromGridId} AND house_id IN (SELECT id FROM house WHERE building_id IN (${list})) RETURNING id`) as unknown as { rows: { id: number }[] }).rows);
+      note('resident', (await tx.execute(sql`UPDATE resident SET grid_id = ${n.id}, tree_path = ${n.path}, version = version + 1 WHERE grid_id = ${fromGridId} AND house_id IN (SELECT id FROM house WHERE building_id IN (${list})) RETURNING id`) as unknown as { rows: { id: number }[] }).rows);
+    }
+    const first = target(0);
+    for (const kind of recordKinds) {
+      const t = tableOf(kind);
+      const col = kind === 'facility' ? sql`node_id` : sql`grid_id`;
+      note(kind, (await tx.execute(sql`UPDATE ${t} SET ${col} = ${first.id}, tree_path = ${first.path}, version = version + 1 WHERE ${col} = ${fromGridId} RETURNING id`) as unknown as { rows: { id: number }[] }).rows);
+    }
+    await tx.execute(sql`UPDATE resident_label l SET tree_path = r.tree_path FROM resident r WHERE l.resident_id = r.id AND l.tree_path <> r.tree_path`);
+    await tx.execute(sql`UPDATE record_review rr SET grid_id = r.grid_id, tree_path = r.tree_path FROM resident r WHERE rr.record_kind = 'resident' AND rr.record_id = r.id AND rr.grid_id = ${fromGridId}`);
+    await tx.execute(sql`UPDATE record_review SET grid_id = ${first.id}, tree_path = ${first.path} WHERE grid_id = ${fromGridId}`);
+    for (const [kind, ids] of moved) if (ids.size) await this.store.writeVersions(tx, ctx, kind, [...ids], 'move', [kind === 'facility' ? 'nodeId' : 'gridId'], 'system', `grid ${fromGridId} split`);
+  }
+
+  wire(platform: Platform): void {
+    platform.events.on('tree.gridMoved', (e, tx) => this.onGridMoved(tx, e.gridId, e.newPath, e.newDistrictCode));
+    platform.events.on('tree.gridSplit', (e, tx, ctx) => this.onGridSplit(tx, ctx, e.fromGridId, e.successorGridIds, e.buildingAssignments));
+    platform.events.on('registry.recordChanged', async (e, tx, ctx) => {
+      const kind = e.recordKind as RecordKind;
+      if (e.operation === 'create') await this.freshness.confirm(tx, ctx, kind, e.recordId);
+      else if (e.operation === 'update' || e.operation === 'label') {
+        await this.freshness.resync(tx, kind, e.recordId);
+        await this.freshness.confirm(tx, ctx, kind, e.recordId, { fields: e.changedFields });
+      } else await this.freshness.resync(tx, kind, e.recordId);
+    });
+  }
+}
+
+export function createRegistryModule(platform: Platform, deps: { tree: TreeService }): AppModule<RegistryService> {
+  const service = new RegistryService(platform, deps.tree);
+  service.wire(platform);
+  return { name: 'registry', service, routes: registryRoutes(service), init: () => service.ensureDefaults() };
+}

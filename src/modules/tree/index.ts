@@ -1,0 +1,14 @@
+// Public face of the tree module: other modules use TreeService, never the tree tables.
+import type { Platform } from '../../app.js';
+import type { AppModule } from '../../platform/module.js';
+import { treeRoutes } from './routes.js';
+import { TreeService } from './service.js';
+
+export { TreeService, TreeErrors, type TreeNode, type Department, type NodeSummary } from './service.js';
+export { treeLevels, nodeKinds, gridLeaderTiers, specialGridKinds, type TreeLevel, type NodeKind } from './tables.js';
+export * as divisionCodes from './codes.js';
+
+export function createTreeModule(platform: Platform): AppModule<TreeService> {
+  const service = new TreeService(platform.db, platform.audit, platform.events);
+  return { name: 'tree', service, routes: treeRoutes(service) };
+}

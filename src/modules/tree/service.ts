@@ -1,0 +1,390 @@
+// The administrative tree: reading it within a caller's scope, keeping division and grid codes
+// consistent, and moving or splitting grids with effective dates so that history still adds up.
+import { and, asc, eq, inArray, isNull, like, or, sql } from 'drizzle-orm';
+import type { Db, DbOrTx, Tx } from '../../db/client.js';
+import { queryRows } from '../../db/client.js';
+import type { AuditService } from '../../platform/audit.js';
+import type { Principal, RequestContext } from '../../platform/context.js';
+import { AppError, defineErrors, outOfScope } from '../../platform/errors.js';
+import type { EventBus } from '../../platform/events.js';
+import { subtreeCondition } from '../../platform/scope.js';
+import { codeProblem, communityKind, districtCodeOf, districtKind, gridCode, pathIds, streetKind } from './codes.js';
+import { departments, gridLeaders, gridLeaderTiers, gridPartyOrgs, treeLevels, treeNodeHistory, treeNodes, type NodeKind, type TreeLevel } from './tables.js';
+
+export const TreeErrors = defineErrors({
+  TREE_NODE_NOT_FOUND: { status: 404, zh: '未找到该区划或网格，或不在您的管辖范围内', en: 'No such division or grid in your area' },
+  TREE_BAD_PARENT: { status: 400, zh: '{level} 只能建在 {parentLevel} 之下', en: 'A {level} must sit under a {parentLevel}' },
+  TREE_BAD_CODE: { status: 400, zh: '区划代码不正确：{reason}', en: 'Invalid division code: {reason}' },
+  TREE_CODE_TAKEN: { status: 409, zh: '代码 {code} 已被 {name} 使用', en: 'Code {code} is already used by {name}' },
+  TREE_NOT_A_GRID: { status: 400, zh: '只能移动或拆分网格', en: 'Only grids can be moved or split' },
+  TREE_NODE_RETIRED: { status: 409, zh: '该网格已于 {date} 停用', en: 'This grid was retired on {date}' },
+  TREE_BAD_DATE: { status: 400, zh: '生效日期不能早于 {date}', en: 'The effective date cannot be before {date}' },
+});
+
+export type TreeNode = typeof treeNodes.$inferSelect;
+export type Department = typeof departments.$inferSelect;
+
+export interface NodeSummary {
+  id: number;
+  name: string;
+  level: string;
+  code: string;
+  path: string;
+  trail: string[];
+}
+
+export interface NewNode {
+  parentId: number | null;
+  level: TreeLevel;
+  code: string;
+  name: string;
+  kind?: NodeKind;
+  specialKind?: string | null;
+  boundary?: unknown;
+  centerLat?: number | null;
+  centerLng?: number | null;
+  areaKm2?: number | null;
+  sortOrder?: number;
+  validFrom?: string;
+}
+
+const childLevel: Record<TreeLevel, TreeLevel | null> = { city: 'district', district: 'street', street: 'community', community: 'grid', grid: null };
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export class TreeService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly events: EventBus,
+  ) {}
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  async getNode(id: number, db: DbOrTx = this.db): Promise<TreeNode | undefined> {
+    const rows = await db.select().from(treeNodes).where(eq(treeNodes.id, id)).limit(1);
+    return rows[0];
+  }
+
+  async getNodes(ids: number[], db: DbOrTx = this.db): Promise<TreeNode[]> {
+    if (!ids.length) return [];
+    return db.select().from(treeNodes).where(inArray(treeNodes.id, [...new Set(ids)]));
+  }
+
+  async findByCode(code: string, db: DbOrTx = this.db): Promise<TreeNode | undefined> {
+    const rows = await db.select().from(treeNodes).where(and(eq(treeNodes.code, code), isNull(treeNodes.validTo))).limit(1);
+    return rows[0];
+  }
+
+  /** A node the caller may see: inside its subtree, or one of its ancestors (names only matter there). */
+  visible(principal: Principal, node: TreeNode | undefined): node is TreeNode {
+    return !!node && (node.path.startsWith(principal.treePath) || principal.treePath.startsWith(node.path));
+  }
+
+  async getVisibleNode(principal: Principal, id: number): Promise<TreeNode> {
+    const node = await this.getNode(id);
+    if (!this.visible(principal, node)) throw new AppError(TreeErrors.TREE_NODE_NOT_FOUND);
+    return node;
+  }
+
+  /** The node with the names of all its ancestors, for headings and breadcrumbs. */
+  async describe(id: number): Promise<NodeSummary | null> {
+    const node = await this.getNode(id);
+    if (!node) return null;
+    const ancestors = await this.getNodes(pathIds(node.path));
+    const byId = new Map(ancestors.map((a) => [a.id, a]));
+    const trail = pathIds(node.path).map((i) => byId.get(i)?.name ?? '?');
+    return { id: node.id, name: node.name, level: node.level, code: node.code, path: node.path, trail };
+  }
+
+  async trailOf(path: string, db: DbOrTx = this.db): Promise<TreeNode[]> {
+    const ids = pathIds(path);
+    const nodes = await this.getNodes(ids, db);
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    return ids.map((i) => byId.get(i)).filter((n): n is TreeNode => !!n);
+  }
+
+  /** Current children of a node, in code order. Retired nodes are left out unless asked for. */
+  async children(parentId: number, includeRetired = false): Promise<TreeNode[]> {
+    return this.db
+      .select()
+      .from(treeNodes)
+      .where(and(eq(treeNodes.parentId, parentId), includeRetired ? undefined : isNull(treeNodes.validTo)))
+      .orderBy(asc(treeNodes.sortOrder), asc(treeNodes.code));
+  }
+
+  /** Current nodes of given levels under a path (one range scan on the path index). */
+  async subtree(rootPath: string, levels?: TreeLevel[], db: DbOrTx = this.db): Promise<TreeNode[]> {
+    return db
+      .select()
+      .from(treeNodes)
+      .where(and(subtreeCondition(rootPath, treeNodes.path), isNull(treeNodes.validTo), levels?.length ? inArray(treeNodes.level, levels) : undefined))
+      .orderBy(asc(treeNodes.path));
+  }
+
+  async search(principal: Principal, q: string, limit = 20): Promise<(TreeNode & { trail: string[] })[]> {
+    const pattern = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db
+      .select()
+      .from(treeNodes)
+      .where(and(subtreeCondition(principal.treePath, treeNodes.path), isNull(treeNodes.validTo), or(like(treeNodes.name, pattern), like(treeNodes.code, `${q.replace(/\D/g, '')}%`))))
+      .orderBy(asc(treeNodes.depth), asc(treeNodes.code))
+      .limit(limit);
+    const ancestorIds = [...new Set(rows.flatMap((r) => pathIds(r.path)))];
+    const names = new Map((await this.getNodes(ancestorIds)).map((n) => [n.id, n.name]));
+    return rows.map((r) => ({ ...r, trail: pathIds(r.path).map((i) => names.get(i) ?? '?') }));
+  }
+
+  /** Counts of current nodes under a path by level and kind (dashboard tiles). */
+  async countsUnder(rootPath: string): Promise<{ level: string; kind: string; n: number }[]> {
+    return queryRows(
+      this.db,
+      sql`SELECT level, kind, count(*)::int AS n FROM tree_node WHERE path LIKE ${`${rootPath}%`} AND valid_to IS NULL GROUP BY level, kind ORDER BY level, kind`,
+    );
+  }
+
+  /** The node's path on a given date, from its history (for reports about the past). */
+  async pathAsOf(nodeId: number, date: string): Promise<string | null> {
+    const rows = await this.db
+      .select({ path: treeNodeHistory.path })
+      .from(treeNodeHistory)
+      .where(and(eq(treeNodeHistory.nodeId, nodeId), sql`${treeNodeHistory.validFrom} <= ${date}`, or(isNull(treeNodeHistory.validTo), sql`${treeNodeHistory.validTo} > ${date}`)))
+      .orderBy(sql`${treeNodeHistory.validFrom} DESC`)
+      .limit(1);
+    return rows[0]?.path ?? null;
+  }
+
+  async history(nodeId: number) {
+    return this.db.select().from(treeNodeHistory).where(eq(treeNodeHistory.nodeId, nodeId)).orderBy(asc(treeNodeHistory.validFrom), asc(treeNodeHistory.id));
+  }
+
+  /** GeoJSON of the current grids (and optionally communities) under a node, for the map. */
+  async geojson(rootPath: string, levels: TreeLevel[] = ['grid']) {
+    const nodes = await this.subtree(rootPath, levels);
+    return {
+      type: 'FeatureCollection' as const,
+      features: nodes
+        .filter((n) => n.boundary)
+        .map((n) => ({
+          type: 'Feature' as const,
+          id: n.id,
+          geometry: n.boundary as object,
+          properties: { id: n.id, name: n.name, code: n.code, level: n.level, kind: n.kind, specialKind: n.specialKind, parentId: n.parentId },
+        })),
+    };
+  }
+
+  // ---- writing ---------------------------------------------------------------------------
+
+  /** Creates a node under its parent, checking level order and the code's shape and uniqueness. */
+  async createNode(input: NewNode, ctx: RequestContext, tx?: Tx): Promise<TreeNode> {
+    const run = async (t: Tx) => {
+      const parent = input.parentId ? await this.getNode(input.parentId, t) : undefined;
+      if (input.parentId && !parent) throw new AppError(TreeErrors.TREE_NODE_NOT_FOUND);
+      if (parent && ctx.principal && !parent.path.startsWith(ctx.principal.treePath)) throw outOfScope();
+      const expectedLevel = parent ? childLevel[parent.level] : 'city';
+      if (input.level !== expectedLevel) throw new AppError(TreeErrors.TREE_BAD_PARENT, { level: input.level, parentLevel: parent?.level ?? '(root)' }, 'parentId');
+      const problem = codeProblem(input.level, input.code, parent?.code ?? null);
+      if (problem) throw new AppError(TreeErrors.TREE_BAD_CODE, { reason: problem }, 'code');
+      const taken = await this.findByCode(input.code, t);
+      if (taken) throw new AppError(TreeErrors.TREE_CODE_TAKEN, { code: input.code, name: taken.name }, 'code');
+      const node = await this.insertNode(t, input, parent ?? null);
+      await this.audit.record(t, ctx, { category: 'write', action: 'tree.create', entityType: 'tree_node', entityId: node.id, treePath: node.path, districtCode: node.districtCode, detail: { code: node.code, name: node.name, level: node.level } });
+      return node;
+    };
+    return tx ? run(tx) : this.db.transaction(run);
+  }
+
+  private kindFor(level: TreeLevel, code: string, given?: NodeKind): NodeKind {
+    if (given) return given;
+    if (level === 'city') return 'city';
+    if (level === 'street') return streetKind(code);
+    if (level === 'community') return communityKind(code);
+    if (level === 'grid') return 'urban';
+    return districtKind(code);
+  }
+
+  private async insertNode(t: Tx, input: NewNode, parent: TreeNode | null): Promise<TreeNode> {
+    const [{ id }] = (await queryRows<{ id: number }>(t, sql`SELECT nextval(pg_get_serial_sequence('tree_node', 'id'))::int AS id`)) as [{ id: number }];
+    const path = `${parent?.path ?? '/'}${id}/`;
+    const validFrom = input.validFrom ?? today();
+    const [node] = await t
+      .insert(treeNodes)
+      .values({
+        id, code: input.code, name: input.name, level: input.level, kind: this.kindFor(input.level, input.code, input.kind), specialKind: input.specialKind ?? null,
+        parentId: parent?.id ?? null, path, depth: pathIds(path).length - 1, districtCode: input.level === 'city' ? null : districtCodeOf(input.code),
+        boundary: input.boundary ?? null, centerLat: input.centerLat ?? null, centerLng: input.centerLng ?? null, areaKm2: input.areaKm2 ?? null,
+        sortOrder: input.sortOrder ?? 0, validFrom,
+      })
+      .returning();
+    await t.insert(treeNodeHistory).values({ nodeId: id, code: input.code, name: input.name, parentId: parent?.id ?? null, path, validFrom, change: 'created' });
+    return node!;
+  }
+
+  /**
+   * Bulk creation for seeding and imports: nodes of one level under known parents, ids and paths
+   * assigned in two statements. No per-node audit (the caller records one row for the batch).
+   */
+  async bulkInsert(t: Tx, rows: (NewNode & { parentId: number })[], parents: Map<number, TreeNode>): Promise<TreeNode[]> {
+    if (!rows.length) return [];
+    const out: TreeNode[] = [];
+    for (let i = 0; i < rows.length; i += 2000) {
+      const chunk = rows.slice(i, i + 2000);
+      const ids = await queryRows<{ id: number }>(t, sql`SELECT nextval(pg_get_serial_sequence('tree_node', 'id'))::int AS id FROM generate_series(1, ${chunk.length})`);
+      const values = chunk.map((r, j) => {
+        const parent = parents.get(r.parentId)!;
+        const id = ids[j]!.id;
+        const path = `${parent.path}${id}/`;
+        return {
+          id, code: r.code, name: r.name, level: r.level, kind: this.kindFor(r.level, r.code, r.kind), specialKind: r.specialKind ?? null, parentId: parent.id, path,
+          depth: pathIds(path).length - 1, districtCode: districtCodeOf(r.code), boundary: r.boundary ?? null, centerLat: r.centerLat ?? null, centerLng: r.centerLng ?? null,
+          areaKm2: r.areaKm2 ?? null, sortOrder: r.sortOrder ?? 0, validFrom: r.validFrom ?? '2000-01-01',
+        };
+      });
+      const inserted = await t.insert(treeNodes).values(values).returning();
+      await t.insert(treeNodeHistory).values(inserted.map((n) => ({ nodeId: n.id, code: n.code, name: n.name, parentId: n.parentId, path: n.path, validFrom: n.validFrom, change: 'created' })));
+      out.push(...inserted);
+    }
+    return out;
+  }
+
+  private async assertGrid(t: Tx, principal: Principal | null, gridId: number): Promise<TreeNode> {
+    const grid = await this.getNode(gridId, t);
+    if (!grid || (principal && !grid.path.startsWith(principal.treePath))) throw new AppError(TreeErrors.TREE_NODE_NOT_FOUND);
+    if (grid.level !== 'grid') throw new AppError(TreeErrors.TREE_NOT_A_GRID);
+    if (grid.validTo) throw new AppError(TreeErrors.TREE_NODE_RETIRED, { date: grid.validTo });
+    return grid;
+  }
+
+  private async nextGridSeq(t: Tx, community: TreeNode): Promise<number> {
+    const rows = await queryRows<{ max: number | null }>(t, sql`SELECT max(substring(code from 13 for 3)::int) AS max FROM tree_node WHERE parent_id = ${community.id} AND level = 'grid'`);
+    const max = rows[0]?.max ?? 0;
+    return max + 1;
+  }
+
+  private async closeHistory(t: Tx, nodeId: number, date: string): Promise<void> {
+    const open = await t.select().from(treeNodeHistory).where(and(eq(treeNodeHistory.nodeId, nodeId), isNull(treeNodeHistory.validTo))).limit(1);
+    if (open[0] && open[0].validFrom > date) throw new AppError(TreeErrors.TREE_BAD_DATE, { date: open[0].validFrom }, 'effectiveDate');
+    await t.update(treeNodeHistory).set({ validTo: date }).where(and(eq(treeNodeHistory.nodeId, nodeId), isNull(treeNodeHistory.validTo)));
+  }
+
+  /**
+   * Moves a grid under another community from `effectiveDate`. The grid keeps its identity; its
+   * code takes the new community's prefix; the old placement stays in history, and the
+   * `tree.gridMoved` event lets the base data follow.
+   */
+  async moveGrid(gridId: number, communityId: number, effectiveDate: string, reason: string, ctx: RequestContext): Promise<TreeNode> {
+    return this.db.transaction(async (t) => {
+      const grid = await this.assertGrid(t, ctx.principal, gridId);
+      const community = await this.getNode(communityId, t);
+      if (!community || community.level !== 'community' || community.validTo || (ctx.principal && !community.path.startsWith(ctx.principal.treePath))) {
+        throw new AppError(TreeErrors.TREE_NODE_NOT_FOUND, {}, 'communityId');
+      }
+      await this.closeHistory(t, gridId, effectiveDate);
+      const code = gridCode(community.code, await this.nextGridSeq(t, community));
+      const newPath = `${community.path}${grid.id}/`;
+      const [moved] = await t
+        .update(treeNodes)
+        .set({ parentId: community.id, path: newPath, code, districtCode: districtCodeOf(code), updatedAt: new Date() })
+        .where(eq(treeNodes.id, gridId))
+        .returning();
+      await t.insert(treeNodeHistory).values({ nodeId: gridId, code, name: grid.name, parentId: community.id, path: newPath, validFrom: effectiveDate, change: 'moved', reason, changedBy: ctx.principal?.userId ?? null, relatedNodeIds: [grid.parentId!, community.id] });
+      await this.events.emit('tree.gridMoved', { gridId, oldPath: grid.path, newPath, newDistrictCode: districtCodeOf(code), effectiveDate }, t, ctx);
+      await this.audit.record(t, ctx, { category: 'write', action: 'tree.move_grid', entityType: 'tree_node', entityId: gridId, treePath: newPath, reason, detail: { from: grid.path, to: newPath, oldCode: grid.code, newCode: code, effectiveDate } });
+      return moved!;
+    });
+  }
+
+  /**
+   * Splits a grid into successors from `effectiveDate`: the grid is retired (valid_to) and the
+   * successors start that day under the same community; `tree.gridSplit` lets base data move
+   * records, following the buildings each part takes.
+   */
+  async splitGrid(
+    gridId: number,
+    parts: { name: string; kind?: NodeKind; specialKind?: string | null; boundary?: unknown; buildingIds?: number[] }[],
+    effectiveDate: string,
+    reason: string,
+    ctx: RequestContext,
+  ): Promise<TreeNode[]> {
+    return this.db.transaction(async (t) => {
+      const grid = await this.assertGrid(t, ctx.principal, gridId);
+      const community = (await this.getNode(grid.parentId!, t))!;
+      await this.closeHistory(t, gridId, effectiveDate);
+      await t.update(treeNodes).set({ validTo: effectiveDate, updatedAt: new Date() }).where(eq(treeNodes.id, gridId));
+      let seq = await this.nextGridSeq(t, community);
+      const successors: TreeNode[] = [];
+      for (const part of parts) {
+        const node = await this.insertNode(t, { parentId: community.id, level: 'grid', code: gridCode(community.code, seq++), name: part.name, kind: part.kind ?? grid.kind, specialKind: part.specialKind ?? grid.specialKind, boundary: part.boundary ?? null, validFrom: effectiveDate }, community);
+        await t.update(treeNodeHistory).set({ change: 'split_from', relatedNodeIds: [gridId], reason }).where(and(eq(treeNodeHistory.nodeId, node.id), isNull(treeNodeHistory.validTo)));
+        successors.push(node);
+      }
+      await t.insert(treeNodeHistory).values({ nodeId: gridId, code: grid.code, name: grid.name, parentId: grid.parentId, path: grid.path, validFrom: effectiveDate, validTo: effectiveDate, change: 'split_into', relatedNodeIds: successors.map((s) => s.id), reason, changedBy: ctx.principal?.userId ?? null });
+      await this.events.emit('tree.gridSplit', { fromGridId: gridId, successorGridIds: successors.map((s) => s.id), effectiveDate, buildingAssignments: parts.map((p) => p.buildingIds ?? []) }, t, ctx);
+      await this.audit.record(t, ctx, { category: 'write', action: 'tree.split_grid', entityType: 'tree_node', entityId: gridId, treePath: grid.path, reason, detail: { successors: successors.map((s) => ({ id: s.id, code: s.code, name: s.name })), effectiveDate } });
+      return successors;
+    });
+  }
+
+  // ---- grid party organisations and 三级四长 ---------------------------------------------
+
+  async gridDetail(principal: Principal, gridId: number) {
+    const grid = await this.getVisibleNode(principal, gridId);
+    const [party] = await this.db.select().from(gridPartyOrgs).where(eq(gridPartyOrgs.gridId, gridId));
+    const leaders = await this.db.select().from(gridLeaders).where(eq(gridLeaders.gridId, gridId)).orderBy(asc(gridLeaders.id));
+    return { grid, partyOrg: party ?? null, leaders: gridLeaderTiers.flatMap((tier) => leaders.filter((l) => l.tier === tier)) };
+  }
+
+  async setPartyOrg(gridId: number, input: { name: string; orgType?: string; secretaryName?: string | null; memberCount?: number; establishedOn?: string | null }, ctx: RequestContext): Promise<void> {
+    await this.db.transaction(async (t) => {
+      const grid = await this.assertGrid(t, ctx.principal, gridId);
+      const values = { gridId, name: input.name, orgType: input.orgType ?? 'branch', secretaryName: input.secretaryName ?? null, memberCount: input.memberCount ?? 0, establishedOn: input.establishedOn ?? null };
+      await t.insert(gridPartyOrgs).values(values).onConflictDoUpdate({ target: gridPartyOrgs.gridId, set: { ...values, updatedAt: new Date() } });
+      await this.audit.record(t, ctx, { category: 'write', action: 'tree.party_org', entityType: 'tree_node', entityId: gridId, treePath: grid.path, detail: values });
+    });
+  }
+
+  async setLeaders(gridId: number, leaders: { tier: (typeof gridLeaderTiers)[number]; personName: string; title?: string | null; userId?: number | null; since?: string | null }[], ctx: RequestContext): Promise<void> {
+    await this.db.transaction(async (t) => {
+      const grid = await this.assertGrid(t, ctx.principal, gridId);
+      await t.delete(gridLeaders).where(eq(gridLeaders.gridId, gridId));
+      if (leaders.length) await t.insert(gridLeaders).values(leaders.map((l) => ({ gridId, tier: l.tier, personName: l.personName, title: l.title ?? null, userId: l.userId ?? null, since: l.since ?? null })));
+      await this.audit.record(t, ctx, { category: 'write', action: 'tree.leaders', entityType: 'tree_node', entityId: gridId, treePath: grid.path, detail: { leaders } });
+    });
+  }
+
+  /** Bulk party organisations and leaders for many grids (seeding, imports); the caller audits the batch. */
+  async bulkPartyOrgsAndLeaders(t: Tx, orgs: (typeof gridPartyOrgs.$inferInsert)[], leaders: (typeof gridLeaders.$inferInsert)[]): Promise<void> {
+    for (let i = 0; i < orgs.length; i += 1000) await t.insert(gridPartyOrgs).values(orgs.slice(i, i + 1000));
+    for (let i = 0; i < leaders.length; i += 1000) await t.insert(gridLeaders).values(leaders.slice(i, i + 1000));
+  }
+
+  // ---- departments -----------------------------------------------------------------------
+
+  async listDepartments(principal?: Principal): Promise<Department[]> {
+    const rows = await this.db.select().from(departments).orderBy(asc(departments.treePath), asc(departments.code));
+    if (!principal) return rows;
+    // Departments whose jurisdiction overlaps the caller's subtree.
+    return rows.filter((d) => d.treePath.startsWith(principal.treePath) || principal.treePath.startsWith(d.treePath));
+  }
+
+  async getDepartment(id: number): Promise<Department | undefined> {
+    const rows = await this.db.select().from(departments).where(eq(departments.id, id)).limit(1);
+    return rows[0];
+  }
+
+  async createDepartment(input: { code: string; name: string; shortName: string; nodeId: number }, ctx: RequestContext, tx?: Tx): Promise<Department> {
+    const run = async (t: Tx) => {
+      const node = await this.getNode(input.nodeId, t);
+      if (!node) throw new AppError(TreeErrors.TREE_NODE_NOT_FOUND, {}, 'nodeId');
+      const [d] = await t.insert(departments).values({ ...input, treePath: node.path }).returning();
+      await this.audit.record(t, ctx, { category: 'admin', action: 'department.create', entityType: 'department', entityId: d!.id, treePath: node.path, detail: input });
+      return d!;
+    };
+    return tx ? run(tx) : this.db.transaction(run);
+  }
+
+  static readonly levels = treeLevels;
+}
