@@ -129,7 +129,7 @@ export class TreeService {
     const rows = await this.db
       .select()
       .from(treeNodes)
-      .where(and(subtreeCondition(principal.treePath, treeNodes.path), isNull(treeNodes.validTo), or(like(treeNodes.name, pattern), like(treeNodes.code, `${q.replace(/\D/g, '')}%`))))
+      .where(and(subtreeCondition(principal.treePath, treeNodes.path), isNull(treeNodes.validTo), /^\d{2,15}$/.test(q.trim()) ? like(treeNodes.code, `${q.trim()}%`) : like(treeNodes.name, pattern)))
       .orderBy(asc(treeNodes.depth), asc(treeNodes.code))
       .limit(limit);
     const ancestorIds = [...new Set(rows.flatMap((r) => pathIds(r.path)))];

@@ -45,7 +45,10 @@ async function authPlugin(app: FastifyInstance, opts: { auth: AuthService }) {
     req.ctx = { principal: null, lang: detectLang(req), ip: req.ip, requestId: String(req.id) };
     const config = req.routeOptions.config ?? {};
     const token = bearerToken(req);
-    if (config.public) {
+    // The web app's files and the API documentation are public; the API itself is not, unless a route says so.
+    const routeUrl = req.routeOptions.url ?? '';
+    const publicAsset = routeUrl !== '' && (!routeUrl.startsWith('/api/') || routeUrl.startsWith('/api/docs'));
+    if (config.public || publicAsset) {
       // Public routes still learn who is calling when a valid token comes along; a bad one is ignored.
       if (token) {
         try {
