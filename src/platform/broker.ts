@@ -46,10 +46,19 @@ export class Broker {
         },
       });
       this.server = createServer(this.aedes.handle);
-      await new Promise<void>((resolve, reject) => {
-        this.server!.once('error', reject);
-        this.server!.listen(opts.port, '127.0.0.1', () => resolve());
-      });
+      const listen = (port: number) =>
+        new Promise<void>((resolve, reject) => {
+          this.server!.once('error', reject);
+          this.server!.listen(port, '127.0.0.1', () => resolve());
+        });
+      try {
+        await listen(opts.port);
+      } catch (err) {
+        // Another broker (or another instance) holds the port: take a free one rather than refuse to start.
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        this.log.warn({ port: opts.port }, 'MQTT port in use; the embedded broker takes a free port instead (see /api/health)');
+        await listen(0);
+      }
       const port = (this.server.address() as AddressInfo).port;
       this.url = `mqtt://127.0.0.1:${port}`;
     }
