@@ -169,7 +169,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
     async startBackground() {
       if (backgroundStarted) return;
       backgroundStarted = true;
-      await platform.broker.start({ url: config.mqttUrl, port: config.mqttPort, authenticate: async (_u, pw) => (await auth.authenticateDevice(pw)) !== null });
+      await platform.broker.start({ url: config.mqttUrl, port: config.mqttPort, host: config.host, authenticate: async (_u, pw) => (await auth.authenticateDevice(pw)) !== null });
       for (const m of modules.list) await m.start?.();
       if (config.jobsEnabled) await platform.jobs.start();
     },

@@ -29,7 +29,7 @@ export class Broker {
 
   constructor(private readonly log: Logger) {}
 
-  async start(opts: { url: string; port: number; authenticate: DeviceAuthenticator }): Promise<void> {
+  async start(opts: { url: string; port: number; host?: string; authenticate: DeviceAuthenticator }): Promise<void> {
     if (opts.url) {
       this.mode = 'external';
       this.url = opts.url;
@@ -49,7 +49,7 @@ export class Broker {
       const listen = (port: number) =>
         new Promise<void>((resolve, reject) => {
           this.server!.once('error', reject);
-          this.server!.listen(port, '127.0.0.1', () => resolve());
+          this.server!.listen(port, opts.host ?? '127.0.0.1', () => resolve());
         });
       try {
         await listen(opts.port);
