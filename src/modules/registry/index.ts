@@ -2,7 +2,7 @@
 // read the registry's tables directly, except through the report sources it publishes.
 import { sql } from 'drizzle-orm';
 import type { Platform } from '../../app.js';
-import type { Tx } from '../../db/client.js';
+import { queryRows, type Tx } from '../../db/client.js';
 import type { RequestContext } from '../../platform/context.js';
 import type { AppModule } from '../../platform/module.js';
 import type { TreeService } from '../tree/index.js';
@@ -11,6 +11,7 @@ import { defaultLabels, defaultPolicies } from './codes.js';
 import { FreshnessService } from './freshness.js';
 import { GrantAdmin } from './grants.js';
 import { LabelService } from './labels.js';
+import { RecordMatcher } from './matching.js';
 import { ResidentService } from './residents.js';
 import { registryRoutes } from './routes.js';
 import { RegistryStore, tableOf } from './store.js';
@@ -23,6 +24,17 @@ export { recordKinds, type RecordKind } from './tables.js';
 export { checkIdNumber, checkPhone, checkCreditCode, idCheckChar, creditCheckChar, maskIdNumber, maskPhone, ageOn } from './validation.js';
 export type { RecordOut, RecordAccess, Source } from './store.js';
 export type { BulkRecord } from './bulk.js';
+export type { RecordListFilter } from './matching.js';
+export type { ResidentFilter } from './residents.js';
+
+/** Aggregate counts under a subtree (dashboards). */
+export interface RegistryCounts {
+  records: Record<RecordKind, number>;
+  residentsByCategory: Record<string, number>;
+  residentsByLabel: Record<string, number>;
+  /** Per child node id of the root, when asked for. */
+  children: Record<number, { residents: number; overdue: number }>;
+}
 
 export class RegistryService {
   readonly store: RegistryStore;
@@ -31,6 +43,8 @@ export class RegistryService {
   readonly residents: ResidentService;
   readonly bulk: BulkWriter;
   readonly grants: GrantAdmin;
+  /** Look-ups by natural keys and paged scans, for spreadsheet import and export. */
+  readonly matching: RecordMatcher;
 
   constructor(platform: Platform, tree: TreeService) {
     this.store = new RegistryStore(platform, tree);
@@ -39,6 +53,7 @@ export class RegistryService {
     this.residents = new ResidentService(this.store, this.labels, this.freshness);
     this.bulk = new BulkWriter(this.store);
     this.grants = new GrantAdmin(this.store, this.labels);
+    this.matching = new RecordMatcher(this.store, this.residents, this.labels);
   }
 
   /** Loads the default label kinds and field policies a city starts with (idempotent). */
@@ -52,6 +67,48 @@ export class RegistryService {
     const have = new Set(existing.map((e) => `${e.kind}/${e.group}/${e.label ?? ''}`));
     const missing = defaultPolicies.filter((p) => !have.has(`${p.recordKind}/${p.fieldGroup}/${p.labelCode ?? ''}`));
     if (missing.length) await db.insert(fieldPolicies).values(missing.map((p) => ({ ...p, labelCode: p.labelCode ?? null })));
+  }
+
+  /**
+   * Aggregate counts under a subtree for dashboards: active records by kind, residents by
+   * population category and by active label, and (with `byChild`) residents and overdue reviews
+   * per child node of the root. Counts only, no personal data, so nothing is audited here.
+   */
+  async countsUnder(rootPath: string, opts: { byChild?: boolean } = {}): Promise<RegistryCounts> {
+    const db = this.store.db;
+    const under = `${rootPath}%`;
+    const records = {} as Record<RecordKind, number>;
+    const kindCounts = await queryRows<{ kind: RecordKind; n: number }>(
+      db,
+      sql.join(recordKinds.map((k) => sql`SELECT ${k}::text AS kind, count(*)::int AS n FROM ${tableOf(k)} WHERE tree_path LIKE ${under} AND status = 'active'`), sql` UNION ALL `),
+    );
+    for (const r of kindCounts) records[r.kind] = r.n;
+    const byCategory = await queryRows<{ k: string; n: number }>(db, sql`SELECT residence_status AS k, count(*)::int AS n FROM resident WHERE tree_path LIKE ${under} AND status = 'active' GROUP BY residence_status`);
+    const byLabel = await queryRows<{ k: string; n: number }>(
+      db,
+      sql`SELECT l.label_code AS k, count(DISTINCT l.resident_id)::int AS n FROM resident_label l JOIN resident r ON r.id = l.resident_id AND r.status = 'active'
+          WHERE l.tree_path LIKE ${under} AND (l.until IS NULL OR l.until >= CURRENT_DATE) GROUP BY l.label_code`,
+    );
+    const children: RegistryCounts['children'] = {};
+    if (opts.byChild) {
+      // The child of the root a row sits under is the next id in its path.
+      const child = sql`split_part(substr(tree_path, ${rootPath.length + 1}), '/', 1)`;
+      const perChild = await queryRows<{ child: string; residents: number; overdue: number }>(
+        db,
+        sql`SELECT child, sum(residents)::int AS residents, sum(overdue)::int AS overdue FROM (
+              SELECT ${child} AS child, count(*) AS residents, 0 AS overdue FROM resident WHERE tree_path LIKE ${under} AND status = 'active' GROUP BY 1
+              UNION ALL
+              SELECT ${child} AS child, 0, count(*) FROM record_review WHERE tree_path LIKE ${under} AND owner = 'community' AND due_at < now() GROUP BY 1
+            ) c WHERE child <> '' GROUP BY child`,
+      );
+      for (const r of perChild) children[Number(r.child)] = { residents: r.residents, overdue: r.overdue };
+    }
+    return {
+      records,
+      residentsByCategory: Object.fromEntries(byCategory.map((r) => [r.k, r.n])),
+      residentsByLabel: Object.fromEntries(byLabel.map((r) => [r.k, r.n])),
+      children,
+    };
   }
 
   /**

@@ -37,7 +37,8 @@ export class ResidentService {
     private readonly freshness: FreshnessService,
   ) {}
 
-  private async conditions(ctx: RequestContext, f: ResidentFilter, access: Awaited<ReturnType<RegistryStore['access']>>): Promise<SQL[]> {
+  /** The WHERE conditions of a resident list (also used by exports, which page through the same list). */
+  async conditions(ctx: RequestContext, f: ResidentFilter, access: Awaited<ReturnType<RegistryStore['access']>>): Promise<SQL[]> {
     let nodePath: string | undefined;
     if (f.nodeId) nodePath = (await this.store.tree.getVisibleNode(ctx.principal!, f.nodeId)).path;
     const conds = this.store.listConditions(ctx, 'resident', access, { nodePath, status: f.status, gridId: f.gridId });

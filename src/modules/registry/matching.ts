@@ -1,0 +1,159 @@
+// Finding records by what a spreadsheet knows of them, and reading long lists page by page, for
+// the import and export of sheets: a batch of ID-number blind indexes, natural keys (户号, building
+// name and address …) under a community, stored rows to tell whether an import changes anything,
+// and keyset-paged scans with the same filters, visibility and masking as the list endpoints.
+import { and, asc, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { queryRows } from '../../db/client.js';
+import type { RequestContext } from '../../platform/context.js';
+import { fieldDef } from './fields.js';
+import type { LabelService } from './labels.js';
+import type { ResidentFilter, ResidentService } from './residents.js';
+import { tableOf, type RecordAccess, type RecordOut, type RegistryStore } from './store.js';
+import { residents, type RecordKind } from './tables.js';
+
+const HIDDEN = ['deleted', 'merged'];
+
+export interface RecordListFilter {
+  nodeId?: number;
+  gridId?: number;
+  status?: string[];
+  /** Name (household number, room number) prefix, as GET /records/:kind takes it. */
+  q?: string;
+  buildingId?: number;
+}
+
+export class RecordMatcher {
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly residentService: ResidentService,
+    private readonly labels: LabelService,
+  ) {}
+
+  /** Live residents (any status but deleted or merged) holding one of these ID-number blind indexes, city-wide. */
+  async residentsByIdHash(db: DbOrTx, hashes: string[]): Promise<{ id: number; idNumberHash: string; treePath: string; gridId: number; version: number; status: string }[]> {
+    if (!hashes.length) return [];
+    const rows = await db
+      .select({ id: residents.id, idNumberHash: residents.idNumberHash, treePath: residents.treePath, gridId: residents.gridId, version: residents.version, status: residents.status })
+      .from(residents)
+      .where(and(inArray(residents.idNumberHash, [...new Set(hashes)]), notInArray(residents.status, HIDDEN)));
+    return rows.map((r) => ({ ...r, idNumberHash: r.idNumberHash! }));
+  }
+
+  /**
+   * Live records under `rootPath` whose key fields (catalogue keys) equal one of `keys`, compared as
+   * trimmed text with NULL as ''. Returns each hit with its key values in the same order.
+   */
+  async byKeys(db: DbOrTx, kind: RecordKind, rootPath: string, keyFields: string[], keys: (string | number | null)[][]): Promise<{ id: number; treePath: string; version: number; key: string[] }[]> {
+    if (!keys.length) return [];
+    const t = tableOf(kind);
+    const cols = keyFields.map((k) => {
+      const def = fieldDef(kind, k);
+      if (!def?.column || def.secret) throw new Error(`byKeys: ${kind}.${k} is not a plain column`);
+      return sql.raw(`coalesce(btrim(t."${def.column}"::text), '')`);
+    });
+    const payload = JSON.stringify(keys.map((k) => k.map((v) => (v === null || v === undefined ? '' : String(v).trim()))));
+    const keyRow = sql.join(cols, sql`, `);
+    const jsonRow = sql.join(keyFields.map((_, i) => sql.raw(`k.v->>${i}`)), sql`, `);
+    const rows = await queryRows<{ id: number; tree_path: string; version: number; key: string[] }>(
+      db,
+      sql`SELECT t.id, t.tree_path, t.version, jsonb_build_array(${keyRow}) AS key
+          FROM ${t} t
+          WHERE t.tree_path LIKE ${`${rootPath}%`} AND t.status NOT IN ('deleted', 'merged')
+            AND (${keyRow}) IN (SELECT ${jsonRow} FROM jsonb_array_elements(${payload}::jsonb) AS k(v))
+          ORDER BY t.id`,
+    );
+    return rows.map((r) => ({ id: Number(r.id), treePath: r.tree_path, version: r.version, key: r.key }));
+  }
+
+  /** Stored rows by id (Drizzle property names), for comparing with what a sheet says. */
+  async rows(db: DbOrTx, kind: RecordKind, ids: number[]): Promise<(Record<string, unknown> & { id: number; version: number; treePath: string; status: string })[]> {
+    if (!ids.length) return [];
+    const t = tableOf(kind);
+    return (await db.select().from(t).where(inArray(t.id, [...new Set(ids)]))) as never;
+  }
+
+  /**
+   * The keys of encoded values (from `store.encode`) that differ from a stored row; encrypted
+   * fields are compared by their blind index, since each encryption differs.
+   */
+  changedKeys(values: Record<string, unknown>, row: Record<string, unknown>): string[] {
+    return Object.keys(values).filter((k) => {
+      if (k.endsWith('Hash') || k.startsWith('__')) return false;
+      if (k.endsWith('Enc')) return (values[k.replace(/Enc$/, 'Hash')] ?? null) !== (row[k.replace(/Enc$/, 'Hash')] ?? null);
+      return JSON.stringify(values[k] ?? null) !== JSON.stringify(row[k] ?? null);
+    });
+  }
+
+  /**
+   * Residents the caller may see, filtered as GET /residents filters them, decoded (masked) with
+   * their visible labels and grid names, `pageSize` at a time in path order. Nothing is logged
+   * here: the caller logs what it does with the pages (an export logs each page).
+   */
+  async *scanResidents(ctx: RequestContext, f: Omit<ResidentFilter, 'limit' | 'offset'>, pageSize = 1000): AsyncGenerator<{ items: (RecordOut & { labels: { code: string; since: string; until: string | null }[]; gridName?: string })[]; access: RecordAccess }> {
+    const access = await this.store.access(ctx, 'resident');
+    const conds = await this.residentService.conditions(ctx, { ...f, limit: pageSize, offset: 0 }, access);
+    const canSeeLabel = (code: string) => access.mode === 'full' || access.grants.some((g) => !g.labels.length || g.labels.includes(code));
+    for await (const rows of this.pages('resident', conds, pageSize)) {
+      const items = await this.store.decodeMany(ctx, 'resident', rows, access);
+      const labelMap = await this.labels.forResidents(items.map((i) => i.id));
+      const grids = new Map((await this.store.tree.getNodes([...new Set(rows.map((r) => r.gridId as number))])).map((g) => [g.id, g.name]));
+      yield {
+        access,
+        items: items.map((i) => ({ ...i, gridName: grids.get(i.gridId as number), labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until })) })),
+      };
+    }
+  }
+
+  /** Other record kinds, filtered as GET /records/:kind filters them, decoded for the caller, page by page. */
+  async *scanRecords(ctx: RequestContext, kind: RecordKind, f: RecordListFilter, pageSize = 1000): AsyncGenerator<{ items: (RecordOut & { gridName?: string })[]; access: RecordAccess }> {
+    const access = await this.store.access(ctx, kind);
+    const nodePath = f.nodeId ? (await this.store.tree.getVisibleNode(ctx.principal!, f.nodeId)).path : undefined;
+    const conds = this.store.listConditions(ctx, kind, access, { nodePath, status: f.status, gridId: f.gridId });
+    if (f.q) {
+      const col = kind === 'household' ? sql`household_no` : kind === 'house' ? sql`room_no` : sql`name`;
+      conds.push(sql`${col} LIKE ${`${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`}`);
+    }
+    if (f.buildingId && (kind === 'house' || kind === 'organisation')) conds.push(sql`building_id = ${f.buildingId}`);
+    for await (const rows of this.pages(kind, conds, pageSize)) {
+      const items = await this.store.decodeMany(ctx, kind, rows, access);
+      const nodeIds = rows.map((r) => (kind === 'facility' ? r.nodeId : r.gridId) as number);
+      const grids = new Map((await this.store.tree.getNodes([...new Set(nodeIds)])).map((g) => [g.id, g.name]));
+      yield { access, items: items.map((i, k) => ({ ...i, gridName: grids.get(nodeIds[k]!) })) };
+    }
+  }
+
+  /** Keyset pages in (tree_path, id) order: each page is one index range scan, however deep. */
+  private async *pages(kind: RecordKind, conds: SQL[], pageSize: number): AsyncGenerator<Record<string, unknown>[]> {
+    const t = tableOf(kind);
+    let after: { path: string; id: number } | null = null;
+    for (;;) {
+      const where: SQL[] = [...conds];
+      if (after) where.push(sql`(${t.treePath}, ${t.id}) > (${after.path}, ${after.id})`);
+      const rows = (await this.store.db.select().from(t).where(and(...where)).orderBy(asc(t.treePath), asc(t.id)).limit(pageSize)) as unknown as Record<string, unknown>[];
+      if (!rows.length) return;
+      yield rows;
+      if (rows.length < pageSize) return;
+      const last = rows[rows.length - 1]!;
+      after = { path: last.treePath as string, id: last.id as number };
+    }
+  }
+
+  /** Residents' open labels (for an import deciding which labels are new). */
+  async openLabels(db: DbOrTx, residentIds: number[]): Promise<Map<number, Set<string>>> {
+    const out = new Map<number, Set<string>>();
+    if (!residentIds.length) return out;
+    const rows = await queryRows<{ resident_id: number; label_code: string }>(
+      db,
+      sql`SELECT resident_id, label_code FROM resident_label WHERE resident_id = ANY(${`{${[...new Set(residentIds)].join(',')}}`}::bigint[]) AND (until IS NULL OR until >= CURRENT_DATE)`,
+    );
+    for (const r of rows) {
+      const id = Number(r.resident_id);
+      const set = out.get(id) ?? new Set<string>();
+      set.add(r.label_code);
+      out.set(id, set);
+    }
+    return out;
+  }
+}
+
