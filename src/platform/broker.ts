@@ -60,7 +60,8 @@ export class Broker {
         await listen(0);
       }
       const port = (this.server.address() as AddressInfo).port;
-      this.url = `mqtt://127.0.0.1:${port}`;
+      const host = !opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+      this.url = `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
     }
     this.client = mqtt.connect(this.url, {
       clientId: `qingche-app-${randomBytes(4).toString('hex')}`,
