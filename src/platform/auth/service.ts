@@ -394,6 +394,15 @@ export class AuthService {
     });
   }
 
+  /** Active staff accounts under a subtree by role and grid-worker kind (dashboard counts; no personal data). */
+  async countUsersUnder(rootPath: string): Promise<{ role: Role; gridWorkerKind: GridWorkerKind | null; n: number }[]> {
+    return this.db
+      .select({ role: users.role, gridWorkerKind: users.gridWorkerKind, n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(and(sql`${users.treePath} LIKE ${`${rootPath}%`}`, eq(users.status, 'active')))
+      .groupBy(users.role, users.gridWorkerKind);
+  }
+
   /** Sessions of a user that are still alive (for "log out everywhere"). */
   async activeSessions(userId: number) {
     return this.db.select({ createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, ip: sessions.ip, userAgent: sessions.userAgent }).from(sessions).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())));
