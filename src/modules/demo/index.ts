@@ -7,7 +7,8 @@ import type { BuiltApp } from '../../app.js';
 import { hashPassword } from '../../platform/crypto.js';
 import { systemContext } from '../../platform/context.js';
 import type { Role } from '../../platform/auth/roles.js';
-import { creditCheckChar, idCheckChar, type RegistryService } from '../registry/index.js';
+import { creditCheckChar, idCheckChar, type BulkRecord, type RecordKind, type RegistryService } from '../registry/index.js';
+import type { Tx } from '../../db/client.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import { loadCity, loadCommunities, type Division } from './divisions.js';
 import { OCCUPATIONS, personName, ROAD_WORDS, Rng, SHOP_KINDS } from './names.js';
@@ -70,6 +71,25 @@ function polygon(r: Rect, inset = 0.06) {
 }
 function centre(r: Rect): [number, number] {
   return [Number(((r.s + r.n) / 2).toFixed(6)), Number(((r.w + r.e) / 2).toFixed(6))];
+}
+
+type Placed = BulkRecord['node'];
+/** One community planned in memory; links between records are positions in these lists until ids are taken. */
+interface CommunityPlan {
+  facilities: BulkRecord[];
+  buildings: BulkRecord[];
+  houses: { building: number; fields: Record<string, unknown>; node: Placed }[];
+  households: { house: number; head: number; fields: Record<string, unknown>; node: Placed }[];
+  residents: { household: number; house: number; fields: Record<string, unknown>; node: Placed }[];
+  labels: { resident: number; code: string; since: string; attributes?: Record<string, unknown> }[];
+  visits: { resident: number; visitorId: number; visitedAt: Date; kind: string; notes: string }[];
+  shops: { building: number; fields: Record<string, unknown>; node: Placed }[];
+}
+
+interface EncodedCommunity {
+  records: { kind: RecordKind; values: Record<string, unknown>[]; spread: number; ids?: number[] }[];
+  labels: { residentId: number; code: string; since: string; attributes?: Record<string, unknown> }[];
+  visits: { residentId: number; visitorId: number; visitedAt: Date; kind: string; notes: string }[];
 }
 
 /** The fixed log-ins printed at start-up (all with DEMO_PASSWORD). */
@@ -367,162 +387,201 @@ class DemoGenerator {
     return `1${this.rng.pick(['38', '39', '35', '36', '37', '50', '51', '52', '58', '59', '82', '83', '87', '88', '30', '31', '32', '55', '56', '85', '86', '33', '53', '80', '81', '89'])}${String(this.rng.int(0, 99_999_999)).padStart(8, '0')}`;
   }
 
+  /**
+   * The population, one community at a time: everything of a community (facilities, buildings,
+   * houses, households, residents, labels, visits, shops) is first planned in memory with links
+   * by position, then ids are taken from the sequences, the links resolved, and each kind written
+   * in a few large statements. One transaction per community: a failure leaves whole
+   * communities, never half of one.
+   */
   private async populate(communities: { node: TreeNode }[], grids: { node: TreeNode; community: TreeNode }[], target: number, gridWorkerOf: Map<number, { username: string; id: number }>) {
     const bar = this.opts.progress?.('residents', target);
     const regular = grids.filter((g) => g.node.kind !== 'special');
     const perGrid = target / Math.max(1, regular.length);
+    const gridsOf = new Map<number, { node: TreeNode; community: TreeNode }[]>();
+    for (const g of grids) gridsOf.set(g.community.id, [...(gridsOf.get(g.community.id) ?? []), g]);
     let made = 0;
-    const ctx = this.ctx;
-    const bulk = this.registry.bulk;
-    // One transaction per community: a failure leaves whole communities, never half of one.
+    // While PostgreSQL writes one community, the next is planned and encoded (on a server the
+    // two run on different cores; on the embedded engine this changes nothing).
+    let writing: Promise<void> | null = null;
     for (const c of communities) {
-      const cGrids = grids.filter((g) => g.community.id === c.node.id);
-      await this.built.platform.db.transaction(async (tx) => {
-        const rural = c.node.kind === 'villagers_committee';
-        const road = `${this.rng.pick(ROAD_WORDS)}${rural ? '村' : this.rng.pick(['路', '街', '巷', '东街', '北路'])}`;
-        const facilities: Record<string, unknown>[] = [];
-        const facilityNode = { id: c.node.id, path: c.node.path, districtCode: c.node.districtCode! };
-        const fac = (kind: string, name: string, hours: string, operator: string) => facilities.push({ fields: { name, kind, openingHours: hours, operator, address: `${road}${this.rng.int(1, 99)}号`, capacity: this.rng.int(20, 200) }, node: facilityNode });
-        fac('service_center', `${c.node.name}党群服务中心`, '周一至周日 8:30-17:30', `${c.node.name}居委会`);
-        if (this.rng.chance(0.6)) fac('canteen', `${c.node.name.replace(/(社区|村)$/, '')}幸福食堂`, '11:00-13:00, 17:00-18:30', this.rng.pick(['社区自营', '爱心餐饮有限公司', '银龄助餐服务中心']));
-        if (this.rng.chance(0.45)) fac('elderly_care', `${c.node.name}日间照料中心`, '8:00-18:00', '颐养社工服务中心');
-        if (this.rng.chance(0.35)) fac('library', `${c.node.name}城市书屋`, '9:00-20:00', '市图书馆分馆');
-        if (this.rng.chance(0.35)) fac('child_care', `${c.node.name}儿童之家`, '8:00-17:30', '社区');
-        if (this.rng.chance(0.6)) fac('sports', `${c.node.name}健身广场`, '全天开放', '社区');
-        if (this.rng.chance(0.5)) fac('clinic', `${c.node.name}卫生服务站`, '8:00-20:00', '社区卫生服务中心');
-        const encF = bulk.encodeAll('facility', facilities as never);
-        await bulk.insertEncoded(tx, ctx, 'facility', encF.values, { source: 'system', reviewedSpreadDays: 200 });
-
-        for (const g of cGrids) {
-          const node = { id: g.node.id, path: g.node.path, districtCode: g.node.districtCode! };
-          const special = g.node.kind === 'special';
-          const gridTarget = special ? 0 : Math.max(0, Math.round(perGrid * (0.7 + this.rng.next() * 0.6)));
-          const lat = g.node.centerLat ?? 37.87;
-          const lng = g.node.centerLng ?? 112.55;
-          // Buildings and houses: urban blocks of 6 floors x 2 entrances x 2 flats, or rural houses.
-          const households: { size: number; houseIdx: number }[] = [];
-          let people = 0;
-          while (people < gridTarget) {
-            const size = this.rng.weighted([[1, 18], [2, 30], [3, 27], [4, 15], [5, 10]] as const);
-            households.push({ size, houseIdx: households.length });
-            people += size;
-          }
-          const flatsPerBuilding = rural ? 1 : 24;
-          const buildingCount = Math.max(special ? 2 : 1, Math.ceil((households.length * 1.06) / flatsPerBuilding));
-          const bRecords = Array.from({ length: buildingCount }, (_, i) => ({
-            fields: {
-              name: rural ? `${road}${i + 1}号院` : `${i + 1}号楼`, address: `${road}${i + 1}号`, kind: rural ? 'rural_house' : special ? 'public' : 'residential', floors: rural ? 1 : 6,
-              unitCount: rural ? 1 : 2, builtYear: this.rng.int(1985, 2018), lat: Number((lat + (this.rng.next() - 0.5) * 0.004).toFixed(6)), lng: Number((lng + (this.rng.next() - 0.5) * 0.005).toFixed(6)),
-            },
-            node,
-          }));
-          const bEnc = bulk.encodeAll('building', bRecords);
-          const buildingIds = await bulk.insertEncoded(tx, ctx, 'building', bEnc.values, { source: 'system', reviewedSpreadDays: 300 });
-          const hRecords: { fields: Record<string, unknown>; node: typeof node }[] = [];
-          for (let b = 0; b < buildingIds.length; b++) {
-            for (let f = 0; f < flatsPerBuilding; f++) {
-              const floor = rural ? 1 : Math.floor(f / 4) + 1;
-              const unit = rural ? null : String(Math.floor((f % 4) / 2) + 1);
-              hRecords.push({ fields: { buildingId: buildingIds[b], unitNo: unit, floor, roomNo: rural ? '1' : `${floor}0${(f % 2) + 1}`, areaM2: this.rng.int(45, 140), usage: this.rng.weighted([['owner_occupied', 80], ['rented', 14], ['vacant', 6]] as const) }, node });
-            }
-          }
-          const hEnc = bulk.encodeAll('house', hRecords);
-          const houseIds = await bulk.insertEncoded(tx, ctx, 'house', hEnc.values, { source: 'system', reviewedSpreadDays: 250 });
-          if (!gridTarget) continue;
-          // Households in order of houses (some houses stay empty).
-          const hhRecords = households.map((h, i) => ({ fields: { householdNo: `${g.node.code.slice(-6)}${String(i + 1).padStart(4, '0')}`, houseId: houseIds[Math.min(houseIds.length - 1, Math.floor(i * 1.05))], kind: 'family' }, node }));
-          const hhEnc = bulk.encodeAll('household', hhRecords);
-          const householdIds = await bulk.insertEncoded(tx, ctx, 'household', hhEnc.values, { source: 'system', reviewedSpreadDays: 400 });
-          const rRecords: { fields: Record<string, unknown>; node: typeof node }[] = [];
-          const headIndex: number[] = [];
-          const meta: { age: number; sex: '1' | '2'; size: number; role: string }[] = [];
-          households.forEach((h, i) => {
-            const houseId = hhRecords[i]!.fields.houseId as number;
-            const householdId = householdIds[i]!;
-            const headAge = h.size === 1 ? this.rng.weighted([[this.rng.int(22, 40), 35], [this.rng.int(41, 64), 25], [this.rng.int(65, 92), 40]] as const) : this.rng.int(28, 75);
-            const members: { age: number; sex: '1' | '2'; relation: string }[] = [];
-            const headSex: '1' | '2' = this.rng.chance(0.62) ? '1' : '2';
-            members.push({ age: headAge, sex: headSex, relation: '02' });
-            if (h.size >= 2) members.push({ age: Math.max(20, headAge + this.rng.int(-4, 4)), sex: headSex === '1' ? '2' : '1', relation: '10' });
-            for (let k = 2; k < h.size; k++) {
-              if (k === 4 && headAge < 55) members.push({ age: Math.min(95, headAge + this.rng.int(24, 32)), sex: this.rng.chance(0.5) ? '1' : '2', relation: '50' });
-              else {
-                const childSex: '1' | '2' = this.rng.chance(0.5) ? '1' : '2';
-                members.push({ age: Math.max(0, headAge - this.rng.int(22, 34)), sex: childSex, relation: childSex === '1' ? '20' : '30' });
-              }
-            }
-            headIndex.push(rRecords.length);
-            for (const m of members) {
-              const birth = this.birthFor(m.age);
-              const floating = !rural && m.age >= 18 && this.rng.chance(0.08);
-              const address = floating ? this.rng.pick(['140202', '140311', '140521', '141102', '130102', '410102', '610113', '150102']) : this.rng.chance(0.85) ? g.node.districtCode! : this.rng.pick(['140105', '140106', '140107', '140108', '140110', '140121', '140181']);
-              const name = personName(this.rng, m.sex, Number(birth.slice(0, 4)));
-              rRecords.push({
-                fields: {
-                  name, idNumber: this.idNumber(address, birth, m.sex), phone: m.age >= 14 && this.rng.chance(0.92) ? this.phone() : null, ethnicity: this.rng.chance(0.985) ? '01' : this.rng.pick(['03', '08', '02']),
-                  maritalStatus: m.age < 22 ? '10' : m.relation === '02' && h.size === 1 ? this.rng.weighted([['30', 5], ['40', 2], ['10', 2]] as const) : '20',
-                  politicalStatus: m.age < 14 ? '13' : m.age < 28 && this.rng.chance(0.3) ? '03' : this.rng.chance(0.09) ? '01' : '13',
-                  education: m.age < 7 ? null : m.age < 13 ? '80' : this.rng.weighted([['20', 22], ['30', 18], ['60', 20], ['70', 25], ['80', 10], ['10', 5]] as const),
-                  residenceStatus: floating ? 'floating' : 'registered', address: `${road}${(houseId % 97) + 1}号`, hukouAddress: floating ? '外地' : `太原市${road}`,
-                  occupation: m.age < 18 ? '学生' : m.age >= 60 ? '退休' : this.rng.pick(OCCUPATIONS), householdId, houseId, relationToHead: m.relation,
-                  residentSince: `${this.rng.int(1990, 2024)}-${String(this.rng.int(1, 12)).padStart(2, '0')}-01`,
-                },
-                node,
-              });
-              meta.push({ age: m.age, sex: m.sex, size: h.size, role: m.relation });
-            }
-          });
-          const rEnc = bulk.encodeAll('resident', rRecords);
-          if (rEnc.rejected.length) throw new Error(`demo generated invalid residents: ${JSON.stringify(rEnc.rejected.slice(0, 3))}`);
-          const residentIds = await bulk.insertEncoded(tx, ctx, 'resident', rEnc.values, { source: 'system', reviewedSpreadDays: 420 });
-          await bulk.setHouseholdHeads(tx, headIndex.map((ri, i) => ({ householdId: householdIds[i]!, residentId: residentIds[ri]! })));
-          // Labels (重点人群) with plausible shares.
-          const labels: { residentId: number; code: string; since: string; attributes?: Record<string, unknown> }[] = [];
-          const today = new Date().toISOString().slice(0, 10);
-          const sinceAgo = (maxDays: number) => new Date(Date.now() - this.rng.int(30, maxDays) * 86_400_000).toISOString().slice(0, 10);
-          meta.forEach((m, i) => {
-            const id = residentIds[i]!;
-            if (m.size === 1 && m.age >= 65 && this.rng.chance(0.85)) labels.push({ residentId: id, code: 'elderly_alone', since: sinceAgo(2000) });
-            if (m.age >= 80) labels.push({ residentId: id, code: 'elderly_80', since: sinceAgo(1500) });
-            if (m.age >= 65 && m.size === 2 && this.rng.chance(0.3)) labels.push({ residentId: id, code: 'empty_nest', since: sinceAgo(1500) });
-            if (m.role === '02' && this.rng.chance(0.025)) labels.push({ residentId: id, code: 'low_income', since: sinceAgo(1200), attributes: { monthlyAmount: this.rng.pick([760, 800, 820, 860]), certificateNo: `DB${this.rng.int(100000, 999999)}` } });
-            if (m.age >= 60 && m.size === 1 && this.rng.chance(0.02)) labels.push({ residentId: id, code: 'extreme_poverty', since: sinceAgo(1200) });
-            if (this.rng.chance(0.055)) labels.push({ residentId: id, code: 'disabled', since: sinceAgo(3000), attributes: { category: String(this.rng.int(1, 7)), grade: String(this.rng.int(1, 4)) } });
-            if (m.sex === '1' && m.age >= 35 && m.age <= 80 && this.rng.chance(0.04)) labels.push({ residentId: id, code: 'veteran', since: sinceAgo(5000) });
-            if (rural && m.age < 16 && this.rng.chance(0.3)) labels.push({ residentId: id, code: 'left_behind_child', since: sinceAgo(700) });
-            if ((rRecords[i]!.fields.residenceStatus as string) === 'floating') labels.push({ residentId: id, code: 'floating', since: sinceAgo(700) });
-            if (m.age >= 20 && m.age < 55 && this.rng.chance(0.03)) labels.push({ residentId: id, code: 'unemployed', since: sinceAgo(300) });
-          });
-          void today;
-          await bulk.insertLabels(tx, ctx, labels, 'system', 45);
-          // Visits: elderly people living alone are visited, some recently, some not for a while.
-          const worker = gridWorkerOf.get(g.node.id);
-          if (worker) {
-            const visits = labels
-              .filter((l) => l.code === 'elderly_alone')
-              .flatMap((l) => Array.from({ length: this.rng.int(1, 3) }, () => ({ residentId: l.residentId, visitorId: worker.id, visitedAt: new Date(Date.now() - this.rng.int(1, 70) * 86_400_000 - this.rng.int(0, 8) * 3_600_000), kind: this.rng.pick(['care', 'routine', 'care']), notes: this.rng.pick(['身体状况良好', '血压偏高，已提醒按时服药', '家中暖气正常', '需要帮办代办医保报销', '子女每周来看望']) })));
-            await bulk.insertVisits(tx, visits);
-          }
-          // Shops and small firms on the ground floors.
-          if (!rural) {
-            const shops = Array.from({ length: this.rng.int(2, 7) }, () => {
-              const [suffix, kind] = this.rng.pick(SHOP_KINDS);
-              this.creditSeq += 1;
-              const body = `92140${g.node.districtCode!.slice(3, 6)}MA${String(this.creditSeq).padStart(7, '0')}`;
-              return {
-                fields: { name: `${this.rng.pick(['老王', '福满', '康乐', '鑫源', '晋味', '惠民', '家家', '顺达', '华联', '百姓'])}${suffix}`, kind, creditCode: body + creditCheckChar(body), legalRepName: personName(this.rng, this.rng.chance(0.5) ? '1' : '2', 1975), phone: this.phone(), address: `${road}${this.rng.int(1, 120)}号底商`, buildingId: this.rng.pick(buildingIds), employees: this.rng.int(1, 15), lat: Number((lat + (this.rng.next() - 0.5) * 0.004).toFixed(6)), lng: Number((lng + (this.rng.next() - 0.5) * 0.005).toFixed(6)) },
-                node,
-              };
-            });
-            const oEnc = bulk.encodeAll('organisation', shops);
-            await bulk.insertEncoded(tx, ctx, 'organisation', oEnc.values, { source: 'system', reviewedSpreadDays: 250 });
-          }
-          made += residentIds.length;
-          bar?.update(Math.min(made, target));
-        }
-      });
+      const plan = this.planCommunity(c.node, gridsOf.get(c.node.id) ?? [], perGrid, gridWorkerOf);
+      const ready = await this.encodeCommunity(plan);
+      if (writing) await writing;
+      writing = this.built.platform.db.transaction((tx) => this.writeCommunity(tx, ready));
+      made += plan.residents.length;
+      const done = made;
+      void writing.then(() => bar?.update(Math.min(done, target)), () => undefined);
     }
+    if (writing) await writing;
     bar?.stop();
     this.log(`population: ${made} residents in ${communities.length} communities`);
+  }
+
+  private planCommunity(c: TreeNode, cGrids: { node: TreeNode }[], perGrid: number, gridWorkerOf: Map<number, { username: string; id: number }>): CommunityPlan {
+    const plan: CommunityPlan = { facilities: [], buildings: [], houses: [], households: [], residents: [], labels: [], visits: [], shops: [] };
+    const rural = c.kind === 'villagers_committee';
+    const road = `${this.rng.pick(ROAD_WORDS)}${rural ? '村' : this.rng.pick(['路', '街', '巷', '东街', '北路'])}`;
+    const facilityNode = { id: c.id, path: c.path, districtCode: c.districtCode! };
+    const fac = (kind: string, name: string, hours: string, operator: string) =>
+      plan.facilities.push({ fields: { name, kind, openingHours: hours, operator, address: `${road}${this.rng.int(1, 99)}号`, capacity: this.rng.int(20, 200) }, node: facilityNode });
+    fac('service_center', `${c.name}党群服务中心`, '周一至周日 8:30-17:30', `${c.name}居委会`);
+    if (this.rng.chance(0.6)) fac('canteen', `${c.name.replace(/(社区|村)$/, '')}幸福食堂`, '11:00-13:00, 17:00-18:30', this.rng.pick(['社区自营', '爱心餐饮有限公司', '银龄助餐服务中心']));
+    if (this.rng.chance(0.45)) fac('elderly_care', `${c.name}日间照料中心`, '8:00-18:00', '颐养社工服务中心');
+    if (this.rng.chance(0.35)) fac('library', `${c.name}城市书屋`, '9:00-20:00', '市图书馆分馆');
+    if (this.rng.chance(0.35)) fac('child_care', `${c.name}儿童之家`, '8:00-17:30', '社区');
+    if (this.rng.chance(0.6)) fac('sports', `${c.name}健身广场`, '全天开放', '社区');
+    if (this.rng.chance(0.5)) fac('clinic', `${c.name}卫生服务站`, '8:00-20:00', '社区卫生服务中心');
+
+    const sinceAgo = (maxDays: number) => new Date(Date.now() - this.rng.int(30, maxDays) * 86_400_000).toISOString().slice(0, 10);
+    for (const g of cGrids) {
+      const node = { id: g.node.id, path: g.node.path, districtCode: g.node.districtCode! };
+      const special = g.node.kind === 'special';
+      const gridTarget = special ? 0 : Math.max(0, Math.round(perGrid * (0.7 + this.rng.next() * 0.6)));
+      const lat = g.node.centerLat ?? 37.87;
+      const lng = g.node.centerLng ?? 112.55;
+      // Buildings and houses: urban blocks of 6 floors x 2 entrances x 2 flats, or rural houses.
+      const sizes: number[] = [];
+      let people = 0;
+      while (people < gridTarget) {
+        const size = this.rng.weighted([[1, 18], [2, 30], [3, 27], [4, 15], [5, 10]] as const);
+        sizes.push(size);
+        people += size;
+      }
+      const flatsPerBuilding = rural ? 1 : 24;
+      const buildingCount = Math.max(special ? 2 : 1, Math.ceil((sizes.length * 1.06) / flatsPerBuilding));
+      const firstBuilding = plan.buildings.length;
+      for (let i = 0; i < buildingCount; i++) {
+        plan.buildings.push({
+          fields: {
+            name: rural ? `${road}${i + 1}号院` : `${i + 1}号楼`, address: `${road}${i + 1}号`, kind: rural ? 'rural_house' : special ? 'public' : 'residential', floors: rural ? 1 : 6,
+            unitCount: rural ? 1 : 2, builtYear: this.rng.int(1985, 2018), lat: Number((lat + (this.rng.next() - 0.5) * 0.004).toFixed(6)), lng: Number((lng + (this.rng.next() - 0.5) * 0.005).toFixed(6)),
+          },
+          node,
+        });
+      }
+      const firstHouse = plan.houses.length;
+      for (let b = 0; b < buildingCount; b++) {
+        for (let f = 0; f < flatsPerBuilding; f++) {
+          const floor = rural ? 1 : Math.floor(f / 4) + 1;
+          const unit = rural ? null : String(Math.floor((f % 4) / 2) + 1);
+          plan.houses.push({ building: firstBuilding + b, fields: { unitNo: unit, floor, roomNo: rural ? '1' : `${floor}0${(f % 2) + 1}`, areaM2: this.rng.int(45, 140), usage: this.rng.weighted([['owner_occupied', 80], ['rented', 14], ['vacant', 6]] as const) }, node });
+        }
+      }
+      const houseCount = plan.houses.length - firstHouse;
+      const worker = gridWorkerOf.get(g.node.id);
+      // Households in order of houses (some houses stay empty).
+      sizes.forEach((size, i) => {
+        const house = firstHouse + Math.min(houseCount - 1, Math.floor(i * 1.05));
+        const household = plan.households.length;
+        const headIndex = plan.residents.length;
+        plan.households.push({ house, head: headIndex, fields: { householdNo: `${g.node.code.slice(-6)}${String(i + 1).padStart(4, '0')}`, kind: 'family' }, node });
+        const headAge = size === 1 ? this.rng.weighted([[this.rng.int(22, 40), 35], [this.rng.int(41, 64), 25], [this.rng.int(65, 92), 40]] as const) : this.rng.int(28, 75);
+        const members: { age: number; sex: '1' | '2'; relation: string }[] = [];
+        const headSex: '1' | '2' = this.rng.chance(0.62) ? '1' : '2';
+        members.push({ age: headAge, sex: headSex, relation: '02' });
+        if (size >= 2) members.push({ age: Math.max(20, headAge + this.rng.int(-4, 4)), sex: headSex === '1' ? '2' : '1', relation: '10' });
+        for (let k = 2; k < size; k++) {
+          if (k === 4 && headAge < 55) members.push({ age: Math.min(95, headAge + this.rng.int(24, 32)), sex: this.rng.chance(0.5) ? '1' : '2', relation: '50' });
+          else {
+            const childSex: '1' | '2' = this.rng.chance(0.5) ? '1' : '2';
+            members.push({ age: Math.max(0, headAge - this.rng.int(22, 34)), sex: childSex, relation: childSex === '1' ? '20' : '30' });
+          }
+        }
+        for (const m of members) {
+          const birth = this.birthFor(m.age);
+          const floating = !rural && m.age >= 18 && this.rng.chance(0.08);
+          const address = floating ? this.rng.pick(['140202', '140311', '140521', '141102', '130102', '410102', '610113', '150102']) : this.rng.chance(0.85) ? g.node.districtCode! : this.rng.pick(['140105', '140106', '140107', '140108', '140110', '140121', '140181']);
+          const name = personName(this.rng, m.sex, Number(birth.slice(0, 4)));
+          const r = plan.residents.length;
+          plan.residents.push({
+            household, house,
+            fields: {
+              name, idNumber: this.idNumber(address, birth, m.sex), phone: m.age >= 14 && this.rng.chance(0.92) ? this.phone() : null, ethnicity: this.rng.chance(0.985) ? '01' : this.rng.pick(['03', '08', '02']),
+              maritalStatus: m.age < 22 ? '10' : m.relation === '02' && size === 1 ? this.rng.weighted([['30', 5], ['40', 2], ['10', 2]] as const) : '20',
+              politicalStatus: m.age < 14 ? '13' : m.age < 28 && this.rng.chance(0.3) ? '03' : this.rng.chance(0.09) ? '01' : '13',
+              education: m.age < 7 ? null : m.age < 13 ? '80' : this.rng.weighted([['20', 22], ['30', 18], ['60', 20], ['70', 25], ['80', 10], ['10', 5]] as const),
+              residenceStatus: floating ? 'floating' : 'registered', address: `${road}${((house - firstHouse) % 97) + 1}号`, hukouAddress: floating ? '外地' : `太原市${road}`,
+              occupation: m.age < 18 ? '学生' : m.age >= 60 ? '退休' : this.rng.pick(OCCUPATIONS), relationToHead: m.relation,
+              residentSince: `${this.rng.int(1990, 2024)}-${String(this.rng.int(1, 12)).padStart(2, '0')}-01`,
+            },
+            node,
+          });
+          // Labels (重点人群) with plausible shares.
+          const label = (code: string, since: string, attributes?: Record<string, unknown>) => plan.labels.push({ resident: r, code, since, attributes });
+          if (size === 1 && m.age >= 65 && this.rng.chance(0.85)) {
+            label('elderly_alone', sinceAgo(2000));
+            // Elderly people living alone are visited, some recently, some not for a while.
+            if (worker) {
+              for (let v = this.rng.int(1, 3); v > 0; v--) {
+                plan.visits.push({ resident: r, visitorId: worker.id, visitedAt: new Date(Date.now() - this.rng.int(1, 70) * 86_400_000 - this.rng.int(0, 8) * 3_600_000), kind: this.rng.pick(['care', 'routine', 'care']), notes: this.rng.pick(['身体状况良好', '血压偏高，已提醒按时服药', '家中暖气正常', '需要帮办代办医保报销', '子女每周来看望']) });
+              }
+            }
+          }
+          if (m.age >= 80) label('elderly_80', sinceAgo(1500));
+          if (m.age >= 65 && size === 2 && this.rng.chance(0.3)) label('empty_nest', sinceAgo(1500));
+          if (m.relation === '02' && this.rng.chance(0.025)) label('low_income', sinceAgo(1200), { monthlyAmount: this.rng.pick([760, 800, 820, 860]), certificateNo: `DB${this.rng.int(100000, 999999)}` });
+          if (m.age >= 60 && size === 1 && this.rng.chance(0.02)) label('extreme_poverty', sinceAgo(1200));
+          if (this.rng.chance(0.055)) label('disabled', sinceAgo(3000), { category: String(this.rng.int(1, 7)), grade: String(this.rng.int(1, 4)) });
+          if (m.sex === '1' && m.age >= 35 && m.age <= 80 && this.rng.chance(0.04)) label('veteran', sinceAgo(5000));
+          if (rural && m.age < 16 && this.rng.chance(0.3)) label('left_behind_child', sinceAgo(700));
+          if (floating) label('floating', sinceAgo(700));
+          if (m.age >= 20 && m.age < 55 && this.rng.chance(0.03)) label('unemployed', sinceAgo(300));
+        }
+      });
+      // Shops and small firms on the ground floors.
+      if (!rural) {
+        for (let k = this.rng.int(2, 7); k > 0; k--) {
+          const [suffix, kind] = this.rng.pick(SHOP_KINDS);
+          this.creditSeq += 1;
+          const body = `92140${g.node.districtCode!.slice(3, 6)}MA${String(this.creditSeq).padStart(7, '0')}`;
+          plan.shops.push({
+            building: firstBuilding + this.rng.int(0, buildingCount - 1),
+            fields: { name: `${this.rng.pick(['老王', '福满', '康乐', '鑫源', '晋味', '惠民', '家家', '顺达', '华联', '百姓'])}${suffix}`, kind, creditCode: body + creditCheckChar(body), legalRepName: personName(this.rng, this.rng.chance(0.5) ? '1' : '2', 1975), phone: this.phone(), address: `${road}${this.rng.int(1, 120)}号底商`, employees: this.rng.int(1, 15), lat: Number((lat + (this.rng.next() - 0.5) * 0.004).toFixed(6)), lng: Number((lng + (this.rng.next() - 0.5) * 0.005).toFixed(6)) },
+            node,
+          });
+        }
+      }
+    }
+    return plan;
+  }
+
+  /**
+   * Takes ids for the planned community from the sequences (outside any transaction: a sequence
+   * never rolls back anyway), resolves the links, and validates and encodes every record.
+   */
+  private async encodeCommunity(plan: CommunityPlan): Promise<EncodedCommunity> {
+    const bulk = this.registry.bulk;
+    const ids = await bulk.allocateIdsFor(this.built.platform.db, { building: plan.buildings.length, house: plan.houses.length, household: plan.households.length, resident: plan.residents.length });
+    const buildingIds = ids.building!;
+    const houseIds = ids.house!;
+    const householdIds = ids.household!;
+    const residentIds = ids.resident!;
+    const encode = (kind: RecordKind, records: BulkRecord[], spread: number, kindIds?: number[]) => {
+      const enc = bulk.encodeAll(kind, records);
+      if (enc.rejected.length) throw new Error(`demo generated invalid ${kind} records: ${JSON.stringify(enc.rejected.slice(0, 3))}`);
+      return { kind, values: enc.values, spread, ids: kindIds };
+    };
+    return {
+      records: [
+        encode('facility', plan.facilities, 200),
+        encode('building', plan.buildings, 300, buildingIds),
+        encode('house', plan.houses.map((h) => ({ fields: { ...h.fields, buildingId: buildingIds[h.building] }, node: h.node })), 250, houseIds),
+        // Households name their head before the residents are written: their first version is complete.
+        encode('household', plan.households.map((h) => ({ fields: { ...h.fields, houseId: houseIds[h.house], headResidentId: residentIds[h.head] }, node: h.node })), 400, householdIds),
+        encode('resident', plan.residents.map((r) => ({ fields: { ...r.fields, householdId: householdIds[r.household], houseId: houseIds[r.house] }, node: r.node })), 420, residentIds),
+        encode('organisation', plan.shops.map((s) => ({ fields: { ...s.fields, buildingId: buildingIds[s.building] }, node: s.node })), 250),
+      ],
+      labels: plan.labels.map((l) => ({ residentId: residentIds[l.resident]!, code: l.code, since: l.since, attributes: l.attributes })),
+      visits: plan.visits.map((v) => ({ residentId: residentIds[v.resident]!, visitorId: v.visitorId, visitedAt: v.visitedAt, kind: v.kind, notes: v.notes })),
+    };
+  }
+
+  /** Writes one encoded community through the registry's bulk writer (versions, review clocks, audit). */
+  private async writeCommunity(tx: Tx, c: EncodedCommunity): Promise<void> {
+    const bulk = this.registry.bulk;
+    for (const r of c.records) await bulk.insertEncoded(tx, this.ctx, r.kind, r.values, { source: 'system', reviewedSpreadDays: r.spread, ids: r.ids });
+    await bulk.insertLabels(tx, this.ctx, c.labels, 'system', 45);
+    await bulk.insertVisits(tx, c.visits);
   }
 }

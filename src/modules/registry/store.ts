@@ -352,15 +352,22 @@ export class RegistryStore {
     const p = ctx?.principal;
     const which = Array.isArray(ids) ? sql`t.id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})` : sql`t.id BETWEEN ${ids.from} AND ${ids.to}`;
     if (Array.isArray(ids) && !ids.length) return;
-    const data =
-      kind === 'resident'
-        ? sql`to_jsonb(t) || jsonb_build_object('labels', coalesce((SELECT jsonb_agg(jsonb_build_object('code', l.label_code, 'since', l.since, 'until', l.until, 'attributes', l.attributes) ORDER BY l.id) FROM resident_label l WHERE l.resident_id = t.id), '[]'::jsonb))`
-        : sql`to_jsonb(t)`;
+    const data = this.snapshotSql(kind, sql`t`);
     await tx.execute(sql`
       INSERT INTO record_version (record_kind, record_id, version, tree_path, district_code, operation, data, changed_fields, source, reason, changed_by, changed_by_name, department_id)
       SELECT ${kind}, t.id, t.version, t.tree_path, t.district_code, ${operation}, ${data}, ${JSON.stringify(changedFields)}::jsonb, ${source}, ${reason ?? null},
              ${p?.userId ?? null}, ${p?.displayName ?? 'system'}, ${p?.departmentId ?? null}
       FROM ${t} t WHERE ${which}`);
+  }
+
+  /**
+   * The version snapshot of the row `alias` (a table alias or a CTE of inserted rows): the row as
+   * stored and, for residents, their labels. Bulk writes build their first versions from it too.
+   */
+  snapshotSql(kind: RecordKind, alias: SQL): SQL {
+    return kind === 'resident'
+      ? sql`to_jsonb(${alias}) || jsonb_build_object('labels', coalesce((SELECT jsonb_agg(jsonb_build_object('code', l.label_code, 'since', l.since, 'until', l.until, 'attributes', l.attributes) ORDER BY l.id) FROM resident_label l WHERE l.resident_id = ${alias}.id), '[]'::jsonb))`
+      : sql`to_jsonb(${alias})`;
   }
 
   async writeVersion(tx: Tx, ctx: RequestContext | null, kind: RecordKind, id: number, operation: string, changedFields: string[], source: Source, reason?: string | null): Promise<void> {
