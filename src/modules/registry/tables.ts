@@ -132,6 +132,9 @@ export const residents = pgTable(
     index('resident_grid_idx').on(t.gridId),
     index('resident_dedupe_idx').on(t.name, t.birthDate),
     index('resident_district_idx').on(t.districtCode),
+    // Scoped, filtered lists and their capped counts: the filter columns live in the index, so
+    // counting a street's women over 60 (or a name prefix) is an index-only scan, not 50,000 row fetches.
+    pathIndex('resident_scope_idx', t.treePath, t.status, t.sex, t.birthDate, t.residenceStatus, t.name),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "resident_scope_idx" ON "resident" USING btree ("tree_path","status","sex","birth_date","residence_status","name");
