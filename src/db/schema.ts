@@ -6,5 +6,6 @@ export * from '../platform/jobs.tables.js';
 export * from '../platform/scope.tables.js';
 export * from '../modules/tree/tables.js';
 export * from '../modules/registry/tables.js';
+export * from '../modules/reports/tables.js';
 export * from '../modules/certificates/tables.js';
 export * from '../modules/exchange/tables.js';
