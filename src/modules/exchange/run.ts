@@ -1,0 +1,643 @@
+// One import run: rows are read as a stream, validated one by one, and written a batch at a
+// time, each batch in one transaction with its refused rows and the run's progress, so that a
+// crash resumes after the last committed batch and nothing is ever half-written. Records the
+// sheet already holds (same ID number, same 户号, same building name and address …) are updated,
+// and only when something differs, which is what makes importing the same file twice a no-op.
+import { sql } from 'drizzle-orm';
+import type { Platform } from '../../app.js';
+import type { Tx } from '../../db/client.js';
+import { isSystemPrincipal, type RequestContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { fieldDef, fieldsOf, type RecordAccess, type RecordKind, type RegistryService } from '../registry/index.js';
+import type { TreeNode, TreeService } from '../tree/index.js';
+import { labelNameIndex, normaliseHeader, SPECIAL, specialName, type LabelKindInfo } from './headers.js';
+import type { SourceRow } from './sources.js';
+import { importJobs, importRowIssues, type ColumnMapping, type ImportCounts } from './tables.js';
+import { cellProblem, cellText, codeAlias, dateFrom, idNumberFrom, isBlank, isMasked, parseLabelList, yesNo, type Cell, type Reason } from './values.js';
+
+export type ImportJob = typeof importJobs.$inferSelect;
+
+export interface Issue {
+  column: string;
+  zh: string;
+  en: string;
+}
+
+/** A sheet row turned into field input, with everything found wrong with it. */
+interface Prepared {
+  rowNo: number;
+  cells: Cell[];
+  fields: Record<string, unknown>;
+  /** Mapped fields left blank (erased on update when the run says blank clears). */
+  blankFields: string[];
+  recordId: number | null;
+  gridText: string | null;
+  grid: TreeNode | null;
+  householdNo: string | null;
+  labels: string[];
+  building: string | null;
+  buildingAddress: string | null;
+  unitNo: string | null;
+  roomNo: string | null;
+  errors: Issue[];
+  warnings: Issue[];
+  /** Warnings found in the cells themselves (kept when a failed batch is retried row by row). */
+  prepWarnings: Issue[];
+  /** Filled by validation: encoded column values. */
+  values?: Record<string, unknown>;
+  dedupeKey?: string;
+}
+
+interface Resolved {
+  p: Prepared;
+  existing: (Record<string, unknown> & { id: number; version: number; treePath: string; status: string }) | null;
+  /** Encoded values for a create, with placement and references. */
+  create?: Record<string, unknown>;
+  /** API-shaped patch for an update (store.update re-validates it). */
+  patch?: Record<string, unknown>;
+  newLabels: string[];
+  householdKey?: string;
+}
+
+export interface RunDeps {
+  platform: Platform;
+  registry: RegistryService;
+  tree: TreeService;
+}
+
+export const BATCH_ROWS = 1000;
+/** Advisory-lock class for "an import is writing into this community" (any constant; the second key is the community id). */
+const IMPORT_LOCK_CLASS = 72_041_181;
+
+const col = (m: ColumnMapping) => m.header || `第${m.index + 1}列`;
+
+export class ImportRun {
+  readonly counts: ImportCounts;
+  processed: number;
+  private readonly byTarget: Map<string, ColumnMapping>;
+  private readonly gridIndex = new Map<string, TreeNode>();
+  private readonly labelNames: Map<string, string>;
+  private readonly labelKinds: Map<string, LabelKindInfo>;
+  /** Dedupe key → first sheet row that used it, over the whole file. */
+  private readonly seen = new Map<string, number>();
+  private readonly placeNames = new Map<string, string>();
+  private readonly buildingCache = new Map<string, number | Issue>();
+  private readonly reason: string;
+  private readonly today = new Date().toISOString().slice(0, 10);
+
+  constructor(
+    private readonly deps: RunDeps,
+    readonly job: ImportJob,
+    private readonly ctx: RequestContext,
+    private readonly access: RecordAccess,
+    private readonly community: TreeNode,
+    grids: TreeNode[],
+    labelKinds: LabelKindInfo[],
+  ) {
+    this.kind = job.recordKind as RecordKind;
+    this.counts = { ...job.counts };
+    this.processed = job.processedRows;
+    this.byTarget = new Map((job.mapping ?? []).filter((m) => m.target).map((m) => [m.target!, m]));
+    // Facilities may hang on the community itself.
+    for (const g of this.kindIs('facility') ? [community, ...grids] : grids) {
+      this.gridIndex.set(normaliseHeader(g.name), g);
+      this.gridIndex.set(g.code, g);
+      const short = g.name.startsWith(community.name) ? g.name.slice(community.name.length) : null;
+      if (short) this.gridIndex.set(normaliseHeader(short), g);
+    }
+    this.labelNames = labelNameIndex(labelKinds);
+    this.labelKinds = new Map(labelKinds.map((k) => [k.code, k]));
+    this.reason = `导入：${job.fileName}（导入批次 #${job.id}）`;
+  }
+
+  readonly kind: RecordKind;
+
+  private kindIs(k: RecordKind): boolean {
+    return this.job.recordKind === k;
+  }
+
+  private get store() {
+    return this.deps.registry.store;
+  }
+
+  private get defaultGrid(): TreeNode | null {
+    if (!this.job.defaultGridId) return null;
+    for (const g of this.gridIndex.values()) if (g.id === this.job.defaultGridId) return g;
+    return null;
+  }
+
+  // ---- reading a row ---------------------------------------------------------------------
+
+  /** True when every mapped cell is blank, or the row repeats the header (sheets printed page by page do). */
+  isBlank(row: SourceRow, headers: string[]): boolean {
+    let repeatsHeader = true;
+    let any = false;
+    for (const m of this.byTarget.values()) {
+      const c = row.cells[m.index] ?? null;
+      if (!isBlank(c)) {
+        any = true;
+        if (normaliseHeader(cellText(c)) !== normaliseHeader(headers[m.index] ?? '')) repeatsHeader = false;
+      }
+    }
+    return !any || repeatsHeader;
+  }
+
+  /** Cells → field input and specials, with per-cell problems (no database). */
+  prepare(row: SourceRow): Prepared {
+    const p: Prepared = {
+      rowNo: row.rowNo, cells: row.cells, fields: {}, blankFields: [], recordId: null, gridText: null, grid: null, householdNo: null, labels: [],
+      building: null, buildingAddress: null, unitNo: null, roomNo: null, errors: [], warnings: [], prepWarnings: [],
+    };
+    const hasIdColumn = this.byTarget.has(SPECIAL.id);
+    for (const m of this.byTarget.values()) {
+      const target = m.target!;
+      let cell: Cell = row.cells[m.index] ?? null;
+      const from = row.mergedInto?.get(m.index);
+      if (from !== undefined && isBlank(cell)) {
+        const other = [...this.byTarget.values()].find((x) => x.index === from);
+        if (other) {
+          p.errors.push({ column: col(m), zh: `与“${col(other)}”列合并成了一个单元格，无法确定各自的取值，请取消合并后分别填写`, en: `merged with the "${col(other)}" column into one cell; unmerge and fill each` });
+          continue;
+        }
+        cell = row.cells[from] ?? null;
+      }
+      const problem = cellProblem(cell);
+      if (problem) {
+        p.errors.push({ column: col(m), ...problem });
+        continue;
+      }
+      if (isBlank(cell)) {
+        if (!target.startsWith('@') && !target.startsWith('label:')) p.blankFields.push(target);
+        continue;
+      }
+      const text = cellText(cell).trim();
+      if (target === SPECIAL.id) {
+        const n = Number(text);
+        if (!Number.isInteger(n) || n <= 0) p.errors.push({ column: col(m), zh: `记录编号“${text}”不是有效的编号`, en: `"${text}" is not a record number` });
+        else p.recordId = n;
+      } else if (target === SPECIAL.grid) p.gridText = text;
+      else if (target === SPECIAL.householdNo) p.householdNo = text.normalize('NFKC').replace(/\s+/g, '');
+      else if (target === SPECIAL.building) p.building = text;
+      else if (target === SPECIAL.buildingAddress) p.buildingAddress = text;
+      else if (target === SPECIAL.unitNo) p.unitNo = text;
+      else if (target === SPECIAL.roomNo) p.roomNo = text;
+      else if (target === SPECIAL.labels) {
+        const { codes, unknown } = parseLabelList(text, this.labelNames);
+        for (const c of codes) if (!p.labels.includes(c)) p.labels.push(c);
+        if (unknown.length) p.warnings.push({ column: col(m), zh: `不认识的标签：${unknown.join('、')}（未导入这些标签）`, en: `unknown labels: ${unknown.join(', ')} (not imported)` });
+      } else if (target.startsWith('label:')) {
+        const yn = yesNo(cell);
+        if (yn === null) p.warnings.push({ column: col(m), zh: `“${text}”应填“是”或“否”（未导入该标签）`, en: `"${text}" should be yes or no (label not imported)` });
+        else if (yn) {
+          const code = target.slice('label:'.length);
+          if (!p.labels.includes(code)) p.labels.push(code);
+        }
+      } else {
+        const def = fieldDef(this.kind, target);
+        if (!def) continue;
+        if (def.secret === 'idNumber') {
+          const r = idNumberFrom(cell);
+          if (r.problem) p.errors.push({ column: col(m), ...r.problem });
+          else if (r.value && isMasked(r.value)) {
+            if (!hasIdColumn) p.errors.push({ column: col(m), zh: '证件号码是遮蔽后的值（含 *），无法识别本人，请填写完整号码', en: 'the ID number is masked (has *); enter the full number' });
+          } else p.fields[target] = r.value;
+        } else if (def.secret === 'phone') {
+          if (isMasked(text)) {
+            if (!hasIdColumn) p.errors.push({ column: col(m), zh: '联系电话是遮蔽后的值（含 *），请填写完整号码', en: 'the phone number is masked (has *); enter the full number' });
+          } else p.fields[target] = text;
+        } else if (def.type === 'date') p.fields[target] = dateFrom(cell);
+        else if (def.type === 'code') p.fields[target] = codeAlias(target, text, this.kind);
+        else if (def.type === 'integer' || def.type === 'number') p.fields[target] = typeof cell === 'number' ? cell : text;
+        else p.fields[target] = text;
+      }
+    }
+    // The grid: the row's own, or the run's default.
+    if (p.gridText) {
+      const g = this.gridIndex.get(normaliseHeader(p.gridText)) ?? this.gridIndex.get(p.gridText.replace(/\s/g, ''));
+      if (g) p.grid = g;
+      else p.errors.push({ column: col(this.byTarget.get(SPECIAL.grid)!), zh: `网格“${p.gridText}”不在${this.community.name}（或已停用），只能导入本社区的网格`, en: `the grid "${p.gridText}" is not an active grid of ${this.community.name}` });
+    } else if (this.defaultGrid) p.grid = this.defaultGrid;
+    else if (this.kind !== 'facility') p.errors.push({ column: '所属网格', zh: '没有填写所属网格，导入时也没有选择默认网格', en: 'no grid given and no default grid chosen' });
+    // Validation of the fields themselves, all problems at once.
+    const enc = this.store.encode(this.kind, p.fields, { partial: true });
+    for (const pr of enc.problems) p.errors.push({ column: this.columnOf(pr.field), zh: pr.reason.zh, en: pr.reason.en });
+    p.values = enc.values;
+    if (this.kind === 'house' && !p.building) p.errors.push({ column: '楼栋名称', zh: '没有填写所属楼栋', en: 'no building given' });
+    p.prepWarnings = [...p.warnings];
+    return p;
+  }
+
+  /** The sheet's own heading for a field, for messages. */
+  private columnOf(field: string): string {
+    const m = this.byTarget.get(field);
+    if (m) return col(m);
+    return fieldDef(this.kind, field)?.zh ?? specialName(field) ?? field;
+  }
+
+  /** The key that makes two rows the same record: within one file it may appear once. */
+  private dedupeKey(p: Prepared): string | null {
+    if (p.recordId) return `id:${p.recordId}`;
+    const v = p.values ?? {};
+    const f = (k: string) => normaliseHeader(String(v[k] ?? p.fields[k] ?? ''));
+    switch (this.kind) {
+      case 'resident':
+        return v.idNumberHash ? `idn:${v.idNumberHash as string}` : `nk:${f('name')}|${f('birthDate')}|${f('address')}`;
+      case 'household':
+        return `hh:${f('householdNo')}`;
+      case 'building':
+        return `b:${f('name')}|${f('address')}`;
+      case 'house':
+        return `h:${normaliseHeader(p.building ?? '')}|${normaliseHeader(p.buildingAddress ?? '')}|${f('unitNo')}|${f('roomNo')}`;
+      case 'organisation':
+        return v.creditCode ? `cc:${v.creditCode as string}` : `o:${f('name')}|${f('address')}`;
+      case 'facility':
+        return `f:${f('name')}`;
+    }
+  }
+
+  /** In-file duplicates; for a resumed run, rows already committed only register their keys. */
+  checkDuplicate(p: Prepared, registerOnly = false): void {
+    const key = this.dedupeKey(p);
+    if (!key) return;
+    const first = this.seen.get(key);
+    if (first === undefined) {
+      this.seen.set(key, p.rowNo);
+      return;
+    }
+    if (registerOnly) return;
+    const what = key.startsWith('idn:') ? '证件号码' : key.startsWith('id:') ? '记录编号' : key.startsWith('cc:') ? '统一社会信用代码' : '内容';
+    p.errors.push({ column: what, zh: `与第 ${first} 行重复（${what}相同），同一文件中只能出现一次`, en: `duplicates row ${first}; a record may appear once per file` });
+  }
+
+  // ---- one batch -------------------------------------------------------------------------
+
+  /**
+   * Settles a batch: rows with problems become issues, the rest are matched and written in one
+   * transaction together with the issues and the progress. If that transaction fails (a
+   * concurrent import took an ID number, a record changed under us), each row is retried alone
+   * so that one bad row cannot sink the good ones.
+   */
+  async processBatch(rows: Prepared[], lastRowNo: number, blankRows: number): Promise<void> {
+    const bad = rows.filter((r) => r.errors.length);
+    const good = rows.filter((r) => !r.errors.length);
+    const processed = rows.length + blankRows;
+    const db = this.store.db;
+    try {
+      await db.transaction(async (tx) => {
+        const o = await this.writeRows(tx, good);
+        await this.settle(tx, [...bad, ...o.failed, ...o.warnedRows], { ...o, failed: bad.length + o.failed.length }, lastRowNo, processed, blankRows);
+      });
+      return;
+    } catch (err) {
+      if (!good.length) throw err;
+      this.deps.platform.log.warn({ err, importId: this.job.id }, 'import batch failed; retrying its rows one by one');
+    }
+    const tally = { created: 0, updated: 0, unchanged: 0, warned: 0, failed: bad.length };
+    const thrown: Prepared[] = [];
+    for (const r of good) {
+      // Start from what the row said, not from what the failed attempt added to it.
+      r.errors = [];
+      r.warnings = [...r.prepWarnings];
+      try {
+        const o = await db.transaction(async (tx) => {
+          const res = await this.writeRows(tx, [r]);
+          await this.writeIssues(tx, [...res.failed, ...res.warnedRows]);
+          return res;
+        });
+        tally.created += o.created;
+        tally.updated += o.updated;
+        tally.unchanged += o.unchanged;
+        tally.warned += o.warned;
+        tally.failed += o.failed.length;
+      } catch (err) {
+        r.errors = [{ column: '', ...describeWriteError(err) }];
+        thrown.push(r);
+      }
+    }
+    tally.failed += thrown.length;
+    await db.transaction((tx) => this.settle(tx, [...bad, ...thrown], tally, lastRowNo, processed, blankRows));
+  }
+
+  /** Writes a settled batch's issues, adds its tallies to the counts and moves the progress on. */
+  private async settle(tx: Tx, issueRows: Prepared[], t: { created: number; updated: number; unchanged: number; warned: number; failed: number }, lastRowNo: number, processed: number, blank: number) {
+    await this.writeIssues(tx, issueRows);
+    this.counts.created += t.created;
+    this.counts.updated += t.updated;
+    this.counts.unchanged += t.unchanged;
+    this.counts.warned += t.warned;
+    this.counts.failed += t.failed;
+    this.counts.blank += blank;
+    this.processed += processed;
+    await tx
+      .update(importJobs)
+      .set({ counts: this.counts, processedRows: this.processed, committedRow: lastRowNo, heartbeatAt: new Date(), updatedAt: new Date() })
+      .where(sql`${importJobs.id} = ${this.job.id}`);
+  }
+
+  /** Records blank rows seen at the end of the file (no batch left to carry them). */
+  async settleTail(lastRowNo: number, blank: number): Promise<void> {
+    if (!blank) return;
+    await this.store.db.transaction((tx) => this.settle(tx, [], { created: 0, updated: 0, unchanged: 0, warned: 0, failed: 0 }, lastRowNo, blank, blank));
+  }
+
+  private async writeIssues(tx: Tx, rows: Prepared[]): Promise<void> {
+    const list = rows.filter((r) => r.errors.length || r.warnings.length);
+    if (!list.length) return;
+    const cipher = this.deps.platform.cipher;
+    for (let i = 0; i < list.length; i += 500) {
+      await tx.insert(importRowIssues).values(
+        list.slice(i, i + 500).map((r) => ({
+          importId: this.job.id,
+          rowNo: r.rowNo,
+          severity: r.errors.length ? 'error' : 'warning',
+          reasons: r.errors.length ? r.errors : r.warnings,
+          cellsEnc: cipher.encrypt(JSON.stringify(trimRow(r.cells.map(cellText)))),
+        })),
+      );
+    }
+  }
+
+  /**
+   * Matches rows to stored records and writes creates and updates in `tx`. Rows that turn out
+   * wrong here (an ID number registered in another community, a building that does not exist)
+   * come back in `failed` with their reasons; nothing of them is written.
+   */
+  private async writeRows(tx: Tx, rows: Prepared[]) {
+    const out = { created: 0, updated: 0, unchanged: 0, warned: 0, failed: [] as Prepared[], warnedRows: [] as Prepared[] };
+    if (!rows.length) return out;
+    // One import per community at a time: matching and writing see each other's rows.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${IMPORT_LOCK_CLASS}::int, ${this.community.id}::int)`);
+    const resolved = await this.resolve(tx, rows);
+    const live = resolved.filter((r) => !r.p.errors.length);
+    out.failed.push(...resolved.filter((r) => r.p.errors.length).map((r) => r.p));
+    const { bulk, matching, labels } = this.deps.registry;
+
+    // Households named by 户号 that do not exist yet are created first, so residents can point at them.
+    const householdIds = new Map<string, number>();
+    if (this.kind === 'resident' && this.byTarget.has(SPECIAL.householdNo)) {
+      const numbers = [...new Set(live.map((r) => r.p.householdNo).filter((x): x is string => !!x))];
+      const found = await matching.byKeys(tx, 'household', this.community.path, ['householdNo'], numbers.map((n) => [n]));
+      for (const h of found) if (!householdIds.has(h.key[0]!)) householdIds.set(h.key[0]!, h.id);
+      const missing = numbers.filter((n) => !householdIds.has(n));
+      if (missing.length) {
+        const firstRow = new Map<string, Prepared>();
+        for (const r of live) if (r.p.householdNo && !firstRow.has(r.p.householdNo)) firstRow.set(r.p.householdNo, r.p);
+        const enc = bulk.encodeAll('household', missing.map((n) => ({ fields: { householdNo: n }, node: placementOf(firstRow.get(n)!.grid!) })));
+        const ids = await bulk.insertEncoded(tx, this.ctx, 'household', enc.values, { source: 'import', reason: this.reason });
+        enc.values.forEach((v, i) => householdIds.set(v.householdNo as string, ids[i]!));
+      }
+      for (const r of live) if (r.p.householdNo) r.householdKey = r.p.householdNo;
+    }
+
+    // Creates, set-wise.
+    const creates = live.filter((r) => r.create);
+    if (creates.length) {
+      const rowsToInsert = creates.map((r) => {
+        const v = { ...r.create! };
+        if (r.householdKey) v.householdId = householdIds.get(r.householdKey) ?? null;
+        return v;
+      });
+      const ids = await bulk.insertEncoded(tx, this.ctx, this.kind, rowsToInsert, { source: 'import', reason: this.reason });
+      creates.forEach((r, i) => (r.existing = { id: ids[i]!, version: 1, treePath: r.create!.treePath as string, status: 'active' }));
+      const labelRows = creates.flatMap((r) => r.newLabels.map((code) => ({ residentId: r.existing!.id, code, since: this.today })));
+      if (labelRows.length) await bulk.insertLabels(tx, this.ctx, labelRows, 'import');
+      out.created += creates.length;
+    }
+
+    // Updates, one by one through the registry (versions, audit, events, conflict checks).
+    for (const r of live.filter((x) => !x.create)) {
+      const patch = { ...(r.patch ?? {}) };
+      if (r.householdKey) {
+        const hid = householdIds.get(r.householdKey);
+        if (hid && r.existing!.householdId !== hid) patch.householdId = hid;
+      }
+      let changed = false;
+      if (Object.keys(patch).length) {
+        const res = await this.store.update(this.ctx, this.kind, r.existing!.id, patch, { source: 'import', reason: this.reason, tx, access: this.access });
+        changed = res.changed.length > 0;
+      }
+      for (const code of r.newLabels) {
+        await labels.set(this.ctx, r.existing!.id, { code, since: this.today }, { reason: this.reason, tx });
+        changed = true;
+      }
+      if (changed) out.updated += 1;
+      else out.unchanged += 1;
+    }
+
+    // A household without a head takes the row that says 户主.
+    if (this.kind === 'resident' && householdIds.size) {
+      const heads = new Map<number, number>();
+      for (const r of live) {
+        const hid = r.householdKey ? householdIds.get(r.householdKey) : undefined;
+        const relation = r.p.values?.relationToHead ?? r.existing?.relationToHead;
+        if (hid && relation === '02' && !heads.has(hid)) heads.set(hid, r.existing!.id);
+      }
+      if (heads.size) {
+        const current = await matching.rows(tx, 'household', [...heads.keys()]);
+        const todo = current.filter((h) => !h.headResidentId).map((h) => ({ householdId: h.id, residentId: heads.get(h.id)! }));
+        if (todo.length) await bulk.setHouseholdHeads(tx, todo);
+      }
+    }
+    for (const r of live) {
+      if (r.p.warnings.length) {
+        out.warned += 1;
+        out.warnedRows.push(r.p);
+      }
+    }
+    return out;
+  }
+
+  /** Finds the stored record of each row and decides create, update or nothing. */
+  private async resolve(tx: Tx, rows: Prepared[]): Promise<Resolved[]> {
+    const { matching } = this.deps.registry;
+    const res: Resolved[] = rows.map((p) => ({ p, existing: null, newLabels: [] }));
+    const byId = new Map<number, Record<string, unknown> & { id: number; version: number; treePath: string; status: string }>();
+    const idFor = new Map<Resolved, number>();
+
+    // 1. Explicit record numbers (a sheet exported from here and edited).
+    const explicit = res.filter((r) => r.p.recordId);
+    if (explicit.length) {
+      for (const row of await matching.rows(tx, this.kind, explicit.map((r) => r.p.recordId!))) byId.set(row.id, row);
+      for (const r of explicit) {
+        const row = byId.get(r.p.recordId!);
+        if (!row || ['deleted', 'merged'].includes(row.status) || !row.treePath.startsWith(this.community.path)) {
+          r.p.errors.push({ column: this.columnOf(SPECIAL.id), zh: `记录编号 ${r.p.recordId} 不存在或不属于${this.community.name}`, en: `record ${r.p.recordId} does not exist in ${this.community.name}` });
+        } else idFor.set(r, row.id);
+      }
+    }
+
+    // 2. Natural keys.
+    if (this.kind === 'resident') {
+      const withHash = res.filter((r) => !r.p.errors.length && r.p.values?.idNumberHash);
+      const hits = await matching.residentsByIdHash(tx, withHash.map((r) => r.p.values!.idNumberHash as string));
+      const byHash = new Map(hits.map((h) => [h.idNumberHash, h]));
+      for (const r of withHash) {
+        const h = byHash.get(r.p.values!.idNumberHash as string);
+        if (!h) continue;
+        const known = idFor.get(r);
+        if (known !== undefined && known !== h.id) {
+          r.p.errors.push({ column: this.columnOf('idNumber'), zh: `该证件号码属于另一条记录（编号 ${h.id}），与记录编号 ${known} 不符`, en: `this ID number belongs to record ${h.id}, not ${known}` });
+        } else if (!h.treePath.startsWith(this.community.path)) {
+          r.p.errors.push({ column: this.columnOf('idNumber'), zh: `该证件号码已登记于${await this.placeName(tx, h.treePath)}，一人只能有一条记录（需迁入请先办理迁移）`, en: `this ID number is already registered in ${await this.placeName(tx, h.treePath)}; one person has one record` });
+        } else idFor.set(r, h.id);
+      }
+      const noHash = res.filter((r) => !r.p.errors.length && !r.p.values?.idNumberHash && !idFor.has(r));
+      await this.matchByKeys(tx, noHash, ['name', 'birthDate', 'address'], this.community.path, idFor, '同名、同出生日期、同住址的居民有多条，无法确定是哪一位，请补充证件号码');
+    } else if (this.kind === 'household') {
+      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r)), ['householdNo'], this.community.path, idFor, '户号重复登记了多条，请先在系统中合并');
+    } else if (this.kind === 'building') {
+      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r)), ['name', 'address'], this.community.path, idFor, '同名同地址的楼栋有多条');
+    } else if (this.kind === 'facility') {
+      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r)), ['name'], this.community.path, idFor, '同名设施有多条，请填写记录编号');
+    } else if (this.kind === 'organisation') {
+      const withCode = res.filter((r) => !r.p.errors.length && !idFor.has(r) && r.p.values?.creditCode);
+      const found = await matching.byKeys(tx, 'organisation', '/', ['creditCode'], withCode.map((r) => [r.p.values!.creditCode as string]));
+      const byCode = new Map(found.map((f) => [f.key[0]!, f]));
+      for (const r of withCode) {
+        const f = byCode.get(r.p.values!.creditCode as string);
+        if (!f) continue;
+        if (!f.treePath.startsWith(this.community.path)) r.p.errors.push({ column: this.columnOf('creditCode'), zh: `该统一社会信用代码已登记于${await this.placeName(tx, f.treePath)}`, en: `this credit code is registered in ${await this.placeName(tx, f.treePath)}` });
+        else idFor.set(r, f.id);
+      }
+      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r) && !r.p.values?.creditCode), ['name', 'address'], this.community.path, idFor, '同名同地址的单位有多条，请填写统一社会信用代码');
+    }
+
+    // 3. References the sheet names in words: the building (and house) a row belongs to.
+    for (const r of res) {
+      if (r.p.errors.length) continue;
+      await this.resolvePlaceRefs(tx, r.p);
+    }
+    if (this.kind === 'house') {
+      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r)), ['buildingId', 'unitNo', 'roomNo'], this.community.path, idFor, '同一楼栋同一单元同一房号的房屋有多条', (p) => [p.fields.buildingId as number, (p.values?.unitNo as string) ?? '', (p.values?.roomNo as string) ?? '']);
+    }
+
+    // 4. Stored rows of the matches, to decide what changes.
+    const need = [...idFor.values()].filter((id) => !byId.has(id));
+    for (const row of await matching.rows(tx, this.kind, need)) byId.set(row.id, row);
+    const openLabels = this.kind === 'resident' ? await matching.openLabels(tx, [...idFor.values()]) : new Map<number, Set<string>>();
+    for (const r of res) {
+      if (r.p.errors.length) continue;
+      const labelsWanted = this.writableLabels(r.p);
+      const id = idFor.get(r);
+      if (id === undefined) {
+        const missing = fieldsOf(this.kind).filter((d) => d.required && d.type !== 'reference' && !(d.key in r.p.fields));
+        for (const d of missing) r.p.errors.push({ column: this.columnOf(d.key), zh: `${d.zh}不能为空`, en: `${d.en} is required` });
+        if (this.kind === 'facility' && !r.p.grid) r.p.grid = this.community;
+        if (r.p.errors.length) continue;
+        const refs: Record<string, unknown> = {};
+        for (const k of ['buildingId', 'houseId']) if (r.p.fields[k] !== undefined) refs[k] = r.p.fields[k];
+        r.create = { ...r.p.values!, ...refs, ...(this.kind === 'facility' ? { nodeId: r.p.grid!.id } : { gridId: r.p.grid!.id }), treePath: r.p.grid!.path, districtCode: r.p.grid!.districtCode! };
+        r.newLabels = labelsWanted;
+        continue;
+      }
+      const row = byId.get(id)!;
+      r.existing = row;
+      const patchFields: Record<string, unknown> = { ...r.p.fields };
+      if (this.job.options.blankClears) for (const k of r.p.blankFields) if (!fieldDef(this.kind, k)?.required) patchFields[k] = null;
+      const encoded = this.store.encode(this.kind, patchFields, { partial: true }).values;
+      const changed = this.deps.registry.matching.changedKeys(encoded, row);
+      if (changed.length) r.patch = patchFields;
+      const open = openLabels.get(id) ?? new Set<string>();
+      r.newLabels = labelsWanted.filter((c) => !open.has(c));
+      const placeCol = this.kind === 'facility' ? 'nodeId' : 'gridId';
+      if (r.p.gridText && r.p.grid && row[placeCol] !== r.p.grid.id) {
+        r.p.warnings.push({ column: this.columnOf(SPECIAL.grid), zh: `该记录登记在其他网格，表中为“${r.p.grid.name}”，未调整网格（如需迁移请在记录详情中操作）`, en: `the record belongs to another grid than "${r.p.grid.name}"; the grid was not changed` });
+      }
+    }
+    return res;
+  }
+
+  /** Labels the row asks for that this importer may write; others become warnings. */
+  private writableLabels(p: Prepared): string[] {
+    if (this.kind !== 'resident') return [];
+    const out: string[] = [];
+    for (const code of p.labels) {
+      const k = this.labelKinds.get(code);
+      if (!k) continue;
+      const mayWrite = k.owner === 'community' ? this.access.writable === 'all' : this.access.writable !== 'all' && this.access.writable.has(`label:${code}`);
+      if (mayWrite || isSystemPrincipal(this.ctx.principal)) out.push(code);
+      else p.warnings.push({ column: this.columnOf(SPECIAL.labels), zh: `标签“${k.nameZh}”由${ownerName(k.owner)}维护，社区导入时未写入`, en: `the label "${k.nameEn}" is kept by ${k.owner}; not imported` });
+    }
+    return out;
+  }
+
+  private async matchByKeys(tx: Tx, rows: Resolved[], keyFields: string[], root: string, idFor: Map<Resolved, number>, ambiguous: string, keyOf?: (p: Prepared) => (string | number | null)[]): Promise<void> {
+    if (!rows.length) return;
+    const key = keyOf ?? ((p: Prepared) => keyFields.map((k) => (p.values?.[k] as string | number | null | undefined) ?? null));
+    const found = await this.deps.registry.matching.byKeys(tx, this.kind, root, keyFields, rows.map((r) => key(r.p)));
+    const byKey = new Map<string, number[]>();
+    for (const f of found) {
+      const k = JSON.stringify(f.key);
+      byKey.set(k, [...(byKey.get(k) ?? []), f.id]);
+    }
+    for (const r of rows) {
+      const ids = byKey.get(JSON.stringify(key(r.p).map((v) => (v === null || v === undefined ? '' : String(v).trim()))));
+      if (!ids?.length) continue;
+      if (ids.length > 1) r.p.errors.push({ column: '', zh: ambiguous, en: 'several stored records match this row' });
+      else idFor.set(r, ids[0]!);
+    }
+  }
+
+  /** Building (by name, and address when given) and, for residents and households, the house. */
+  private async resolvePlaceRefs(tx: Tx, p: Prepared): Promise<void> {
+    const wantsBuilding = p.building && (this.kind === 'house' || this.kind === 'organisation' || ((this.kind === 'resident' || this.kind === 'household') && p.roomNo));
+    if (!wantsBuilding) return;
+    const cacheKey = `${normaliseHeader(p.building!)}|${normaliseHeader(p.buildingAddress ?? '')}`;
+    let b = this.buildingCache.get(cacheKey);
+    if (b === undefined) {
+      const keyFields = p.buildingAddress ? ['name', 'address'] : ['name'];
+      const found = await this.deps.registry.matching.byKeys(tx, 'building', this.community.path, keyFields, [p.buildingAddress ? [p.building!, p.buildingAddress] : [p.building!]]);
+      if (found.length === 1) b = found[0]!.id;
+      else if (!found.length) b = { column: this.columnOf(SPECIAL.building), zh: `楼栋“${p.building}”在${this.community.name}不存在，请先导入楼栋`, en: `no building "${p.building}" in ${this.community.name}; import buildings first` };
+      else b = { column: this.columnOf(SPECIAL.building), zh: `名为“${p.building}”的楼栋有 ${found.length} 栋，请增加“楼栋地址”列加以区分`, en: `${found.length} buildings are called "${p.building}"; add a building-address column` };
+      // Only hits are cached: a building imported later in the same run must be found.
+      if (typeof b === 'number') this.buildingCache.set(cacheKey, b);
+    }
+    if (typeof b !== 'number') {
+      p.errors.push(b);
+      return;
+    }
+    if (this.kind === 'house' || this.kind === 'organisation') {
+      p.fields.buildingId = b;
+      return;
+    }
+    const unit = p.unitNo ?? '';
+    const found = await this.deps.registry.matching.byKeys(tx, 'house', this.community.path, ['buildingId', 'unitNo', 'roomNo'], [[b, unit, p.roomNo!]]);
+    if (found.length === 1) p.fields.houseId = found[0]!.id;
+    else p.errors.push({ column: this.columnOf(SPECIAL.roomNo), zh: `房屋“${p.building}${unit ? `${unit}单元` : ''}${p.roomNo}”${found.length ? '有多条' : '不存在，请先导入房屋'}`, en: `house ${p.building} ${unit} ${p.roomNo} ${found.length ? 'is ambiguous' : 'does not exist; import houses first'}` });
+  }
+
+  private async placeName(tx: Tx, treePath: string): Promise<string> {
+    const cached = this.placeNames.get(treePath);
+    if (cached) return cached;
+    const trail = await this.deps.tree.trailOf(treePath, tx);
+    const c = trail.find((n) => n.level === 'community');
+    const name = c ? `${trail.find((n) => n.level === 'street')?.name ?? ''}${c.name}` : '其他社区';
+    this.placeNames.set(treePath, name);
+    return name;
+  }
+}
+
+function placementOf(g: TreeNode) {
+  return { id: g.id, path: g.path, districtCode: g.districtCode! };
+}
+
+function trimRow(cells: string[]): string[] {
+  let n = cells.length;
+  while (n > 0 && !cells[n - 1]) n -= 1;
+  return cells.slice(0, n);
+}
+
+const ownerNames: Record<string, string> = { civil_affairs: '民政部门', public_security: '公安部门', health: '卫健部门', human_resources: '人社部门', housing: '住建部门', market_regulation: '市场监管部门', disabled_federation: '残联', veterans_affairs: '退役军人事务部门', justice: '司法部门', education: '教育部门' };
+function ownerName(owner: string): string {
+  return ownerNames[owner] ?? owner;
+}
+
+/** A write that failed for one row, in words a community worker understands. */
+export function describeWriteError(err: unknown): Reason {
+  if (err instanceof AppError) return { zh: err.messageIn('zh'), en: err.messageIn('en') };
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  if (code === '23505') return { zh: '与已有记录重复（可能正被他人同时导入）', en: 'duplicates a stored record (perhaps imported by someone else at the same time)' };
+  return { zh: `写入失败：${String(e.message ?? err).slice(0, 200)}`, en: `could not be written: ${String(e.message ?? err).slice(0, 200)}` };
+}
