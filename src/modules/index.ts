@@ -3,6 +3,7 @@
 import type { Platform } from '../app.js';
 import type { AppModule } from '../platform/module.js';
 import { createAccountsModule } from './accounts/index.js';
+import { createCertificatesModule } from './certificates/index.js';
 import { createDashboardModule } from './dashboard/index.js';
 import { createExchangeModule } from './exchange/index.js';
 import { createRegistryModule } from './registry/index.js';
@@ -12,10 +13,11 @@ export function createModules(platform: Platform) {
   const tree = createTreeModule(platform);
   const accounts = createAccountsModule(platform, { tree: tree.service });
   const registry = createRegistryModule(platform, { tree: tree.service });
+  const certificates = createCertificatesModule(platform, { tree: tree.service, registry: registry.service });
   const exchange = createExchangeModule(platform, { registry: registry.service, tree: tree.service });
   const dashboard = createDashboardModule(platform, { tree: tree.service, registry: registry.service });
-  const list: AppModule<unknown>[] = [tree, accounts, registry, exchange, dashboard];
-  return { tree, accounts, registry, exchange, dashboard, list };
+  const list: AppModule<unknown>[] = [tree, accounts, registry, certificates, exchange, dashboard];
+  return { tree, accounts, registry, certificates, exchange, dashboard, list };
 }
 
 export type Modules = ReturnType<typeof createModules>;

@@ -1,0 +1,233 @@
+// Verification (核验), open to anyone: a scanned QR payload or a typed short code gets one of
+// valid, revoked, expired, forged or not found, with what the certificate says. The signature is
+// checked every time a payload or code is new; a repeat of the same one may take the signature
+// result from a bounded cache (a signature never changes), while revocation and expiry are read
+// fresh on every check, so a revocation shows at once.
+import { eq, inArray, or, sql } from 'drizzle-orm';
+import type { Platform } from '../../app.js';
+import { AppError, type Lang } from '../../platform/errors.js';
+import { displayVerifyCode, normaliseVerifyCode, todayCn } from './dates.js';
+import { CertificateErrors } from './errors.js';
+import type { KeyService } from './keys.js';
+import { decodePayload, parseStatement, textDigest, type Statement } from './statement.js';
+import { certificates } from './tables.js';
+
+export const verdictStatuses = ['valid', 'revoked', 'expired', 'forged', 'not_found'] as const;
+export type VerdictStatus = (typeof verdictStatuses)[number];
+
+export const verdictReasons = ['ok', 'revoked', 'expired', 'signature_invalid', 'unknown_key', 'key_mismatch', 'record_mismatch', 'record_tampered', 'not_issued', 'no_record'] as const;
+export type VerdictReason = (typeof verdictReasons)[number];
+
+export interface Verdict {
+  status: VerdictStatus;
+  reason: VerdictReason;
+  message: string;
+  checkedAt: string;
+  /** The signature check: which key, whose, and whether it held. */
+  signature: { valid: boolean; algorithm: string; kid: string; signerId: string | null; unitCode: string | null; unitName: string | null; keyStatus: string | null; cached: boolean } | null;
+  /** What our register says the certificate is (ID numbers masked). */
+  certificate: {
+    number: string; verifyCode: string; title: string; kind: string; unitName: string; subjectName: string; subjectIdMasked: string; issuedOn: string; validUntil: string;
+    text: string; recipient: string | null; revokedAt: string | null; revokeReason: string | null;
+  } | null;
+  /** For a payload that did not check out: what it claims, so the reader can see what was faked. */
+  claimed: { number: string; title: string | null; kind: string; unitCode: string; subjectName: string; subjectIdMasked: string; issuedOn: string; validUntil: string } | null;
+}
+
+const MESSAGES: Record<VerdictReason, { zh: string; en: string }> = {
+  ok: { zh: '真实有效：签名验证通过，证明在有效期内且未作废。', en: 'Genuine and valid: the signature checks out, the certificate is within its validity and not revoked.' },
+  revoked: { zh: '已作废：该证明由出具单位作废，不能再使用。', en: 'Revoked: the issuing unit has revoked this certificate; it can no longer be used.' },
+  expired: { zh: '已过期：签名真实，但证明已超过有效期。', en: 'Expired: the signature is genuine but the certificate is past its validity.' },
+  signature_invalid: { zh: '伪造或被篡改：二维码内容与出具单位的电子签名不符。', en: 'Forged or altered: the QR content does not match the issuing unit’s signature.' },
+  unknown_key: { zh: '伪造：签名所用的密钥不是任何出具单位的公开密钥。', en: 'Forged: the signing key is not the published key of any issuing unit.' },
+  key_mismatch: { zh: '伪造：二维码声称的出具单位或签名参数与密钥不符。', en: 'Forged: the unit or signature parameters claimed do not match the key.' },
+  record_mismatch: { zh: '伪造：二维码内容与出具记录不一致。', en: 'Forged: the QR content differs from the issued record.' },
+  record_tampered: { zh: '记录异常：该证明的登记记录与出具时的签名不符，请联系出具单位。', en: 'Record altered: the stored record no longer matches its signature; contact the issuing unit.' },
+  not_issued: { zh: '查无此证：没有以该核验码出具的证明，请核对输入；若无误，该证明可能是伪造的。', en: 'Not found: no certificate was issued under this code; check what you typed, otherwise the certificate may be forged.' },
+  no_record: { zh: '签名真实，但本平台查不到这份证明的出具记录，请向出具单位核实。', en: 'The signature is genuine but this platform has no record of the certificate; check with the issuing unit.' },
+};
+
+const STATUS_OF: Record<VerdictReason, VerdictStatus> = {
+  ok: 'valid', revoked: 'revoked', expired: 'expired', signature_invalid: 'forged', unknown_key: 'forged', key_mismatch: 'forged', record_mismatch: 'forged', record_tampered: 'forged', not_issued: 'not_found', no_record: 'not_found',
+};
+
+const lookupColumns = {
+  id: certificates.id, number: certificates.number, verifyCode: certificates.verifyCode, kindCode: certificates.kindCode, title: certificates.title, unitName: certificates.unitName,
+  subjectName: certificates.subjectName, subjectIdMasked: certificates.subjectIdMasked, issuedOn: certificates.issuedOn, validUntil: certificates.validUntil, publicText: certificates.publicText,
+  recipient: certificates.recipient, statement: certificates.statement, signature: certificates.signature, status: certificates.status, revokedAt: certificates.revokedAt, revokeReason: certificates.revokeReason,
+};
+type LookupRow = Pick<typeof certificates.$inferSelect, keyof typeof lookupColumns>;
+
+export type VerifyItem = { payload: string; code?: undefined } | { code: string; payload?: undefined };
+
+/** A small LRU of signature results, keyed by exactly what was verified. */
+class SignatureCache {
+  private readonly map = new Map<string, boolean>();
+  constructor(private readonly max: number) {}
+  get(k: string): boolean | undefined {
+    const v = this.map.get(k);
+    if (v !== undefined) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: boolean) {
+    this.map.set(k, v);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+}
+
+export class VerificationService {
+  private readonly cache = new SignatureCache(20_000);
+  private readonly counts = new Map<number, number>();
+  private lastCountAt = new Date();
+  private timer: NodeJS.Timeout | null = null;
+  /** Signature checks actually computed (not from the cache), for tests and the benchmark. */
+  computed = 0;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly keys: KeyService,
+  ) {}
+
+  private verdict(reason: VerdictReason, lang: Lang, parts: Partial<Pick<Verdict, 'signature' | 'certificate' | 'claimed'>> = {}): Verdict {
+    return { status: STATUS_OF[reason], reason, message: MESSAGES[reason][lang], checkedAt: new Date().toISOString(), signature: parts.signature ?? null, certificate: parts.certificate ?? null, claimed: parts.claimed ?? null };
+  }
+
+  private async checkSignature(statementText: string, st: Statement, signature: Buffer, signatureText: string) {
+    const entry = await this.keys.verifier(st.kid);
+    if (!entry) return { result: 'unknown_key' as const, info: null };
+    const k = entry.key;
+    const info = { algorithm: k.algorithm, kid: k.kid, signerId: k.signerId, unitCode: k.unitCode, unitName: k.unitName, keyStatus: k.status, cached: false, valid: false };
+    if (k.algorithm !== st.algorithm || (k.signerId ?? null) !== st.signerId || k.unitCode !== st.unitCode) return { result: 'key_mismatch' as const, info };
+    const cacheKey = `${statementText}.${signatureText}`;
+    let valid = this.cache.get(cacheKey);
+    if (valid === undefined) {
+      valid = entry.verifier.verify(statementText, signature);
+      this.computed += 1;
+      this.cache.set(cacheKey, valid);
+    } else info.cached = true;
+    info.valid = valid;
+    return { result: valid ? ('ok' as const) : ('signature_invalid' as const), info };
+  }
+
+  private describe(row: LookupRow): NonNullable<Verdict['certificate']> {
+    return {
+      number: row.number, verifyCode: displayVerifyCode(row.verifyCode), title: row.title, kind: row.kindCode, unitName: row.unitName, subjectName: row.subjectName, subjectIdMasked: row.subjectIdMasked,
+      issuedOn: row.issuedOn, validUntil: row.validUntil, text: row.publicText, recipient: row.recipient, revokedAt: row.revokedAt?.toISOString() ?? null, revokeReason: row.revokeReason,
+    };
+  }
+
+  /** Status of a certificate whose signature and record agree. */
+  private finish(row: LookupRow, lang: Lang, signature: Verdict['signature']): Verdict {
+    this.count(row.id);
+    const certificate = this.describe(row);
+    if (row.status === 'revoked') return this.verdict('revoked', lang, { signature, certificate });
+    if (row.validUntil < todayCn()) return this.verdict('expired', lang, { signature, certificate });
+    return this.verdict('ok', lang, { signature, certificate });
+  }
+
+  private async fetch(where: { number?: string[]; code?: string[] }): Promise<LookupRow[]> {
+    const conds = [];
+    if (where.number?.length) conds.push(where.number.length === 1 ? eq(certificates.number, where.number[0]!) : inArray(certificates.number, where.number));
+    if (where.code?.length) conds.push(where.code.length === 1 ? eq(certificates.verifyCode, where.code[0]!) : inArray(certificates.verifyCode, where.code));
+    if (!conds.length) return [];
+    return (await this.platform.db.select(lookupColumns).from(certificates).where(conds.length === 1 ? conds[0] : or(...conds))) as LookupRow[];
+  }
+
+  /** A QR payload (or the whole scanned address). Malformed input is an error, not a verdict. */
+  async verifyPayload(input: string, lang: Lang, prefetched?: Map<string, LookupRow>): Promise<Verdict> {
+    const d = decodePayload(input);
+    if (!d.ok) throw new AppError(CertificateErrors.CERT_PAYLOAD_MALFORMED, { reason_zh: d.reason.zh, reason_en: d.reason.en }, 'payload');
+    return this.judgePayload(d.statementText, d.statement, d.signature, lang, prefetched);
+  }
+
+  private async judgePayload(statementText: string, st: Statement, signature: Buffer, lang: Lang, prefetched?: Map<string, LookupRow>): Promise<Verdict> {
+    const claimed = { number: st.number, title: null as string | null, kind: st.kind, unitCode: st.unitCode, subjectName: st.subjectName, subjectIdMasked: st.subjectIdMasked, issuedOn: st.issuedOn, validUntil: st.validUntil };
+    const sig = await this.checkSignature(statementText, st, signature, signature.toString('base64url'));
+    if (sig.result !== 'ok') return this.verdict(sig.result, lang, { signature: sig.info, claimed });
+    const row = prefetched ? prefetched.get(`n:${st.number}`) : (await this.fetch({ number: [st.number] }))[0];
+    if (!row) return this.verdict('no_record', lang, { signature: sig.info, claimed });
+    if (row.statement !== statementText) return this.verdict('record_mismatch', lang, { signature: sig.info, claimed: { ...claimed, title: row.title } });
+    if (textDigest(row.publicText) !== st.digest) return this.verdict('record_tampered', lang, { signature: sig.info, certificate: this.describe(row) });
+    return this.finish(row, lang, sig.info);
+  }
+
+  /** A typed short code: the record is looked up, and its stored signature checked again. */
+  async verifyCode(input: string, lang: Lang, prefetched?: Map<string, LookupRow>): Promise<Verdict> {
+    const code = normaliseVerifyCode(input);
+    if (!code) throw new AppError(CertificateErrors.CERT_CODE_MALFORMED, {}, 'code');
+    const row = prefetched ? prefetched.get(`c:${code}`) : (await this.fetch({ code: [code] }))[0];
+    if (!row) return this.verdict('not_issued', lang);
+    const parsed = parseStatement(row.statement);
+    if (!parsed.ok || parsed.statement.verifyCode !== code || parsed.statement.number !== row.number) return this.verdict('record_tampered', lang, { certificate: this.describe(row) });
+    const sig = await this.checkSignature(row.statement, parsed.statement, Buffer.from(row.signature, 'base64url'), row.signature);
+    if (sig.result !== 'ok' || textDigest(row.publicText) !== parsed.statement.digest) return this.verdict('record_tampered', lang, { signature: sig.info, certificate: this.describe(row) });
+    return this.finish(row, lang, sig.info);
+  }
+
+  /**
+   * Many checks in one request (a bank or school checking a pile of certificates): one database
+   * query for all of them; each item gets its own verdict or its own error.
+   */
+  async verifyMany(items: VerifyItem[], lang: Lang): Promise<({ verdict: Verdict } | { error: { code: string; message: string; field: string } })[]> {
+    const decoded = items.map((it) => {
+      if (it.payload !== undefined) {
+        const d = decodePayload(it.payload);
+        return d.ok ? { kind: 'payload' as const, d } : { kind: 'error' as const, err: new AppError(CertificateErrors.CERT_PAYLOAD_MALFORMED, { reason_zh: d.reason.zh, reason_en: d.reason.en }, 'payload') };
+      }
+      const code = normaliseVerifyCode(it.code ?? '');
+      return code ? { kind: 'code' as const, code } : { kind: 'error' as const, err: new AppError(CertificateErrors.CERT_CODE_MALFORMED, {}, 'code') };
+    });
+    const numbers = decoded.flatMap((x) => (x.kind === 'payload' ? [x.d.statement.number] : []));
+    const codes = decoded.flatMap((x) => (x.kind === 'code' ? [x.code] : []));
+    const rows = await this.fetch({ number: [...new Set(numbers)], code: [...new Set(codes)] });
+    const map = new Map<string, LookupRow>();
+    for (const r of rows) {
+      map.set(`n:${r.number}`, r);
+      map.set(`c:${r.verifyCode}`, r);
+    }
+    const out: ({ verdict: Verdict } | { error: { code: string; message: string; field: string } })[] = [];
+    for (const x of decoded) {
+      if (x.kind === 'error') out.push({ error: { code: x.err.code, message: x.err.messageIn(lang), field: x.err.field ?? '' } });
+      else if (x.kind === 'payload') out.push({ verdict: await this.judgePayload(x.d.statementText, x.d.statement, x.d.signature, lang, map) });
+      else out.push({ verdict: await this.verifyCode(x.code, lang, map) });
+    }
+    return out;
+  }
+
+  // ---- how often each certificate was checked, written in batches ------------------------
+
+  private count(id: number) {
+    this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+    this.lastCountAt = new Date();
+  }
+
+  /** Writes the counts gathered since the last flush (one statement). */
+  async flushCounts(): Promise<void> {
+    if (!this.counts.size) return;
+    const entries = [...this.counts];
+    const at = this.lastCountAt.toISOString();
+    this.counts.clear();
+    const values = sql.join(entries.map(([id, n]) => sql`(${id}::bigint, ${n}::int)`), sql`, `);
+    try {
+      await this.platform.db.execute(sql`UPDATE certificate c SET verify_count = c.verify_count + v.n, last_verified_at = greatest(coalesce(c.last_verified_at, ${at}::timestamptz), ${at}::timestamptz) FROM (VALUES ${values}) AS v(id, n) WHERE c.id = v.id`);
+    } catch (err) {
+      // Counts are informative; losing one batch must not break verification.
+      this.platform.log.warn({ err }, 'could not record certificate verification counts');
+    }
+  }
+
+  start(intervalMs = 10_000) {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flushCounts(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flushCounts();
+  }
+}
