@@ -7,17 +7,19 @@ import { createCertificatesModule } from './certificates/index.js';
 import { createDashboardModule } from './dashboard/index.js';
 import { createExchangeModule } from './exchange/index.js';
 import { createRegistryModule } from './registry/index.js';
+import { createReportsModule } from './reports/index.js';
 import { createTreeModule } from './tree/index.js';
 
 export function createModules(platform: Platform) {
   const tree = createTreeModule(platform);
   const accounts = createAccountsModule(platform, { tree: tree.service });
   const registry = createRegistryModule(platform, { tree: tree.service });
+  const reports = createReportsModule(platform, { tree: tree.service, registry: registry.service });
   const certificates = createCertificatesModule(platform, { tree: tree.service, registry: registry.service });
   const exchange = createExchangeModule(platform, { registry: registry.service, tree: tree.service });
   const dashboard = createDashboardModule(platform, { tree: tree.service, registry: registry.service });
-  const list: AppModule<unknown>[] = [tree, accounts, registry, certificates, exchange, dashboard];
-  return { tree, accounts, registry, certificates, exchange, dashboard, list };
+  const list: AppModule<unknown>[] = [tree, accounts, registry, reports, certificates, exchange, dashboard];
+  return { tree, accounts, registry, reports, certificates, exchange, dashboard, list };
 }
 
 export type Modules = ReturnType<typeof createModules>;

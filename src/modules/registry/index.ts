@@ -22,6 +22,7 @@ export { recordFields, fieldDef, fieldsOf, type FieldDef } from './fields.js';
 export { codeTables, defaultLabels } from './codes.js';
 export { recordKinds, type RecordKind } from './tables.js';
 export { checkIdNumber, checkPhone, checkCreditCode, idCheckChar, creditCheckChar, maskIdNumber, maskPhone, ageOn } from './validation.js';
+export { ReportSources, dateParams, type ReportSource, type ReportField, type ReportDates, type DateParams, type GrantNeed, type DrillKind, type DrillRow } from './reporting.js';
 export type { RecordOut, RecordAccess, Source } from './store.js';
 export type { BulkRecord } from './bulk.js';
 export type { RecordListFilter } from './matching.js';
