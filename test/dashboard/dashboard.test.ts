@@ -63,7 +63,8 @@ describe('the home dashboard', () => {
     expect(datum(tile(body, 'registry.categories'), 'floating')).toBe(1);
     expect(datum(tile(body, 'registry.categories'), 'registered')).toBe(3);
     expect(stat(tile(body, 'tree.places'), 'grid')).toBe(2);
-    expect(datum(tile(body, 'tree.gridKinds'), 'urban')).toBe(2);
+    expect(body.tiles.map((x: Tile) => x.key)).not.toContain('tree.gridKinds');
+    expect(tile(body, 'tree.places').stats![0]!.hint).toBe('城市网格 2');
     const workers = tile(body, 'staff.gridWorkers');
     expect(stat(workers, 'full_time')).toBe(1);
     expect(stat(workers, 'part_time')).toBe(2);

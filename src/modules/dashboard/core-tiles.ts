@@ -63,10 +63,12 @@ export function treeTiles(tree: TreeService): TileProvider {
         return stat;
       });
       const series: Datum[] = ['urban', 'rural', 'special'].map((k) => ({ key: k, label: say(ctx, gridKindNames[k]!.zh, gridKindNames[k]!.en), value: sum('grid', k) }));
-      return [
-        { key: 'tree.places', title: say(ctx, '辖区', 'Area'), kind: 'stats', order: 10, width: 2, stats, link: '/map' },
-        { key: 'tree.gridKinds', title: say(ctx, '网格类型', 'Grids by kind'), kind: 'pie', order: 40, width: 1, series, link: '/map' },
-      ];
+      const gridStat = stats.find((x) => x.key === 'grid')!;
+      gridStat.hint = series.filter((d) => d.value).map((d) => `${d.label} ${d.value}`).join(say(ctx, '，', ', '));
+      const tiles: Tile[] = [{ key: 'tree.places', title: say(ctx, '辖区', 'Area'), kind: 'stats', order: 35, width: 1, stats, link: '/map' }];
+      // One community's grids are told apart in the hint; a pie pays off from a street upwards.
+      if (scope.node.level !== 'community') tiles.push({ key: 'tree.gridKinds', title: say(ctx, '网格类型', 'Grids by kind'), kind: 'pie', order: 47, width: 1, series, link: '/map' });
+      return tiles;
     },
   };
 }
@@ -90,8 +92,8 @@ export function staffTiles(auth: AuthService): TileProvider {
       const present = roles.filter((r) => (byRole.get(r) ?? 0) > 0);
       if (present.length > 2) {
         tiles.push({
-          key: 'staff.roles', title: say(ctx, '在岗账号（按角色）', 'Active accounts by role'), kind: 'bars', order: 70, width: 1,
-          series: present.map((r) => ({ key: r, label: say(ctx, roleNames[r].zh, roleNames[r].en), value: byRole.get(r) ?? 0 })),
+          key: 'staff.roles', title: say(ctx, '在岗账号（按角色）', 'Active accounts by role'), kind: 'stats', order: 66, width: 3,
+          stats: present.map((r) => ({ key: r, label: say(ctx, roleNames[r].zh, roleNames[r].en), value: byRole.get(r) ?? 0 })),
         });
       }
       return tiles;
@@ -128,9 +130,9 @@ export function registryTiles(registry: RegistryService, tree: TreeService, conf
         key: code, label: say(ctx, name.zh, name.en), value: counts.residentsByCategory[code] ?? 0, link: link(`/residents?residenceStatus=${code}`),
       }));
       const tiles: Tile[] = [
-        { key: 'registry.records', title: say(ctx, '基础数据', 'Base data'), kind: 'stats', order: 20, width: 3, stats: records },
+        { key: 'registry.records', title: say(ctx, '基础数据', 'Base data'), kind: 'stats', order: 10, width: 3, stats: records },
         {
-          key: 'registry.freshness', title: say(ctx, '定期维护', 'Due for review'), kind: 'stats', order: 25, width: 1, link: link('/stale'),
+          key: 'registry.freshness', title: say(ctx, '定期维护', 'Due for review'), kind: 'stats', order: 20, width: 1, link: link('/stale'),
           stats: [
             { key: 'overdue', label: say(ctx, '已逾期', 'overdue'), value: stale.overdue, tone: stale.overdue > 0 ? 'danger' : 'success', link: link('/stale') },
             { key: 'dueIn7Days', label: say(ctx, '7 天内到期', 'due within 7 days'), value: stale.dueIn7Days, tone: stale.dueIn7Days > 0 ? 'warning' : 'default' },

@@ -1,0 +1,81 @@
+// Chromium for browser tests: Debian's own build through playwright-core (nothing downloads a
+// browser), pages at desktop or phone size, log-in as a demo user, screenshots into test-results/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_PASSWORD, ROOT } from './server.js';
+
+export const CHROMIUM = process.env.QC_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+export const viewports = {
+  desktop: { width: 1366, height: 860 },
+  /** An ordinary phone: 375 px wide, the width a grid worker's screen must work at. */
+  phone: { width: 375, height: 740 },
+} as const;
+
+export interface TestPage {
+  page: Page;
+  context: BrowserContext;
+  /** Errors the page threw and console errors it printed (a test can assert there were none). */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export async function newPage(browser: Browser, baseURL: string, opts: { size?: keyof typeof viewports; locale?: string } = {}): Promise<TestPage> {
+  const phone = opts.size === 'phone';
+  const context = await browser.newContext({
+    baseURL,
+    viewport: viewports[opts.size ?? 'desktop'],
+    deviceScaleFactor: phone ? 2 : 1,
+    isMobile: phone,
+    hasTouch: phone,
+    locale: opts.locale ?? 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  return { page, context, problems, close: () => context.close() };
+}
+
+/** Logs in through the log-in page and waits for the app's frame. */
+export async function loginAs(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId('login-submit').waitFor();
+  await page.locator('input#username').fill(username);
+  await page.locator('input#password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: opts.fullPage ?? true });
+  return path;
+}
+
+/** Calls the API as a demo user (for arranging data a test needs). */
+export async function apiAs(baseURL: string, username: string, password = DEMO_PASSWORD) {
+  const login = await fetch(`${baseURL}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!login.ok) throw new Error(`log-in as ${username} failed: ${login.status} ${await login.text()}`);
+  const { token } = (await login.json()) as { token: string };
+  return async <T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${baseURL}/api${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+}

@@ -1,0 +1,19 @@
+// One server for the whole browser-test run (its address is handed to every file through
+// inject('e2eUrl')); files that need a city of their own call startServer() themselves.
+import type { TestProject } from 'vitest/node';
+import { ensureWebBuilt, startServer } from './server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    e2eUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  ensureWebBuilt();
+  const server = await startServer();
+  project.provide('e2eUrl', server.url);
+  return async () => {
+    await server.stop();
+  };
+}

@@ -1,0 +1,92 @@
+// Starting the real server for browser tests: `qingche serve --demo` in a child process, on a
+// fresh temporary data folder (embedded database), a small demo city, the embedded MQTT broker on
+// a free port. The address is read from the server's own start-up line.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+export const DEMO_PASSWORD = 'Qingche#2026';
+
+export interface E2eServer {
+  url: string;
+  dataDir: string;
+  /** The server's output so far (for failure messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Residents in the demo city (default 3000: seeds in seconds, still a real city). */
+  residents?: number;
+  /** Fixed port (QC_E2E_PORT, else a free one). */
+  port?: number;
+  /** Extra environment (e.g. QC_TILE_URL). */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Builds web/dist when its sources are newer than the last build (scripts/ensure-web.mjs). */
+export function ensureWebBuilt(): void {
+  const r = spawnSync(process.execPath, ['scripts/ensure-web.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building the web app failed');
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<E2eServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'qingche-e2e-'));
+  const port = opts.port ?? (process.env.QC_E2E_PORT ? Number(process.env.QC_E2E_PORT) : 0);
+  const child: ChildProcess = spawn(process.execPath, ['bin/qingche.mjs', 'serve', '--demo'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      QC_DATA_DIR: dataDir,
+      QC_DEMO_RESIDENTS: String(opts.residents ?? 3000),
+      MQTT_PORT: '0',
+      MQTT_URL: '',
+      DATABASE_URL: '',
+      QC_LOG_LEVEL: 'warn',
+      QC_PUBLIC_BASE_URL: '',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the server did not start within ${(opts.timeoutMs ?? 240_000) / 1000} s:\n${out.slice(-3000)}`)), opts.timeoutMs ?? 240_000);
+    const check = () => {
+      const m = /is running at (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`the server exited (${code}) before it was ready:\n${out.slice(-3000)}`));
+    });
+  });
+
+  return {
+    url,
+    dataDir,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

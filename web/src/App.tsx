@@ -1,0 +1,95 @@
+// The app: language, Ant Design (zh_CN or en_US), the logged-in user, the place navigator, and a
+// router built from the feature registry. Every route checks the permission it declares, so a
+// typed-in URL shows "not allowed" rather than a broken page.
+import { App as AntApp, Button, ConfigProvider, Result } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { createElement, useMemo, type ComponentType } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider, useNavigate } from 'react-router-dom';
+import { AuthGate } from './auth/AuthGate';
+import { AuthProvider, useAuth } from './auth/AuthContext';
+import { features, homePath } from './features';
+import type { FeatureRoute } from './features/types';
+import { LangProvider, useI18n } from './i18n';
+import { AppLayout } from './shell/AppLayout';
+import { PlaceProvider } from './shell/PlaceContext';
+
+function NotFound() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return <Result status="404" title={t('页面不存在', 'Page not found')} subTitle={t('地址可能输错了，或该页面已移动。', 'The address may be mistyped, or the page has moved.')} extra={<Button onClick={() => navigate('/')}>{t('回到首页', 'Go home')}</Button>} />;
+}
+
+function Forbidden() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return <Result status="403" title={t('无权访问', 'Not allowed')} subTitle={t('您的角色不能使用此页面。', 'Your role cannot use this page.')} extra={<Button onClick={() => navigate('/')}>{t('回到首页', 'Go home')}</Button>} />;
+}
+
+function Guarded({ route }: { route: FeatureRoute }) {
+  const { can } = useAuth();
+  if (!can(route.permission)) return <Forbidden />;
+  return createElement(route.component as ComponentType);
+}
+
+function Home() {
+  const { can, me } = useAuth();
+  const path = homePath(can, me?.user.role);
+  if (!path || path === '/') return <Forbidden />;
+  return <Navigate to={path} replace />;
+}
+
+function buildRouter() {
+  const routes = features.flatMap((f) => f.routes);
+  const hasRoot = routes.some((r) => r.path === '/');
+  return createBrowserRouter([
+    {
+      path: '/',
+      element: <AppLayout />,
+      children: [
+        ...(hasRoot ? [] : [{ index: true, element: <Home /> }]),
+        ...routes.map((r) => (r.path === '/' ? { index: true, element: <Guarded route={r} /> } : { path: r.path.replace(/^\//, ''), element: <Guarded route={r} /> })),
+        { path: '*', element: <NotFound /> },
+      ],
+    },
+  ]);
+}
+
+function Routed() {
+  const router = useMemo(buildRouter, []);
+  return <RouterProvider router={router} />;
+}
+
+function Themed() {
+  const { lang } = useI18n();
+  return (
+    <ConfigProvider
+      locale={lang === 'en' ? enUS : zhCN}
+      theme={{
+        token: {
+          colorPrimary: '#1f5fbf',
+          borderRadius: 8,
+          fontFamily: "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Segoe UI', Roboto, sans-serif",
+        },
+      }}
+    >
+      <AntApp>
+        <AuthProvider>
+          <AuthGate>
+            <PlaceProvider>
+              <Routed />
+            </PlaceProvider>
+          </AuthGate>
+        </AuthProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <LangProvider>
+      <Themed />
+    </LangProvider>
+  );
+}

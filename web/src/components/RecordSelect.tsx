@@ -1,0 +1,76 @@
+// Choosing a related record in a form (a resident's household or house, a house's building, a
+// household's head): type to search within the record's grid, see names rather than ids.
+import { Select } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
+import type { Page, RecordKind, RecordOut } from '../api/types';
+import { useI18n } from '../i18n';
+
+export function recordTitle(kind: RecordKind, r: RecordOut, t: (zh: string, en: string, p?: Record<string, string | number>) => string): string {
+  switch (kind) {
+    case 'household':
+      return t('户号 {no}', 'Household {no}', { no: String(r.householdNo ?? r.id) });
+    case 'house':
+      return [r.unitNo ? t('{u} 单元', 'entrance {u}', { u: String(r.unitNo) }) : '', String(r.roomNo ?? r.id)].filter(Boolean).join(' ');
+    case 'resident':
+      return `${String(r.name ?? r.id)}${r.age !== undefined ? t('（{a} 岁）', ' ({a})', { a: Number(r.age) }) : ''}`;
+    default:
+      return String(r.name ?? r.id);
+  }
+}
+
+export function RecordSelect({ kind, value, onChange, gridId, placeholder, testId }: { kind: RecordKind; value?: number | null; onChange?(v: number | null): void; gridId?: number | null; placeholder?: string; testId?: string }) {
+  const { t } = useI18n();
+  const [options, setOptions] = useState<{ value: number; label: string }[]>([]);
+  const [loading, setLoading] = useState(false);
+  const timer = useRef<number | undefined>(undefined);
+  const path = kind === 'resident' ? '/residents' : `/records/${kind}`;
+
+  const search = (q: string) => {
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => {
+      setLoading(true);
+      api.get<Page<RecordOut>>(path, { q: q.trim() || undefined, gridId: gridId ?? undefined, limit: 30 }).then(
+        (r) => {
+          setOptions((old) => {
+            const chosen = old.filter((o) => o.value === value);
+            const fresh = r.items.map((i) => ({ value: i.id, label: recordTitle(kind, i, t) }));
+            return [...chosen.filter((c) => !fresh.some((f) => f.value === c.value)), ...fresh];
+          });
+          setLoading(false);
+        },
+        () => setLoading(false),
+      );
+    }, 250);
+  };
+
+  useEffect(() => {
+    search('');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [gridId, kind]);
+
+  useEffect(() => {
+    if (!value || options.some((o) => o.value === value)) return;
+    const one = kind === 'resident' ? api.get<{ resident: RecordOut }>(`/residents/${value}`).then((c) => c.resident) : api.get<RecordOut>(`/records/${kind}/${value}`);
+    one.then(
+      (r) => setOptions((old) => (old.some((o) => o.value === value) ? old : [{ value, label: recordTitle(kind, r, t) }, ...old])),
+      () => setOptions((old) => [{ value, label: `#${value}` }, ...old]),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
+
+  return (
+    <Select
+      value={value ?? undefined}
+      onChange={(v) => onChange?.((v as number | undefined) ?? null)}
+      options={options}
+      showSearch={{ filterOption: false, onSearch: search }}
+      allowClear
+      loading={loading}
+      placeholder={placeholder ?? t('输入以搜索', 'Type to search')}
+      notFoundContent={loading ? null : t('没有找到', 'Nothing found')}
+      style={{ width: '100%' }}
+      data-testid={testId}
+    />
+  );
+}
