@@ -78,6 +78,8 @@ export interface ReportField {
   groupable: boolean;
   /** May it be summed or averaged. */
   numeric: boolean;
+  /** A correlated look-up: computed once per row (in a LATERAL subquery) however often the template uses it. */
+  perRow?: boolean;
 }
 
 export type DrillKind = 'resident' | 'household' | 'building' | 'house' | 'organisation' | 'facility' | 'visit' | 'review';
@@ -147,7 +149,7 @@ function staticSources(): ReportSource[] {
       field('id', '居民', 'resident', 'reference', () => R('id'), null),
       field('gridId', '所属网格', 'grid', 'reference', () => R('grid_id'), null),
       // The last visit on or before the reference day (a correlated look-up on the visit index).
-      field('lastVisitAt', '最近走访时间', 'last visit', 'timestamp', (d) => sql`(SELECT max(v.visited_at) FROM visit v WHERE v.resident_id = resident.id AND v.visited_at < ${d.refEndTs})`, null),
+      field('lastVisitAt', '最近走访时间', 'last visit', 'timestamp', (d) => sql`(SELECT max(v.visited_at) FROM visit v WHERE v.resident_id = resident.id AND v.visited_at < ${d.refEndTs})`, null, { perRow: true }),
     ],
   };
   const household: ReportSource = {
@@ -158,7 +160,7 @@ function staticSources(): ReportSource[] {
     drill: 'household', grantKind: 'household',
     fields: [
       catalogueField('household', 'household', 'kind'),
-      field('members', '户内人数', 'members', 'integer', () => sql`(SELECT count(*)::int FROM resident m WHERE m.household_id = household.id AND m.status = 'active')`, { kind: 'household', field: 'householdNo' }),
+      field('members', '户内人数', 'members', 'integer', () => sql`(SELECT count(*)::int FROM resident m WHERE m.household_id = household.id AND m.status = 'active')`, { kind: 'household', field: 'householdNo' }, { perRow: true }),
       field('id', '户', 'household', 'reference', () => sql.raw('household.id'), null),
       field('gridId', '所属网格', 'grid', 'reference', () => sql.raw('household.grid_id'), null),
     ],

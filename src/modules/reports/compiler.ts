@@ -51,6 +51,11 @@ function fieldOf(src: ReportSource, key: string): ReportField | undefined {
   return src.fields.find((f) => f.key === key);
 }
 
+/** A field's value in a compiled query: per-row look-ups come from the row's LATERAL (fx), the rest inline. */
+function exprOf(fd: ReportField, d: DateParams): SQL {
+  return fd.perRow ? sql.raw(`fx."${fd.key}"`) : fd.expr(d);
+}
+
 /**
  * Checks a definition against the sources and label kinds. Returns the problems (empty when the
  * template is sound) and, when sound, the resolved template the compiler needs.
@@ -318,7 +323,7 @@ export function filterSql(f: Filter, src: ReportSource, labels: string[], d: Dat
   if (isLabelFilter(f)) return f.has === false ? sql`${labelRef(labels, f.label)} IS NOT TRUE` : sql`${labelRef(labels, f.label)} IS TRUE`;
   const fd = fieldOf(src, f.field)!;
   if (fd.ageFrom) return ageCondition(fd.ageFrom, f.op, f.value, d);
-  const e = fd.expr(d);
+  const e = exprOf(fd, d);
   const v = f.value;
   const list = (xs: unknown[]) => sql.join(xs.map((x) => sql`${x}`), sql`, `);
   const typed = (x: unknown) => (fd.type === 'date' ? sql`${x}::date` : sql`${x}`);
@@ -372,12 +377,12 @@ export function groupKeySql(g: Grouping, src: ReportSource, d: DateParams): SQL 
       return sql`nullif(split_part(${src.treePath}, '/', ${sql.raw(String(levelDepth[g.level as keyof typeof levelDepth] + 2))}), '')`;
     case 'field': {
       const fd = fieldOf(src, g.field)!;
-      const e = fd.expr(d);
+      const e = exprOf(fd, d);
       return fd.type === 'boolean' ? sql`(CASE WHEN ${e} THEN '1' WHEN NOT ${e} THEN '0' END)` : sql`(${e})::text`;
     }
     case 'period': {
       const fd = fieldOf(src, g.field ?? src.periodField!)!;
-      const e = fd.expr(d);
+      const e = exprOf(fd, d);
       const local = fd.type === 'timestamp' ? sql`(${e} AT TIME ZONE 'Asia/Shanghai')` : sql`(${e})::timestamp`;
       return sql`to_char(date_trunc(${sql.raw(`'${g.unit}'`)}, ${local}), ${sql.raw(`'${periodFormat[g.unit]}'`)})`;
     }
@@ -434,11 +439,26 @@ function usesLabels(rs: ResolvedSource): boolean {
   return all.some(isLabelFilter);
 }
 
+/** The per-row look-ups a source's part of the template uses (each computed once per row). */
+function perRowFields(rs: ResolvedSource, r: Resolved): ReportField[] {
+  const keys = new Set<string>();
+  const all = [...rs.filters, ...rs.columns.flatMap((c) => ('where' in c.measure ? (c.measure.where ?? []) : []))];
+  for (const f of all) if (!isLabelFilter(f)) keys.add(f.field);
+  for (const c of rs.columns) if ('field' in c.measure) keys.add(c.measure.field);
+  for (const g of r.def.rows) {
+    if (g.by === 'field') keys.add(g.field);
+    if (g.by === 'period') keys.add(g.field ?? rs.src.periodField ?? '');
+  }
+  return rs.src.fields.filter((f) => f.perRow && keys.has(f.key));
+}
+
 function fromClause(rs: ResolvedSource, r: Resolved, d: DateParams): SQL {
   const dims = r.def.rows.map((g, i) => sql`${groupKeySql(g, rs.src, d)} AS ${sql.raw(`g${i + 1}`)}`);
   const lab = usesLabels(rs) ? sql` LEFT JOIN lab ON lab.resident_id = ${rs.src.personId!}` : sql``;
+  const per = perRowFields(rs, r);
+  const fx = per.length ? sql` CROSS JOIN LATERAL (SELECT ${sql.join(per.map((f) => sql`${f.expr(d)} AS ${sql.raw(`"${f.key}"`)}`), sql`, `)}) fx` : sql``;
   const gk = dims.length ? sql` CROSS JOIN LATERAL (SELECT ${sql.join(dims, sql`, `)}) gk` : sql``;
-  return sql`${rs.src.from}${lab}${gk}`;
+  return sql`${rs.src.from}${lab}${fx}${gk}`;
 }
 
 function aggregate(c: Column, rs: ResolvedSource, r: Resolved, d: DateParams): { value: SQL; n: SQL | null } {
@@ -447,7 +467,7 @@ function aggregate(c: Column, rs: ResolvedSource, r: Resolved, d: DateParams): {
   const filt = where.length ? sql` FILTER (WHERE ${sql.join(where, sql` AND `)})` : sql``;
   if (m.kind === 'count') return { value: sql`count(*)${filt}`, n: null };
   const fd = fieldOf(rs.src, m.field)!;
-  const e = fd.expr(d);
+  const e = exprOf(fd, d);
   const n = sql`count(${e})${filt}`;
   switch (m.kind) {
     case 'countDistinct':
@@ -562,11 +582,11 @@ export function compileDrill(
   let drill: DrillKind = rs.src.drill;
   if (m.kind !== 'count') {
     const fd = fieldOf(rs.src, m.field)!;
-    conds.push(sql`${fd.expr(d)} IS NOT NULL`);
+    conds.push(sql`${exprOf(fd, d)} IS NOT NULL`);
     if (m.kind === 'countDistinct' && fd.type === 'reference') {
       const target: DrillKind | null = fd.key === 'householdId' ? 'household' : fd.key === 'residentId' ? 'resident' : fd.key === 'id' ? rs.src.drill : null;
       if (target) {
-        idExpr = fd.expr(d);
+        idExpr = exprOf(fd, d);
         drill = target;
       }
     }
