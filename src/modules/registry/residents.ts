@@ -42,6 +42,10 @@ export class ResidentService {
     let nodePath: string | undefined;
     if (f.nodeId) nodePath = (await this.store.tree.getVisibleNode(ctx.principal!, f.nodeId)).path;
     const conds = this.store.listConditions(ctx, 'resident', access, { nodePath, status: f.status, gridId: f.gridId });
+    // Labels and review clocks carry their resident's placement: naming the subtree in their
+    // sub-queries too lets the planner start from the few labelled (or overdue) people in it
+    // instead of probing every resident of a street.
+    const under = `${nodePath ?? ctx.principal!.treePath}%`;
     if (f.q) {
       const q = normaliseInput(f.q);
       // An ID number or phone is matched exactly through its blind index; anything else is a name prefix.
@@ -54,9 +58,9 @@ export class ResidentService {
     if (f.labels?.length) {
       const active = sql`(${residentLabels.until} IS NULL OR ${residentLabels.until} >= CURRENT_DATE)`;
       if (f.labelMatch === 'all') {
-        for (const l of f.labels) conds.push(exists(this.store.db.select({ x: sql`1` }).from(residentLabels).where(and(eq(residentLabels.residentId, residents.id), eq(residentLabels.labelCode, l), active))));
+        for (const l of f.labels) conds.push(exists(this.store.db.select({ x: sql`1` }).from(residentLabels).where(and(eq(residentLabels.residentId, residents.id), eq(residentLabels.labelCode, l), sql`${residentLabels.treePath} LIKE ${under}`, active))));
       } else {
-        conds.push(exists(this.store.db.select({ x: sql`1` }).from(residentLabels).where(and(eq(residentLabels.residentId, residents.id), inArray(residentLabels.labelCode, f.labels), active))));
+        conds.push(exists(this.store.db.select({ x: sql`1` }).from(residentLabels).where(and(eq(residentLabels.residentId, residents.id), inArray(residentLabels.labelCode, f.labels), sql`${residentLabels.treePath} LIKE ${under}`, active))));
       }
     }
     if (f.sex) conds.push(eq(residents.sex, f.sex));
@@ -66,7 +70,7 @@ export class ResidentService {
     if (f.residenceStatus) conds.push(eq(residents.residenceStatus, f.residenceStatus));
     if (f.householdId) conds.push(eq(residents.householdId, f.householdId));
     if (f.stale) {
-      conds.push(exists(this.store.db.select({ x: sql`1` }).from(recordReviews).where(and(eq(recordReviews.recordKind, 'resident'), eq(recordReviews.recordId, residents.id), sql`${recordReviews.dueAt} < now()`))));
+      conds.push(exists(this.store.db.select({ x: sql`1` }).from(recordReviews).where(and(eq(recordReviews.recordKind, 'resident'), eq(recordReviews.recordId, residents.id), sql`${recordReviews.treePath} LIKE ${under}`, sql`${recordReviews.dueAt} < now()`))));
     }
     return conds;
   }
@@ -75,10 +79,14 @@ export class ResidentService {
     const access = await this.store.access(ctx, 'resident');
     const conds = await this.conditions(ctx, f, access);
     const { rows, total, totalCapped } = await this.store.listRows('resident', conds, f.limit, f.offset);
-    const items = await this.store.decodeMany(ctx, 'resident', rows, access);
-    const ids = items.map((i) => i.id);
-    const labelMap = await this.labels.forResidents(ids);
-    const grids = new Map((await this.store.tree.getNodes([...new Set(rows.map((r) => r.gridId as number))])).map((g) => [g.id, g.name]));
+    const ids = rows.map((r) => r.id as number);
+    // Independent reads side by side (on a server they use separate connections).
+    const [items, labelMap, gridNodes] = await Promise.all([
+      this.store.decodeMany(ctx, 'resident', rows, access),
+      this.labels.forResidents(ids),
+      this.store.tree.getNodes([...new Set(rows.map((r) => r.gridId as number))]),
+    ]);
+    const grids = new Map(gridNodes.map((g) => [g.id, g.name]));
     await this.store.logListRead(ctx, 'resident', ids, { ...f, limit: undefined, offset: f.offset });
     const canSeeLabel = (code: string) => access.mode === 'full' || access.grants.some((g) => !g.labels.length || g.labels.includes(code));
     return {

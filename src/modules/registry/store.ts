@@ -612,11 +612,27 @@ export class RegistryStore {
   async listRows(kind: RecordKind, conds: SQL[], limit: number, offset: number, db: DbOrTx = this.db): Promise<{ rows: Record<string, unknown>[]; total: number; totalCapped: boolean }> {
     const t = tableOf(kind);
     const where = and(...conds);
-    const rows = (await db.select().from(t).where(where).orderBy(asc(t.treePath), asc(t.id)).limit(limit).offset(offset)) as unknown as Record<string, unknown>[];
     // Counting a whole district on every page would cost more than the page: count up to a cap.
     const cap = 10_000;
-    const counted = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${t} WHERE ${where} LIMIT ${cap + 1}) c`);
-    const n = counted[0]?.n ?? 0;
+    const countRows = async () => {
+      const counted = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${t} WHERE ${where} LIMIT ${cap + 1}) c`);
+      return counted[0]?.n ?? 0;
+    };
+    const pageRows = async () => (await db.select().from(t).where(where).orderBy(asc(t.treePath), asc(t.id)).limit(limit).offset(offset)) as unknown as Record<string, unknown>[];
+    // A page that is not full is the last one: its total needs no count (a look-up by ID number,
+    // a small community's list). Past the end, the count tells the caller where the end is.
+    const lastPage = (rows: unknown[]) => rows.length < limit && (rows.length > 0 || offset === 0);
+    let rows: Record<string, unknown>[];
+    let n: number;
+    if (db === this.db && this.platform.database.engine === 'postgres') {
+      // On a server the count runs beside the page on a second connection.
+      [rows, n] = await Promise.all([pageRows(), countRows()]);
+      if (lastPage(rows)) n = offset + rows.length;
+    } else {
+      // The embedded engine runs one query at a time (and a transaction is one connection anyway).
+      rows = await pageRows();
+      n = lastPage(rows) ? offset + rows.length : await countRows();
+    }
     return { rows, total: Math.min(n, cap), totalCapped: n > cap };
   }
 
