@@ -3,14 +3,15 @@
 // checked every time a payload or code is new; a repeat of the same one may take the signature
 // result from a bounded cache (a signature never changes), while revocation and expiry are read
 // fresh on every check, so a revocation shows at once.
-import { eq, inArray, or, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Platform } from '../../app.js';
+import { queryRows } from '../../db/client.js';
 import { AppError, type Lang } from '../../platform/errors.js';
 import { displayVerifyCode, normaliseVerifyCode, todayCn } from './dates.js';
 import { CertificateErrors } from './errors.js';
 import type { KeyService } from './keys.js';
 import { decodePayload, parseStatement, textDigest, type Statement } from './statement.js';
-import { certificates } from './tables.js';
+import type { certificates } from './tables.js';
 
 export const verdictStatuses = ['valid', 'revoked', 'expired', 'forged', 'not_found'] as const;
 export type VerdictStatus = (typeof verdictStatuses)[number];
@@ -51,12 +52,12 @@ const STATUS_OF: Record<VerdictReason, VerdictStatus> = {
   ok: 'valid', revoked: 'revoked', expired: 'expired', signature_invalid: 'forged', unknown_key: 'forged', key_mismatch: 'forged', record_mismatch: 'forged', record_tampered: 'forged', not_issued: 'not_found', no_record: 'not_found',
 };
 
-const lookupColumns = {
-  id: certificates.id, number: certificates.number, verifyCode: certificates.verifyCode, kindCode: certificates.kindCode, title: certificates.title, unitName: certificates.unitName,
-  subjectName: certificates.subjectName, subjectIdMasked: certificates.subjectIdMasked, issuedOn: certificates.issuedOn, validUntil: certificates.validUntil, publicText: certificates.publicText,
-  recipient: certificates.recipient, statement: certificates.statement, signature: certificates.signature, status: certificates.status, revokedAt: certificates.revokedAt, revokeReason: certificates.revokeReason,
-};
-type LookupRow = Pick<typeof certificates.$inferSelect, keyof typeof lookupColumns>;
+// The columns a verdict needs, read with one small raw query (the hot path of every check).
+const LOOKUP_COLUMNS = sql.raw(
+  'id, number, verify_code AS "verifyCode", kind_code AS "kindCode", title, unit_name AS "unitName", subject_name AS "subjectName", subject_id_masked AS "subjectIdMasked", ' +
+    'issued_on AS "issuedOn", valid_until AS "validUntil", public_text AS "publicText", recipient, statement, signature, status, revoked_at AS "revokedAt", revoke_reason AS "revokeReason"',
+);
+type LookupRow = Pick<typeof certificates.$inferSelect, 'id' | 'number' | 'verifyCode' | 'kindCode' | 'title' | 'unitName' | 'subjectName' | 'subjectIdMasked' | 'issuedOn' | 'validUntil' | 'publicText' | 'recipient' | 'statement' | 'signature' | 'status' | 'revokedAt' | 'revokeReason'>;
 
 export type VerifyItem = { payload: string; code?: undefined } | { code: string; payload?: undefined };
 
@@ -129,11 +130,15 @@ export class VerificationService {
   }
 
   private async fetch(where: { number?: string[]; code?: string[] }): Promise<LookupRow[]> {
-    const conds = [];
-    if (where.number?.length) conds.push(where.number.length === 1 ? eq(certificates.number, where.number[0]!) : inArray(certificates.number, where.number));
-    if (where.code?.length) conds.push(where.code.length === 1 ? eq(certificates.verifyCode, where.code[0]!) : inArray(certificates.verifyCode, where.code));
+    const list = (xs: string[]) => sql.join(xs.map((x) => sql`${x}`), sql`, `);
+    const conds: SQL[] = [];
+    if (where.number?.length) conds.push(where.number.length === 1 ? sql`number = ${where.number[0]}` : sql`number IN (${list(where.number)})`);
+    if (where.code?.length) conds.push(where.code.length === 1 ? sql`verify_code = ${where.code[0]}` : sql`verify_code IN (${list(where.code)})`);
     if (!conds.length) return [];
-    return (await this.platform.db.select(lookupColumns).from(certificates).where(conds.length === 1 ? conds[0] : or(...conds))) as LookupRow[];
+    const rows = await queryRows<LookupRow>(this.platform.db, sql`SELECT ${LOOKUP_COLUMNS} FROM certificate WHERE ${sql.join(conds, sql` OR `)}`);
+    // Both engines give timestamps as Date; dates stay YYYY-MM-DD strings.
+    for (const r of rows) if (r.revokedAt && !(r.revokedAt instanceof Date)) r.revokedAt = new Date(r.revokedAt as unknown as string);
+    return rows;
   }
 
   /** A QR payload (or the whole scanned address). Malformed input is an error, not a verdict. */
