@@ -21,6 +21,8 @@ Commands:
   audit-verify                     walk the audit hash chain and report the first altered row
   audit-purge                      remove audit rows older than QC_AUDIT_RETENTION_DAYS (>= 180)
   config                           print every configuration variable and its current value
+  import <file> --community CODE [--kind K] [--grid CODE] …   import an xlsx/csv sheet (import --help)
+  export --node CODE [--kind K] [--labels a,b] [--out FILE]   export a list as xlsx (export --help)
 `;
 
 async function withApp<T>(fn: (built: Awaited<ReturnType<typeof buildApp>>) => Promise<T>): Promise<T> {
@@ -103,6 +105,13 @@ async function main(argv: string[]): Promise<number> {
         const n = await built.platform.audit.purge(built.platform.db, built.platform.config.auditRetentionDays);
         console.log(`purged ${n} audit rows older than ${built.platform.config.auditRetentionDays} days`);
         return 0;
+      });
+    case 'import':
+    case 'export':
+      return withApp(async (built) => {
+        const { runImportCommand, runExportCommand } = await import('../modules/exchange/index.js');
+        const io = { log: (m: string) => console.log(m), progress: progressBar };
+        return command === 'import' ? runImportCommand(built, rest, io) : runExportCommand(built, rest, io);
       });
     case 'config': {
       const config = loadConfig();

@@ -1,7 +1,8 @@
 // Reading cells and headers: no database involved.
 import { describe, expect, it } from 'vitest';
 import { checkMapping, headerSignature, labelNameIndex, proposeMapping } from '../../src/modules/exchange/headers.js';
-import { detectEncoding, parseCsv, toCell } from '../../src/modules/exchange/sources.js';
+import { detectEncoding, parseCsv } from '../../src/modules/exchange/sources.js';
+import { isDateFormat } from '../../src/modules/exchange/xlsx-reader.js';
 import { cellProblem, codeAlias, dateFrom, excelSerialToDate, idNumberFrom, parseLabelList, yesNo } from '../../src/modules/exchange/values.js';
 import { defaultLabels } from '../../src/modules/registry/index.js';
 
@@ -39,12 +40,15 @@ describe('encodings', () => {
 });
 
 describe('cells', () => {
-  it('takes a formula’s cached result, and reports one saved without it or an error value', () => {
-    expect(toCell({ formula: 'A1&B1', result: '张三' })).toBe('张三');
-    expect(toCell({ sharedFormula: 'A2', result: 5 })).toBe(5);
-    expect(cellProblem(toCell({ formula: 'SUM(A1:A3)' }))?.zh).toContain('没有保存计算结果');
-    expect(cellProblem(toCell({ error: '#REF!' }))?.zh).toContain('#REF!');
-    expect(toCell({ richText: [{ text: '王' }, { text: '五' }] })).toBe('王五');
+  it('reports a formula saved without its result and an error value', () => {
+    expect(cellProblem({ formula: 'SUM(A1:A3)', noResult: true })?.zh).toContain('没有保存计算结果');
+    expect(cellProblem({ error: '#REF!' })?.zh).toContain('#REF!');
+    expect(cellProblem('张三')).toBeNull();
+  });
+
+  it('tells date formats from number formats, Chinese ones included', () => {
+    expect(['yyyy-mm-dd', 'yyyy"年"m"月"d"日"', 'm/d/yy h:mm', '[$-F800]dddd, mmmm dd, yyyy', 'mm:ss'].map(isDateFormat)).toEqual([true, true, true, true, true]);
+    expect(['General', '0.00', '#,##0', '0.00%', '@', '[Red]0.00', '0.00E+00'].map(isDateFormat)).toEqual([false, false, false, false, false, false, false]);
   });
 
   it('refuses ID numbers Excel turned into numbers with lost digits, keeps 15-digit ones', () => {

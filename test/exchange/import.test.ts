@@ -386,18 +386,19 @@ function idFor(i: number): string {
 describe('running', () => {
   it('never runs one import twice at once, and reports progress while it runs', async () => {
     const rows: unknown[][] = [['姓名', '身份证号']];
-    for (let i = 0; i < 2100; i++) rows.push([`批量${String(i).replace(/\d/g, (d) => '零一二三四五六七八九'[Number(d)]!)}`, idFor(i)]);
+    for (let i = 0; i < 4500; i++) rows.push([`批量${String(i).replace(/\d/g, (d) => '零一二三四五六七八九'[Number(d)]!)}`, idFor(i)]);
     const up = await upload(t, worker, 'many.xlsx', await simpleXlsx(rows), { defaultGridId: a.grid.id });
     const id = up.json().id;
-    expect(up.json().preview.totalRows).toBe(2100);
+    expect(up.json().preview.totalRows).toBe(4500);
     await t.call('POST', `/api/imports/${id}/start`, { token: worker, body: {} });
     const imports = t.built.modules.exchange.service.imports;
     const seen: number[] = [];
     const [one, two] = await Promise.all([imports.run(id, { onProgress: (d) => seen.push(d) }), imports.run(id)]);
     expect([one, two].sort()).toEqual([false, true]);
-    expect(seen).toEqual([1000, 2000, 2100]);
+    // Each batch of 2,000 rows is reported as it commits.
+    expect(seen).toEqual([2000, 4000, 4500]);
     const v = (await t.call('GET', `/api/imports/${id}`, { token: worker })).json();
-    expect(v).toMatchObject({ status: 'done', processedRows: 2100, counts: { created: 2100 } });
+    expect(v).toMatchObject({ status: 'done', processedRows: 4500, counts: { created: 4500 } });
     await runJobs(t); // the queued job finds the import already done
     expect((await t.call('GET', '/api/imports?limit=5', { token: worker })).json().items[0].id).toBe(id);
   });

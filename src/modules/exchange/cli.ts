@@ -5,9 +5,9 @@ import { basename, dirname, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { BuiltApp } from '../../app.js';
-import { systemContext } from '../../platform/context.js';
+import { systemContext, type RequestContext } from '../../platform/context.js';
 import { recordKinds, type RecordKind } from '../registry/index.js';
-import { kindNames } from './importer.js';
+import { kindNames, type ImportService, type ImportView } from './importer.js';
 
 export interface CliIo {
   log(msg: string): void;
@@ -30,6 +30,26 @@ export const exportUsage = `Usage: qingche export --node CODE [options]
   --labels a,b    residents carrying any of these label codes
   --stale         only records with an overdue review
   --out PATH      output file (default: the name the export proposes, in the current folder)`;
+
+/** Shows the header row and the mapping found, applies --map overrides, and starts the import. */
+async function confirmMapping(imports: ImportService, ctx: RequestContext, view: ImportView, o: { sheet?: string; headerRow?: string; map?: string; blankClears: boolean }, file: string, io: CliIo): Promise<ImportView> {
+  if (o.sheet || o.headerRow) view = await imports.repreview(ctx, view.id, { sheet: o.sheet, headerRow: o.headerRow ? Number(o.headerRow) : undefined });
+  const p = view.preview!;
+  io.log(`${file}: ${view.format}${view.encoding ? ` (${view.encoding})` : ''}, sheet ${p.sheet ?? 'CSV'}, header on row ${p.headerRow}, about ${p.totalRows} rows`);
+  let mapping = view.mapping.map((m) => ({ index: m.index, target: m.target }));
+  for (const pair of o.map ? o.map.split(/[,，]/) : []) {
+    const [h, t] = pair.split('=').map((x) => x?.trim());
+    const m = view.mapping.find((x) => x.header === h);
+    if (!m || t === undefined) throw new Error(`--map: no column "${h}" (columns: ${view.mapping.map((x) => x.header).join(', ')})`);
+    mapping = mapping.map((x) => (x.index === m.index ? { index: x.index, target: t === '-' || t === '' ? null : t } : x));
+  }
+  const names = new Map(view.targets.map((t) => [t.key, t.zh]));
+  for (const m of view.mapping) {
+    const target = mapping.find((x) => x.index === m.index)?.target;
+    io.log(`  ${m.header || `(column ${m.index + 1})`} → ${target ? `${names.get(target) ?? target} [${target}]` : '(not imported)'}`);
+  }
+  return imports.start(ctx, view.id, { mapping, blankClears: o.blankClears, remember: true });
+}
 
 async function nodeByCode(built: BuiltApp, code: string | undefined) {
   if (!code) return undefined;
@@ -61,24 +81,14 @@ export async function runImportCommand(built: BuiltApp, argv: string[], io: CliI
   const ctx = systemContext('cli', node.level === 'grid' ? node.path.replace(/\d+\/$/, '') : node.path);
 
   let view = await imports.upload(ctx, { filename: basename(file), stream: createReadStream(file) }, { kind, nodeId: node.id, defaultGridId: grid?.id ?? null });
-  if (values.sheet || values['header-row']) view = await imports.repreview(ctx, view.id, { sheet: values.sheet, headerRow: values['header-row'] ? Number(values['header-row']) : undefined });
+  try {
+    view = await confirmMapping(imports, ctx, view, { sheet: values.sheet, headerRow: values['header-row'], map: values.map, blankClears: Boolean(values['blank-clears']) }, file, io);
+  } catch (err) {
+    // Nothing will run: drop the upload (it holds ID numbers in clear) rather than leave it for the sweep.
+    await imports.cancel(ctx, view.id).catch(() => undefined);
+    throw err;
+  }
   const p = view.preview!;
-  io.log(`${file}: ${view.format}${view.encoding ? ` (${view.encoding})` : ''}, sheet ${p.sheet ?? 'CSV'}, header on row ${p.headerRow}, about ${p.totalRows} rows`);
-  let mapping = view.mapping.map((m) => ({ index: m.index, target: m.target }));
-  if (values.map) {
-    for (const pair of values.map.split(/[,，]/)) {
-      const [h, t] = pair.split('=').map((x) => x?.trim());
-      const m = view.mapping.find((x) => x.header === h);
-      if (!m || t === undefined) throw new Error(`--map: no column "${h}" (columns: ${view.mapping.map((x) => x.header).join(', ')})`);
-      mapping = mapping.map((x) => (x.index === m.index ? { index: x.index, target: t === '-' || t === '' ? null : t } : x));
-    }
-  }
-  const names = new Map(view.targets.map((t) => [t.key, t.zh]));
-  for (const m of view.mapping) {
-    const target = mapping.find((x) => x.index === m.index)?.target;
-    io.log(`  ${(m.header || `(column ${m.index + 1})`).padEnd(14)} → ${target ? `${names.get(target) ?? target} [${target}]` : '(not imported)'}`);
-  }
-  view = await imports.start(ctx, view.id, { mapping, blankClears: Boolean(values['blank-clears']), remember: true });
 
   const bar = io.progress(`importing ${kindNames[kind].en}`, Math.max(1, p.totalRows));
   const ran = await imports.run(view.id, { onProgress: (done, total) => bar.update(done, total) });

@@ -88,6 +88,19 @@ function maskSample(s: string, secret: boolean): string {
   return t.length > 60 ? `${t.slice(0, 60)}…` : t;
 }
 
+/** A write in progress whose failure is kept (not left unhandled) until it is awaited. */
+type InFlight = Promise<{ error: unknown } | null>;
+function inFlight(p: Promise<void>): InFlight {
+  return p.then(
+    () => null,
+    (error: unknown) => ({ error }),
+  );
+}
+async function settled(p: InFlight | null): Promise<void> {
+  const r = p ? await p : null;
+  if (r) throw r.error;
+}
+
 export class ImportService {
   constructor(
     private readonly platform: Platform,
@@ -365,6 +378,7 @@ export class ImportService {
       const total = Math.max(job.totalRows, 1);
       let batch: ReturnType<ImportRun['prepare']>[] = [];
       let blank = 0;
+      let writing: InFlight | null = null;
       let lastRowNo = job.committedRow;
       for await (const row of source.rows(job.preview!.sheet)) {
         if (row.rowNo <= job.preview!.headerRow) continue;
@@ -384,21 +398,27 @@ export class ImportService {
           batch.push(p);
         }
         if (batch.length >= BATCH_ROWS) {
-          await run.processBatch(batch, lastRowNo, blank);
-          batch = [];
-          blank = 0;
-          opts.onProgress?.(run.processed, Math.max(total, run.processed));
-          if (await this.cancelRequested(id)) {
+          // One batch is written while the next is read and validated: the database's work and
+          // ours overlap (on PostgreSQL; PGlite runs in this thread, so there it is sequential).
+          await settled(writing);
+          if (writing) opts.onProgress?.(run.processed, Math.max(total, run.processed));
+          if (writing && (await this.cancelRequested(id))) {
             outcome = 'cancelled';
             break;
           }
+          writing = inFlight(run.processBatch(batch, lastRowNo, blank));
+          batch = [];
+          blank = 0;
         }
       }
+      await settled(writing);
+      if (writing) opts.onProgress?.(run.processed, Math.max(total, run.processed));
+      writing = null;
       if (outcome === 'done') {
         if (batch.length) await run.processBatch(batch, lastRowNo, blank);
         else await run.settleTail(lastRowNo, blank);
-        opts.onProgress?.(run.processed, run.processed);
       }
+      opts.onProgress?.(run.processed, outcome === 'done' ? run.processed : Math.max(total, run.processed));
       await this.finish(ctx, job, outcome, run, null);
       return true;
     } catch (err) {

@@ -65,7 +65,7 @@ export interface RunDeps {
   tree: TreeService;
 }
 
-export const BATCH_ROWS = 1000;
+export const BATCH_ROWS = 2000;
 /** Advisory-lock class for "an import is writing into this community" (any constant; the second key is the community id). */
 const IMPORT_LOCK_CLASS = 72_041_181;
 
@@ -372,33 +372,50 @@ export class ImportRun {
     out.failed.push(...resolved.filter((r) => r.p.errors.length).map((r) => r.p));
     const { bulk, matching, labels } = this.deps.registry;
 
-    // Households named by 户号 that do not exist yet are created first, so residents can point at them.
+    // New records get their ids first, so that a new household can name its head (户主) as it is
+    // written, and residents can point at households written in the same statement batch.
+    const creates = live.filter((r) => r.create);
+    const newIds = creates.length ? await bulk.allocateIds(tx, this.kind, creates.length) : [];
+    creates.forEach((r, i) => (r.existing = { id: newIds[i]!, version: 1, treePath: r.create!.treePath as string, status: 'active' }));
+
+    // Households named by 户号 that do not exist yet are created before the residents.
     const householdIds = new Map<string, number>();
+    const existingHouseholds = new Set<number>();
     if (this.kind === 'resident' && this.byTarget.has(SPECIAL.householdNo)) {
       const numbers = [...new Set(live.map((r) => r.p.householdNo).filter((x): x is string => !!x))];
       const found = await matching.byKeys(tx, 'household', this.community.path, ['householdNo'], numbers.map((n) => [n]));
-      for (const h of found) if (!householdIds.has(h.key[0]!)) householdIds.set(h.key[0]!, h.id);
+      for (const h of found) {
+        if (householdIds.has(h.key[0]!)) continue;
+        householdIds.set(h.key[0]!, h.id);
+        existingHouseholds.add(h.id);
+      }
       const missing = numbers.filter((n) => !householdIds.has(n));
       if (missing.length) {
         const firstRow = new Map<string, Prepared>();
-        for (const r of live) if (r.p.householdNo && !firstRow.has(r.p.householdNo)) firstRow.set(r.p.householdNo, r.p);
+        const head = new Map<string, number>();
+        for (const r of live) {
+          const n = r.p.householdNo;
+          if (!n) continue;
+          if (!firstRow.has(n)) firstRow.set(n, r.p);
+          const relation = r.p.values?.relationToHead ?? r.existing?.relationToHead;
+          if (relation === '02' && !head.has(n)) head.set(n, r.existing!.id);
+        }
         const enc = bulk.encodeAll('household', missing.map((n) => ({ fields: { householdNo: n }, node: placementOf(firstRow.get(n)!.grid!) })));
-        const ids = await bulk.insertEncoded(tx, this.ctx, 'household', enc.values, { source: 'import', reason: this.reason });
-        enc.values.forEach((v, i) => householdIds.set(v.householdNo as string, ids[i]!));
+        const values: Record<string, unknown>[] = enc.values.map((v) => ({ ...v, headResidentId: head.get(v.householdNo as string) ?? null }));
+        const ids = await bulk.insertEncoded(tx, this.ctx, 'household', values, { source: 'import', reason: this.reason });
+        values.forEach((v, i) => householdIds.set(v.householdNo as string, ids[i]!));
       }
       for (const r of live) if (r.p.householdNo) r.householdKey = r.p.householdNo;
     }
 
     // Creates, set-wise.
-    const creates = live.filter((r) => r.create);
     if (creates.length) {
       const rowsToInsert = creates.map((r) => {
         const v = { ...r.create! };
         if (r.householdKey) v.householdId = householdIds.get(r.householdKey) ?? null;
         return v;
       });
-      const ids = await bulk.insertEncoded(tx, this.ctx, this.kind, rowsToInsert, { source: 'import', reason: this.reason });
-      creates.forEach((r, i) => (r.existing = { id: ids[i]!, version: 1, treePath: r.create!.treePath as string, status: 'active' }));
+      await bulk.insertEncoded(tx, this.ctx, this.kind, rowsToInsert, { source: 'import', reason: this.reason, ids: newIds });
       const labelRows = creates.flatMap((r) => r.newLabels.map((code) => ({ residentId: r.existing!.id, code, since: this.today })));
       if (labelRows.length) await bulk.insertLabels(tx, this.ctx, labelRows, 'import');
       out.created += creates.length;
@@ -424,13 +441,13 @@ export class ImportRun {
       else out.unchanged += 1;
     }
 
-    // A household without a head takes the row that says 户主.
-    if (this.kind === 'resident' && householdIds.size) {
+    // A household already stored without a head takes the row that says 户主.
+    if (existingHouseholds.size) {
       const heads = new Map<number, number>();
       for (const r of live) {
         const hid = r.householdKey ? householdIds.get(r.householdKey) : undefined;
         const relation = r.p.values?.relationToHead ?? r.existing?.relationToHead;
-        if (hid && relation === '02' && !heads.has(hid)) heads.set(hid, r.existing!.id);
+        if (hid && existingHouseholds.has(hid) && relation === '02' && !heads.has(hid)) heads.set(hid, r.existing!.id);
       }
       if (heads.size) {
         const current = await matching.rows(tx, 'household', [...heads.keys()]);
@@ -533,8 +550,18 @@ export class ImportRun {
       const row = byId.get(id)!;
       r.existing = row;
       const patchFields: Record<string, unknown> = { ...r.p.fields };
-      if (this.job.options.blankClears) for (const k of r.p.blankFields) if (!fieldDef(this.kind, k)?.required) patchFields[k] = null;
-      const encoded = this.store.encode(this.kind, patchFields, { partial: true }).values;
+      // What the row says, encoded once already (in prepare); erased fields compare as empty.
+      const encoded: Record<string, unknown> = { ...r.p.values };
+      for (const k of ['buildingId', 'houseId']) if (r.p.fields[k] !== undefined) encoded[k] = r.p.fields[k];
+      if (this.job.options.blankClears) {
+        for (const k of r.p.blankFields) {
+          const def = fieldDef(this.kind, k);
+          if (!def || def.required) continue;
+          patchFields[k] = null;
+          if (def.secret) Object.assign(encoded, { [`${k}Enc`]: null, [`${k}Hash`]: null });
+          else encoded[k] = null;
+        }
+      }
       const changed = this.deps.registry.matching.changedKeys(encoded, row);
       if (changed.length) r.patch = patchFields;
       const open = openLabels.get(id) ?? new Set<string>();

@@ -2,15 +2,15 @@
 // by its bytes (not its name): xlsx (a zip holding xl/workbook.xml), CSV text in UTF-8, GBK/
 // GB18030 or UTF-16, or refused with the reason (a legacy .xls, an HTML page saved as .xls, a PDF,
 // an image, binary junk). An xlsx sheet is scanned once in its zip for its row count and merged
-// cells (which Excel stores after the rows), then streamed through ExcelJS's WorkbookReader.
+// cells (which Excel stores after the rows), then streamed row by row (xlsx-reader.ts).
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import ExcelJS from 'exceljs';
 import unzipper, { type CentralDirectoryFile } from 'unzipper';
 import { AppError } from '../../platform/errors.js';
 import { ExchangeErrors } from './errors.js';
 import type { Cell } from './values.js';
+import { readDateStyles, readSharedStrings, readSheetRows, uses1904 } from './xlsx-reader.js';
 
 export interface SheetInfo {
   name: string;
@@ -125,10 +125,14 @@ async function openXlsx(path: string): Promise<SheetSource> {
     throw new AppError(ExchangeErrors.IMPORT_FILE_CORRUPT, { reason_zh: (err as Error).message, reason_en: (err as Error).message });
   }
   const targets = new Map<string, string>();
+  let stringsEntry = byPath.get('xl/sharedStrings.xml');
   for (const m of relsXml.matchAll(/<Relationship\b[^>]*>/g)) {
     const id = attr(m[0], 'Id');
     const target = attr(m[0], 'Target');
-    if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+    if (!id || !target) continue;
+    const full = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+    targets.set(id, full);
+    if ((attr(m[0], 'Type') ?? '').endsWith('/sharedStrings')) stringsEntry = byPath.get(full) ?? stringsEntry;
   }
   const sheets: XlsxSheet[] = [];
   for (const m of wbXml.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
@@ -145,7 +149,7 @@ async function openXlsx(path: string): Promise<SheetSource> {
     format: 'xlsx',
     encoding: null,
     sheets: sheets.map(({ entry: _e, ...s }) => s),
-    rows: (sheetName) => xlsxRows(path, pickSheet(sheets, sheetName)),
+    rows: (sheetName) => xlsxRows(pickSheet(sheets, sheetName), { strings: stringsEntry, styles: byPath.get('xl/styles.xml'), date1904: uses1904(wbXml) }),
     async sheet(sheetName) {
       const s = pickSheet(sheets, sheetName);
       if (!s.rows) s.rows = (await scanSheet(s.entry)).rows;
@@ -213,74 +217,46 @@ async function scanSheet(entry: CentralDirectoryFile): Promise<{ rows: number; m
   return { rows, merges };
 }
 
-/** ExcelJS cell values → Cell: rich text joined, formulas as their cached result, errors kept as errors. */
-export function toCell(v: unknown): Cell {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return typeof v === 'number' && Number.isNaN(v) ? { error: '#NUM!' } : v;
-  if (v instanceof Date) return v;
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((t) => t.text ?? '').join('');
-    if ('formula' in o || 'sharedFormula' in o) {
-      const r = o.result;
-      if (r === undefined || r === null || r === '') return { formula: String(o.formula ?? o.sharedFormula ?? ''), noResult: true };
-      if (typeof r === 'number' && Number.isNaN(r)) return { error: '#VALUE!' };
-      return toCell(r);
-    }
-    if ('error' in o) return { error: String(o.error) };
-    if ('text' in o) return String(o.text);
+async function* xlsxRows(sheet: XlsxSheet, parts: { strings?: CentralDirectoryFile; styles?: CentralDirectoryFile; date1904: boolean }): AsyncGenerator<SourceRow> {
+  let strings: string[];
+  let dateStyles: boolean[];
+  let merges: MergeRange[];
+  try {
+    strings = parts.strings ? await readSharedStrings(parts.strings) : [];
+    dateStyles = await readDateStyles(parts.styles);
+    merges = (await scanSheet(sheet.entry)).merges;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(ExchangeErrors.IMPORT_FILE_CORRUPT, { reason_zh: (err as Error).message, reason_en: (err as Error).message });
   }
-  return String(v);
-}
-
-async function* xlsxRows(path: string, sheet: XlsxSheet): AsyncGenerator<SourceRow> {
-  const { merges } = await scanSheet(sheet.entry);
   merges.sort((a, b) => a.r1 - b.r1);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   let active: MergeRange[] = [];
   let next = 0;
   // Values of the first cell of each merged range, to copy into the cells it covers.
   const topLeft = new Map<MergeRange, Cell>();
-  let found = false;
-  let index = 0;
-  try {
-    for await (const ws of reader) {
-      const w = ws as unknown as { name?: string; id?: number } & AsyncIterable<ExcelJS.Row>;
-      const nameKnown = w.name !== undefined && !/^Sheet\d+$/.test(w.name ?? '');
-      const isIt = w.name === sheet.name || (!nameKnown && index === 0 && !found);
-      index += 1;
-      if (!isIt || found) continue;
-      found = true;
-      for await (const row of w) {
-        const rowNo = row.number;
-        const values = row.values as unknown[];
-        const cells: Cell[] = [];
-        for (let i = 1; i < values.length; i++) cells[i - 1] = toCell(values[i]);
-        for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-        while (next < merges.length && merges[next]!.r1 <= rowNo) active.push(merges[next++]!);
-        if (active.length) active = active.filter((m) => m.r2 >= rowNo);
-        let mergedInto: Map<number, number> | undefined;
-        for (const m of active) {
-          if (m.r1 === rowNo) {
-            topLeft.set(m, cells[m.c1] ?? null);
-          } else if (m.r1 < rowNo) {
-            // A merge down a column means "the same for these rows": copy the value down.
-            cells[m.c1] = topLeft.get(m) ?? null;
-          }
-          for (let c = m.c1 + 1; c <= m.c2; c++) {
-            mergedInto ??= new Map();
-            mergedInto.set(c, m.c1);
-          }
-        }
-        yield { rowNo, cells, mergedInto };
+  const rows = readSheetRows(sheet.entry, strings, dateStyles, parts.date1904);
+  for (;;) {
+    let r: IteratorResult<{ rowNo: number; cells: Cell[] }>;
+    try {
+      r = await rows.next();
+    } catch (err) {
+      throw new AppError(ExchangeErrors.IMPORT_FILE_CORRUPT, { reason_zh: `工作表数据损坏：${(err as Error).message}`, reason_en: `damaged sheet data: ${(err as Error).message}` });
+    }
+    if (r.done) return;
+    const { rowNo, cells } = r.value;
+    while (next < merges.length && merges[next]!.r1 <= rowNo) active.push(merges[next++]!);
+    if (active.length) active = active.filter((m) => m.r2 >= rowNo);
+    let mergedInto: Map<number, number> | undefined;
+    for (const m of active) {
+      if (m.r1 === rowNo) topLeft.set(m, cells[m.c1] ?? null);
+      // A merge down a column means "the same for these rows": copy the value down.
+      else if (m.r1 < rowNo) cells[m.c1] = topLeft.get(m) ?? null;
+      for (let c = m.c1 + 1; c <= m.c2; c++) {
+        mergedInto ??= new Map();
+        mergedInto.set(c, m.c1);
       }
     }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError(ExchangeErrors.IMPORT_FILE_CORRUPT, { reason_zh: (err as Error).message, reason_en: (err as Error).message });
-  } finally {
-    // Stopping early (a preview, a cancel) must not leave the file open.
-    (reader as unknown as { stream?: { destroy?: () => void } }).stream?.destroy?.();
+    yield { rowNo, cells, mergedInto };
   }
 }
 
