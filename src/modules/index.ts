@@ -7,7 +7,7 @@ import { createCertificatesModule } from './certificates/index.js';
 import { createDashboardModule } from './dashboard/index.js';
 import { createExchangeModule } from './exchange/index.js';
 import { createRegistryModule } from './registry/index.js';
-import { createReportsModule } from './reports/index.js';
+import { createReportsModule, reportTiles } from './reports/index.js';
 import { createTreeModule } from './tree/index.js';
 
 export function createModules(platform: Platform) {
@@ -18,6 +18,7 @@ export function createModules(platform: Platform) {
   const certificates = createCertificatesModule(platform, { tree: tree.service, registry: registry.service });
   const exchange = createExchangeModule(platform, { registry: registry.service, tree: tree.service });
   const dashboard = createDashboardModule(platform, { tree: tree.service, registry: registry.service });
+  dashboard.service.register(reportTiles(reports.service.submissions));
   const list: AppModule<unknown>[] = [tree, accounts, registry, reports, certificates, exchange, dashboard];
   return { tree, accounts, registry, reports, certificates, exchange, dashboard, list };
 }

@@ -140,6 +140,14 @@ describe('due reports', () => {
     expect(theirs.some((x) => dues.some((d) => d.id === x.id))).toBe(false);
   });
 
+  it('puts the reports due on the community’s home page, and the cycle’s progress on the street’s', async () => {
+    const home = (await t.call('GET', '/api/dashboard', { token: worker })).json();
+    const tile = home.tiles.find((x: { key: string }) => x.key === 'reports.due');
+    expect(tile.stats.find((s: { key: string }) => s.key === 'pending')).toMatchObject({ value: 4, link: '/reports' });
+    const st = (await t.call('GET', '/api/dashboard', { token: street })).json();
+    expect(st.tiles.find((x: { key: string }) => x.key === 'reports.progress').stats.find((s: { key: string }) => s.key === 'pending').value).toBe(4);
+  });
+
   it('refuses another unit: other communities do not find the report, the street may not submit it', async () => {
     const due = dueOf('pop_monthly');
     expect((await t.call('POST', `/api/reports/due/${due.id}/preview`, { token: otherWorker })).json().error.code).toBe('REPORT_DUE_NOT_FOUND');

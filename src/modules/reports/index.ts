@@ -27,6 +27,7 @@ export { builtinTemplates } from './builtins.js';
 export { compileReport, compileDrill, resolveTemplate, MAX_CELLS } from './compiler.js';
 export type { TemplateDefinition } from './definition.js';
 export type { ReportResult } from './engine.js';
+export { reportTiles } from './tiles.js';
 
 type ExportFormat = 'xlsx' | 'pdf' | 'csv' | 'json';
 

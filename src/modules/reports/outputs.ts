@@ -2,12 +2,12 @@
 // 表号 and 制表机关, two-row headings with merged groups and units, a bold total, the hand-entered
 // items, 填表说明 and the sign-off line), PDF with correct Chinese text (same layout, paginated,
 // headings repeated), and CSV for other systems. Protected figures print as "<N".
-import ExcelJS from 'exceljs';
 import type { PDFPage } from 'pdf-lib';
 import { A4, newCjkPdf } from '../../platform/documents/pdf.js';
 import type { CellValue, ReportResult, ResultColumn, ResultRow } from './engine.js';
 import type { ManualValues } from './manual.js';
 import { cellId } from './privacy.js';
+import { writeXlsx, XlsxSheet, XS } from './xlsx.js';
 
 export interface OutputInput {
   result: ReportResult & { suppressed?: string[]; suppressionThreshold?: number };
@@ -53,115 +53,97 @@ function periodText(r: ReportResult): string {
   return r.period.labelZh || r.period.key;
 }
 
-const thin = { style: 'thin' as const, color: { argb: 'FF333333' } };
-const border = { top: thin, left: thin, bottom: thin, right: thin };
-
+/** The standard layout of an official statistical form, written directly (see xlsx.ts). */
 export async function toXlsx(input: OutputInput): Promise<Buffer> {
   const r = input.result;
-  const wb = new ExcelJS.Workbook();
-  wb.creator = '轻车 Qingche';
-  wb.created = new Date(input.submittedAt ?? r.computedAt);
-  const ws = wb.addWorksheet(r.template.title.slice(0, 31), {
-    pageSetup: { paperSize: 9, orientation: r.columns.length > 8 ? 'landscape' : 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.2, footer: 0.2 } },
-    headerFooter: { oddFooter: '第 &P 页，共 &N 页' },
-  });
   const dims = Math.max(1, r.dims.length);
   const cols = r.columns;
   const width = dims + cols.length;
-  ws.columns = [...Array.from({ length: dims }, () => ({ width: 22 })), ...cols.map((c) => ({ width: Math.max(8, Math.min(16, headingOf(c).length * 1.6 + 2)) }))];
-  const merge = (row: number, c1: number, c2: number, value: string, style: Partial<ExcelJS.Style> = {}) => {
-    if (c2 > c1) ws.mergeCells(row, c1, row, c2);
-    const cell = ws.getCell(row, c1);
-    cell.value = value;
-    Object.assign(cell, style);
-    return cell;
+  const sh = new XlsxSheet(r.template.title);
+  sh.landscape = cols.length > 8;
+  sh.widths = [...Array.from({ length: dims }, () => 22), ...cols.map((c) => Math.max(8, Math.min(16, Math.round(headingOf(c).length * 1.6 + 2))))];
+  const line = (row: number, text: string, style: number, height?: number) => {
+    sh.set(row, 1, text, style);
+    sh.merge(row, 1, row, width);
+    if (height) sh.height(row, height);
   };
-  const title = `${r.template.title}${input.draft ? '（预览，未报送）' : ''}`;
-  merge(1, 1, width, title, { font: { name: '宋体', size: 16, bold: true }, alignment: { horizontal: 'center', vertical: 'middle' } });
-  ws.getRow(1).height = 30;
+  line(1, `${r.template.title}${input.draft ? '（预览，未报送）' : ''}`, XS.title, 30);
   const half = Math.max(1, Math.floor(width / 2));
-  merge(2, 1, half, `填报单位：${r.unit.trail.slice(1).join('') || r.unit.name}（盖章）`, { font: { name: '宋体', size: 10 } });
-  merge(2, half + 1, width, `表　　号：${r.template.code}（第 ${r.template.version} 版）`, { font: { name: '宋体', size: 10 }, alignment: { horizontal: 'right' } });
-  merge(3, 1, half, `报告期：${periodText(r)}（数据截至 ${r.referenceDate}）`, { font: { name: '宋体', size: 10 } });
-  merge(3, half + 1, width, `制表机关：${r.template.department}`, { font: { name: '宋体', size: 10 }, alignment: { horizontal: 'right' } });
-  // Two heading rows: groups above, columns below; ungrouped columns span both.
+  const pair = (row: number, left: string, right: string) => {
+    sh.set(row, 1, left, XS.info);
+    sh.merge(row, 1, row, half);
+    if (half < width) {
+      sh.set(row, half + 1, right, XS.infoRight);
+      sh.merge(row, half + 1, row, width);
+    }
+  };
+  pair(2, `填报单位：${r.unit.trail.slice(1).join('') || r.unit.name}（盖章）`, `表　　号：${r.template.code}（第 ${r.template.version} 版）`);
+  pair(3, `报告期：${periodText(r)}${r.referenceDate ? `（数据截至 ${r.referenceDate}）` : ''}`, `制表机关：${r.template.department}`);
+  // Two heading rows: groups above, columns below; dimension and ungrouped headings span both.
   const h1 = 4;
   const h2 = 5;
-  const head = { font: { name: '宋体', size: 10, bold: true }, alignment: { horizontal: 'center' as const, vertical: 'middle' as const, wrapText: true }, border, fill: { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFF2F2F2' } } };
+  const groups = headerGroups(cols);
+  const groupOf = new Map<number, { title: string | null; from: number; to: number }>();
+  for (const g of groups) for (let i = g.from; i <= g.to; i++) groupOf.set(i, g);
   for (let i = 0; i < dims; i++) {
-    ws.mergeCells(h1, i + 1, h2, i + 1);
-    Object.assign(ws.getCell(h1, i + 1), { value: r.dims[i]?.title ?? '单位', ...head });
+    sh.set(h1, i + 1, r.dims[i]?.title ?? '单位', XS.head);
+    sh.merge(h1, i + 1, h2, i + 1);
   }
-  for (const g of headerGroups(cols)) {
-    const c1 = dims + g.from + 1;
-    const c2 = dims + g.to + 1;
+  cols.forEach((c, i) => {
+    const g = groupOf.get(i)!;
     if (g.title) {
-      if (c2 > c1) ws.mergeCells(h1, c1, h1, c2);
-      Object.assign(ws.getCell(h1, c1), { value: g.title, ...head });
-      for (let c = c1; c <= c2; c++) Object.assign(ws.getCell(h2, c), { value: headingOf(cols[c - dims - 1]!), ...head });
+      sh.set(h1, dims + i + 1, i === g.from ? g.title : null, XS.head);
+      if (i === g.from) sh.merge(h1, dims + g.from + 1, h1, dims + g.to + 1);
     } else {
-      ws.mergeCells(h1, c1, h2, c1);
-      Object.assign(ws.getCell(h1, c1), { value: headingOf(cols[g.from]!), ...head });
+      sh.set(h1, dims + i + 1, headingOf(c), XS.head);
+      sh.merge(h1, dims + i + 1, h2, dims + i + 1);
     }
-  }
-  for (let c = 1; c <= width; c++) {
-    ws.getCell(h1, c).border = border;
-    ws.getCell(h2, c).border = border;
-  }
-  ws.getRow(h1).height = 22;
-  ws.getRow(h2).height = 34;
-  ws.views = [{ state: 'frozen', xSplit: dims, ySplit: h2 }];
+  });
+  for (let i = 0; i < dims; i++) sh.set(h2, i + 1, null, XS.head);
+  cols.forEach((c, i) => sh.set(h2, dims + i + 1, groupOf.get(i)!.title ? headingOf(c) : null, XS.head));
+  sh.height(h1, 22);
+  sh.height(h2, 34);
+  sh.freeze = { cols: dims, rows: h2 };
+  sh.printTitleRows = [h1, h2];
   // Body.
   let rowNo = h2;
-  const bodyFont = { name: '宋体', size: 10 };
+  const hidden = new Set(r.suppressed ?? []);
   for (const row of r.rows) {
     rowNo += 1;
-    const excelRow = ws.getRow(rowNo);
     const bold = row.level !== 'detail';
     const headings = r.dims.length ? row.headings : [row.headings[0] ?? r.unit.name];
-    headings.forEach((h, i) => {
-      const cell = excelRow.getCell(i + 1);
-      cell.value = h;
-      cell.font = { ...bodyFont, bold };
-      cell.border = border;
-      cell.alignment = { vertical: 'middle', horizontal: row.level === 'total' ? 'center' : 'left' };
-    });
+    for (let i = 0; i < dims; i++) sh.set(rowNo, i + 1, headings[i] ?? '', row.level === 'total' ? XS.textBoldCentre : bold ? XS.textBold : XS.text);
     cols.forEach((c, j) => {
-      const cell = excelRow.getCell(dims + j + 1);
-      const hidden = r.suppressed?.includes(cellId(row.key, c.key));
+      const col = dims + j + 1;
+      if (hidden.size && hidden.has(cellId(row.key, c.key))) return sh.set(rowNo, col, `<${r.suppressionThreshold}`, XS.textRight);
       const v: CellValue = row.values[c.key] ?? null;
-      if (hidden) cell.value = `<${r.suppressionThreshold}`;
-      else if (typeof v === 'number') {
-        cell.value = v;
-        if (c.kind === 'ratio' || c.kind === 'share' || c.kind === 'avg') cell.numFmt = '0.0';
-        else if (c.kind === 'sum' && !Number.isInteger(v)) cell.numFmt = '#,##0.00';
-        else cell.numFmt = '#,##0';
-      } else cell.value = v === null ? ((c.kind === 'ratio' || c.kind === 'share' || c.kind === 'avg') && c.computed ? '—' : '') : String(v);
-      cell.font = { ...bodyFont, bold };
-      cell.border = border;
-      cell.alignment = { horizontal: typeof v === 'number' || hidden ? 'right' : 'center', vertical: 'middle', wrapText: c.kind === 'manual' };
+      if (typeof v === 'number') {
+        const frac = c.kind === 'ratio' || c.kind === 'share' || c.kind === 'avg';
+        const style = frac ? (bold ? XS.dec1Bold : XS.dec1) : !Number.isInteger(v) ? (bold ? XS.dec2Bold : XS.dec2) : bold ? XS.intBold : XS.int;
+        return sh.set(rowNo, col, v, style);
+      }
+      const empty = (c.kind === 'ratio' || c.kind === 'share' || c.kind === 'avg') && c.computed ? '—' : '';
+      sh.set(rowNo, col, v === null ? empty : String(v), XS.textCentre);
     });
   }
   // What follows the table: hand-entered items, notes, protection note, sign-off.
-  const note = (text: string, opts: { bold?: boolean; height?: number } = {}) => {
-    rowNo += 1;
-    merge(rowNo, 1, width, text, { font: { name: '宋体', size: 10, bold: opts.bold }, alignment: { wrapText: true, vertical: 'top' } });
-    if (opts.height) ws.getRow(rowNo).height = opts.height;
-  };
   rowNo += 1;
+  const note = (text: string, height?: number) => {
+    rowNo += 1;
+    line(rowNo, text, XS.note, height);
+  };
   for (const m of r.manualFields) {
     const v = input.manual?.report?.[m.key];
-    note(`${m.title}：${v === null || v === undefined || v === '' ? '无' : `${v}${m.unit ?? ''}`}`, { height: String(v ?? '').length > 60 ? 45 : undefined });
+    const text = `${m.title}：${v === null || v === undefined || v === '' ? '无' : `${v}${m.unit ?? ''}`}`;
+    note(text, text.length > 60 ? 45 : undefined);
   }
-  if (r.notes) note(`填表说明：${r.notes}`, { height: r.notes.length > 80 ? 32 : undefined });
+  if (r.notes) note(`填表说明：${r.notes}`, r.notes.length > 80 ? 32 : undefined);
   note(`制表依据：${r.template.legalBasis}`);
   if (r.suppressed?.length) note(`注：为保护个人信息，小于 ${r.suppressionThreshold} 的数字显示为“<${r.suppressionThreshold}”。`);
   note(`数据来源：轻车平台基础数据一键生成（计算于 ${cnDate(r.computedAt)}${input.version ? `，第 ${input.version} 次报送` : ''}）`);
   rowNo += 1;
-  note(`单位负责人：　　　　　　　审核人：　　　　　　　填报人：${input.submittedBy ?? '　　　　'}　　　　　　　报出日期：${input.submittedAt ? cnDate(input.submittedAt) : '　　年　　月　　日'}`, { height: 24 });
-  ws.pageSetup.printArea = `A1:${ws.getColumn(width).letter}${rowNo}`;
-  ws.pageSetup.printTitlesRow = `${h1}:${h2}`;
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  note(`单位负责人：　　　　　　　审核人：　　　　　　　填报人：${input.submittedBy ?? '　　　　'}　　　　　　　报出日期：${input.submittedAt ? cnDate(input.submittedAt) : '　　年　　月　　日'}`, 24);
+  return writeXlsx(sh, { title: r.template.title });
 }
 
 export function toCsv(input: OutputInput): string {
@@ -283,7 +265,6 @@ export async function toPdf(input: OutputInput): Promise<Buffer> {
     y = bottom;
   };
   newPage();
-  const footerLines = footer.flatMap((f) => wrapIn(f, usable, 8).length > 2 ? [f] : [f]);
   for (const row of r.rows) {
     if (y - rowH < margin + 20) newPage();
     const bold = row.level !== 'detail';
@@ -309,7 +290,7 @@ export async function toPdf(input: OutputInput): Promise<Buffer> {
   }
   // Notes and sign-off after the table.
   y -= 14;
-  for (const f of footerLines) {
+  for (const f of footer) {
     const ls = wrapInWidth(pdf, f, usable, 8);
     if (y - ls.length * 11 < margin + 30) newPageForText();
     for (const l of ls) {

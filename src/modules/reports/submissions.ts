@@ -225,6 +225,24 @@ export class SubmissionService {
     });
   }
 
+  /** Counts for a dashboard tile: open and overdue reports and the recent cycle's submissions, of the node itself or of the units below it. */
+  async summary(ctx: RequestContext, nodePath: string, which: 'own' | 'below'): Promise<{ pending: number; overdue: number; submitted: number; onTime: number; recent: number; nextDeadline: string | null }> {
+    const scope = await this.readScope(ctx, reportDues.treePath, reportDues.templateCode);
+    const since = addDays(chinaToday(), -31);
+    const rows = await queryRows<{ pending: number; overdue: number; submitted: number; on_time: number; recent: number; next: string | null }>(
+      this.db,
+      sql`SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
+                 count(*) FILTER (WHERE status = 'overdue')::int AS overdue,
+                 count(*) FILTER (WHERE status = 'submitted' AND deadline >= ${since}::date)::int AS submitted,
+                 count(*) FILTER (WHERE status = 'submitted' AND deadline >= ${since}::date AND (submitted_at AT TIME ZONE 'Asia/Shanghai')::date <= deadline)::int AS on_time,
+                 count(*) FILTER (WHERE status <> 'cancelled' AND deadline >= ${since}::date)::int AS recent,
+                 min(deadline) FILTER (WHERE status = 'pending')::text AS next
+          FROM report_due WHERE ${scope} AND ${which === 'own' ? sql`tree_path = ${nodePath}` : sql`tree_path LIKE ${`${nodePath}%`} AND tree_path <> ${nodePath}`}`,
+    );
+    const r = rows[0]!;
+    return { pending: r.pending, overdue: r.overdue, submitted: r.submitted, onTime: r.on_time, recent: r.recent, nextDeadline: r.next };
+  }
+
   async getDue(ctx: RequestContext, id: number): Promise<DueView> {
     const rows = await this.db.select().from(reportDues).where(and(eq(reportDues.id, id), await this.readScope(ctx, reportDues.treePath, reportDues.templateCode))).limit(1);
     if (!rows[0]) throw new AppError(ReportErrors.REPORT_DUE_NOT_FOUND);
