@@ -13,5 +13,7 @@ export default defineConfig({
     maxWorkers: 1,
     fileParallelism: false,
     reporters: ['default'],
+    // A page answers within seconds, not the one second expect.poll waits by default.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

@@ -140,7 +140,7 @@ describe('the home dashboard', () => {
     const en = (await t.call('GET', '/api/dashboard', { token: worker, headers: { 'accept-language': 'en-GB,en' } })).json();
     expect(tile(zh, 'registry.labels').title).toBe('重点人群');
     expect(tile(en, 'registry.labels').title).toBe('Residents by label');
-    expect(tile(en, 'registry.labels').series!.find((s) => s.key === 'elderly_alone')!.label).toBe('elderly living alone');
+    expect(tile(en, 'registry.labels').series!.find((s) => s.key === 'elderly_alone')!.label).toBe('Elderly living alone');
   });
 
   it('takes tiles from providers other modules register, filtered by permission, and survives one that fails', async () => {

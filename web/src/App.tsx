@@ -5,10 +5,10 @@ import { App as AntApp, Button, ConfigProvider, Result } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { createElement, useMemo, type ComponentType } from 'react';
-import { createBrowserRouter, Navigate, RouterProvider, useNavigate } from 'react-router-dom';
+import { createBrowserRouter, matchPath, Navigate, RouterProvider, useNavigate } from 'react-router-dom';
 import { AuthGate } from './auth/AuthGate';
 import { AuthProvider, useAuth } from './auth/AuthContext';
-import { features, homePath } from './features';
+import { features, homePath, publicRoutes } from './features';
 import type { FeatureRoute } from './features/types';
 import { LangProvider, useI18n } from './i18n';
 import { AppLayout } from './shell/AppLayout';
@@ -55,6 +55,13 @@ function buildRouter() {
   ]);
 }
 
+// Public pages (certificate check, service guide) need no log-in and have no app frame.
+const isPublicPath = () => publicRoutes.some((r) => matchPath(r.path, window.location.pathname));
+function PublicRouted() {
+  const router = useMemo(() => createBrowserRouter(publicRoutes.map((r) => ({ path: r.path, element: createElement(r.component as ComponentType) }))), []);
+  return <RouterProvider router={router} />;
+}
+
 function Routed() {
   const router = useMemo(buildRouter, []);
   return <RouterProvider router={router} />;
@@ -74,13 +81,17 @@ function Themed() {
       }}
     >
       <AntApp>
-        <AuthProvider>
-          <AuthGate>
-            <PlaceProvider>
-              <Routed />
-            </PlaceProvider>
-          </AuthGate>
-        </AuthProvider>
+        {isPublicPath() ? (
+          <PublicRouted />
+        ) : (
+          <AuthProvider>
+            <AuthGate>
+              <PlaceProvider>
+                <Routed />
+              </PlaceProvider>
+            </AuthGate>
+          </AuthProvider>
+        )}
       </AntApp>
     </ConfigProvider>
   );

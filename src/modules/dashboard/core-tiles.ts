@@ -13,32 +13,33 @@ import { say, type DashboardScope, type Datum, type Stat, type Tile, type TilePr
 
 const levelNames = {
   city: { zh: '市', en: 'city' },
-  district: { zh: '区县', en: 'districts' },
-  street: { zh: '街道/乡镇', en: 'streets / townships' },
-  community: { zh: '社区/村', en: 'communities / villages' },
-  grid: { zh: '网格', en: 'grids' },
+  district: { zh: '区县', en: 'Districts' },
+  street: { zh: '街道/乡镇', en: 'Streets / townships' },
+  community: { zh: '社区/村', en: 'Communities / villages' },
+  grid: { zh: '网格', en: 'Grids' },
 } as const;
 const levelOrder = ['city', 'district', 'street', 'community', 'grid'] as const;
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 const gridKindNames: Record<string, { zh: string; en: string }> = {
-  urban: { zh: '城市网格', en: 'urban grids' },
-  rural: { zh: '农村网格', en: 'rural grids' },
-  special: { zh: '专属网格', en: 'special grids' },
+  urban: { zh: '城市网格', en: 'Urban grids' },
+  rural: { zh: '农村网格', en: 'Rural grids' },
+  special: { zh: '专属网格', en: 'Special grids' },
 };
 
 const workerKindNames: Record<string, { zh: string; en: string }> = {
-  full_time: { zh: '专职网格员', en: 'full-time grid workers' },
-  part_time: { zh: '兼职网格员', en: 'part-time grid workers' },
-  professional: { zh: '专业网格员', en: 'professional grid workers' },
+  full_time: { zh: '专职网格员', en: 'Full-time grid workers' },
+  part_time: { zh: '兼职网格员', en: 'Part-time grid workers' },
+  professional: { zh: '专业网格员', en: 'Professional grid workers' },
 };
 
 const recordNames: Record<RecordKind, { zh: string; en: string; link: string }> = {
-  resident: { zh: '实有人口', en: 'residents', link: '/residents' },
-  household: { zh: '户', en: 'households', link: '/records/household' },
-  building: { zh: '楼栋', en: 'buildings', link: '/records/building' },
-  house: { zh: '房屋', en: 'houses', link: '/records/house' },
-  organisation: { zh: '单位/商户', en: 'organisations', link: '/records/organisation' },
-  facility: { zh: '设施', en: 'facilities', link: '/records/facility' },
+  resident: { zh: '实有人口', en: 'Residents', link: '/residents' },
+  household: { zh: '户', en: 'Households', link: '/records/household' },
+  building: { zh: '楼栋', en: 'Buildings', link: '/records/building' },
+  house: { zh: '房屋', en: 'Houses', link: '/records/house' },
+  organisation: { zh: '单位/商户', en: 'Organisations', link: '/records/organisation' },
+  facility: { zh: '设施', en: 'Facilities', link: '/records/facility' },
 };
 
 /** Places under the node: how many of each lower level, and grids by kind (城市/农村/专属). */
@@ -124,19 +125,19 @@ export function registryTiles(registry: RegistryService, tree: TreeService, conf
         .filter((k) => k.appliesTo === 'resident')
         .map((k) => {
           const n = counts.residentsByLabel[k.code] ?? 0;
-          return { key: k.code, label: say(ctx, k.nameZh, k.nameEn), value: suppress && n > 0 && n < threshold ? null : n, link: link(`/residents?labels=${k.code}`) };
+          return { key: k.code, label: say(ctx, k.nameZh, capitalise(k.nameEn)), value: suppress && n > 0 && n < threshold ? null : n, link: link(`/residents?labels=${k.code}`) };
         });
       const categories: Datum[] = Object.entries(codeTables.residenceStatus).map(([code, name]) => ({
-        key: code, label: say(ctx, name.zh, name.en), value: counts.residentsByCategory[code] ?? 0, link: link(`/residents?residenceStatus=${code}`),
+        key: code, label: say(ctx, name.zh, capitalise(name.en)), value: counts.residentsByCategory[code] ?? 0, link: link(`/residents?residenceStatus=${code}`),
       }));
       const tiles: Tile[] = [
         { key: 'registry.records', title: say(ctx, '基础数据', 'Base data'), kind: 'stats', order: 10, width: 3, stats: records },
         {
           key: 'registry.freshness', title: say(ctx, '定期维护', 'Due for review'), kind: 'stats', order: 20, width: 1, link: link('/stale'),
           stats: [
-            { key: 'overdue', label: say(ctx, '已逾期', 'overdue'), value: stale.overdue, tone: stale.overdue > 0 ? 'danger' : 'success', link: link('/stale') },
-            { key: 'dueIn7Days', label: say(ctx, '7 天内到期', 'due within 7 days'), value: stale.dueIn7Days, tone: stale.dueIn7Days > 0 ? 'warning' : 'default' },
-            { key: 'records', label: say(ctx, '涉及记录', 'records affected'), value: stale.records },
+            { key: 'overdue', label: say(ctx, '已逾期', 'Overdue'), value: stale.overdue, tone: stale.overdue > 0 ? 'danger' : 'success', link: link('/stale') },
+            { key: 'dueIn7Days', label: say(ctx, '7 天内到期', 'Due within 7 days'), value: stale.dueIn7Days, tone: stale.dueIn7Days > 0 ? 'warning' : 'default' },
+            { key: 'records', label: say(ctx, '涉及记录', 'Records affected'), value: stale.records },
           ],
         },
         {
@@ -154,7 +155,7 @@ export function registryTiles(registry: RegistryService, tree: TreeService, conf
         }
         const childLevel = scope.children[0]!.level;
         tiles.push({
-          key: 'registry.children', title: say(ctx, `下辖${levelNames[childLevel].zh}`, `By ${levelNames[childLevel].en}`), kind: 'table', order: 80, width: 3,
+          key: 'registry.children', title: say(ctx, `下辖${levelNames[childLevel].zh}`, `By ${levelNames[childLevel].en.toLowerCase()}`), kind: 'table', order: 80, width: 3,
           table: {
             columns: [
               { key: 'name', title: say(ctx, '名称', 'Name') },

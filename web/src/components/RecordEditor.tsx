@@ -23,10 +23,10 @@ export function RecordEditor({ kind, record, only, open, onClose, onSaved, reloa
   const defs = useMemo(() => fields(kind).filter((f) => !only || only.has(f.key)), [fields, kind, only]);
   const before = useMemo(() => toFormValues(defs, base), [defs, base]);
 
+  // Each opening edits the record as last read (the drawer builds the form afresh each time).
   useEffect(() => {
     if (open) {
       setBase(record);
-      form.setFieldsValue(toFormValues(defs, record));
       setError(null);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -63,6 +63,8 @@ export function RecordEditor({ kind, record, only, open, onClose, onSaved, reloa
             const fresh = await reload();
             if (fresh) {
               setBase(fresh);
+              setError(null);
+              // Their version replaces whatever was typed here (the dialog said so).
               form.resetFields();
               form.setFieldsValue(toFormValues(defs, fresh));
             }
@@ -93,7 +95,7 @@ export function RecordEditor({ kind, record, only, open, onClose, onSaved, reloa
       }
     >
       {error ? <Alert type="error" showIcon title={error.message} style={{ marginBottom: 16 }} data-testid="record-save-error" /> : null}
-      <Form form={form} layout="vertical" onFinish={save} scrollToFirstError>
+      <Form form={form} layout="vertical" onFinish={save} initialValues={before} scrollToFirstError>
         <RecordFields kind={kind} form={form} record={base} only={only} />
         <Form.Item name="reason" label={t('修改说明（记入变更历史）', 'Why (kept in the history)')}>
           <Input maxLength={500} placeholder={t('如：入户核实后更新', 'e.g. updated after a home visit')} />

@@ -55,12 +55,14 @@ export function toBody(fields: FieldInfo[], values: FormValues, before?: FormVal
   return body;
 }
 
-function FieldInput({ field, kind, record, gridId }: { field: FieldInfo; kind: RecordKind; record?: RecordOut; gridId?: number | null }) {
+/** The control for one field. Form.Item hands it value, onChange and id, which go on to the control. */
+function FieldInput({ field, kind, record, gridId, ...control }: { field: FieldInfo; kind: RecordKind; record?: RecordOut; gridId?: number | null; value?: never; onChange?: never; id?: string }) {
   const { t, lang } = useI18n();
   if (field.codes) {
     const entries = Object.entries(field.codes);
     return (
       <Select
+        {...control}
         allowClear
         showSearch={entries.length > 8 ? { optionFilterProp: 'label' } : undefined}
         options={entries.map(([v, n]) => ({ value: v, label: lang === 'en' ? n.en : n.zh }))}
@@ -71,21 +73,25 @@ function FieldInput({ field, kind, record, gridId }: { field: FieldInfo; kind: R
   }
   switch (field.type) {
     case 'date':
-      return <DatePicker style={{ width: '100%' }} data-testid={`field-${field.key}`} />;
+      return <DatePicker {...control} style={{ width: '100%' }} data-testid={`field-${field.key}`} />;
     case 'integer':
-      return <InputNumber style={{ width: '100%' }} precision={0} data-testid={`field-${field.key}`} />;
+      return <InputNumber {...control} style={{ width: '100%' }} precision={0} data-testid={`field-${field.key}`} />;
     case 'number':
-      return <InputNumber style={{ width: '100%' }} data-testid={`field-${field.key}`} />;
+      return <InputNumber {...control} style={{ width: '100%' }} data-testid={`field-${field.key}`} />;
     case 'text':
-      return <Input.TextArea rows={3} maxLength={1000} showCount data-testid={`field-${field.key}`} />;
+      return <Input.TextArea {...control} rows={3} maxLength={1000} showCount data-testid={`field-${field.key}`} />;
     case 'reference':
-      return referenceKind[field.key] ? <RecordSelect kind={referenceKind[field.key]!} gridId={gridId ?? (record?.gridId as number | undefined)} testId={`field-${field.key}`} /> : <InputNumber style={{ width: '100%' }} />;
+      return referenceKind[field.key] ? (
+        <RecordSelect {...control} kind={referenceKind[field.key]!} gridId={gridId ?? (record?.gridId as number | undefined)} testId={`field-${field.key}`} />
+      ) : (
+        <InputNumber {...control} style={{ width: '100%' }} />
+      );
     default:
       if (field.secret) {
         const current = record?.[field.key] as string | null | undefined;
-        return <Input placeholder={current ? t('当前 {v}，不修改请留空', 'Now {v}; leave empty to keep', { v: current }) : undefined} autoComplete="off" className="qc-masked" data-testid={`field-${field.key}`} />;
+        return <Input {...control} placeholder={current ? t('当前 {v}，不修改请留空', 'Now {v}; leave empty to keep', { v: current }) : undefined} autoComplete="off" className="qc-masked" data-testid={`field-${field.key}`} />;
       }
-      return <Input data-testid={`field-${field.key}`} />;
+      return <Input {...control} data-testid={`field-${field.key}`} />;
   }
   void kind;
 }

@@ -86,5 +86,6 @@ export function applyFieldErrors(form: FormInstance, err: unknown, map: Record<s
   }
   if (!byField.size) return false;
   form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+  form.scrollToField([...byField.keys()][0]!, { block: 'center', behavior: 'smooth' });
   return true;
 }

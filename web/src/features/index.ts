@@ -5,6 +5,7 @@
 import type { Permission, Role } from '../api/types';
 import { adminFeature } from './admin';
 import { auditFeature } from './audit';
+import { certificatesFeature } from './certificates';
 import { dashboardFeature } from './dashboard';
 import { departmentFeature } from './department';
 import { profileFeature } from './profile';
@@ -12,7 +13,10 @@ import { recordsFeature } from './records';
 import { residentsFeature } from './residents';
 import { menuGroups, type Feature, type FeatureMenuItem, type Text2 } from './types';
 
-export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, departmentFeature, adminFeature, auditFeature, profileFeature];
+export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, certificatesFeature, departmentFeature, adminFeature, auditFeature, profileFeature];
+
+/** Pages open without logging in, from every feature. */
+export const publicRoutes = features.flatMap((f) => f.publicRoutes ?? []);
 
 type Can = (p: Permission | readonly Permission[] | undefined) => boolean;
 

@@ -27,6 +27,8 @@ export interface FeatureMenuItem {
   /** Lower first within the group. */
   order: number;
   permission?: Permission | readonly Permission[];
+  /** Other path prefixes that also highlight this entry (e.g. sibling tabs of one page). */
+  match?: readonly string[];
 }
 
 export interface FeatureHome {
@@ -48,6 +50,8 @@ export interface Feature {
   key: string;
   routes: FeatureRoute[];
   menu?: FeatureMenuItem[];
+  /** Pages anyone may open without logging in (certificate check, service guide); drawn without the app frame. */
+  publicRoutes?: FeatureRoute[];
   home?: FeatureHome[];
   /** Custom drawing for dashboard tiles by tile key; other tiles use the generic renderers. */
   tiles?: Record<string, ComponentType<TileProps>>;

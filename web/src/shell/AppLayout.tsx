@@ -49,8 +49,11 @@ export function AppLayout() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [sections, lang],
   );
-  const allPaths = sections.flatMap((s) => s.items.map((i) => i.path));
-  const selected = allPaths.filter((p) => (p === '/' ? location.pathname === '/' : location.pathname === p || location.pathname.startsWith(`${p}/`))).sort((a, b) => b.length - a.length)[0];
+  // The entry whose path (or one of its extra prefixes) is the longest match of the address.
+  const under = (p: string) => (p === '/' ? location.pathname === '/' : location.pathname === p || location.pathname.startsWith(`${p}/`));
+  const selected = sections
+    .flatMap((s) => s.items.flatMap((i) => [i.path, ...(i.match ?? [])].filter(under).map((p) => ({ key: i.path, len: p.length }))))
+    .sort((a, b) => b.len - a.len)[0]?.key;
 
   const menu = (
     <Menu

@@ -43,9 +43,26 @@ const categories: Record<string, [string, string, string]> = {
 };
 const PAGE = 50;
 
+/** What the common actions mean, for people who do not read action codes. */
+const actionNames: Record<string, [string, string]> = {
+  'auth.login': ['登录', 'log-in'], 'auth.logout': ['退出', 'log-out'], 'auth.password_change': ['修改密码', 'password change'], 'auth.totp_start': ['开始绑定动态码', 'authenticator set-up started'],
+  'auth.totp_enabled': ['启用动态码', 'authenticator on'], 'resident.read': ['查看居民档案', 'resident card read'], 'resident.list': ['查看居民列表', 'resident list read'],
+  'resident.lookup': ['部门实时调阅', 'department look-up'], 'resident.unmask': ['查看完整号码', 'number shown in full'], 'resident.trail': ['查看访问记录', 'access trail read'],
+  'resident.create': ['登记居民', 'resident registered'], 'resident.update': ['修改居民信息', 'resident changed'], 'resident.status': ['居民状态变更', 'resident status changed'],
+  'resident.label': ['设置标签', 'label set'], 'resident.label_end': ['结束标签', 'label ended'], 'resident.merge': ['合并重复记录', 'duplicates merged'],
+  'visit.record': ['记录走访', 'visit recorded'], 'user.create': ['新建账号', 'account created'], 'user.update': ['修改账号', 'account changed'], 'policy.mfa': ['动态码策略', 'second-factor policy'],
+  'token.create': ['签发机器凭证', 'token issued'], 'token.revoke': ['吊销机器凭证', 'token revoked'], 'grant.create': ['新建部门授权', 'grant created'], 'grant.revoke': ['撤销部门授权', 'grant revoked'],
+  'audit.search': ['查询审计日志', 'audit log searched'], 'audit.verify': ['校验审计链', 'audit chain verified'],
+};
+
 export default function AuditPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
+  const roles = useApi((signal) => api.get<{ role: string; zh: string; en: string }[]>('/roles', undefined, signal), []);
+  const roleName = (r: string) => {
+    const x = roles.data?.find((y) => y.role === r);
+    return x ? (lang === 'en' ? x.en : x.zh) : r === 'machine' ? t('系统/设备', 'system / device') : r;
+  };
   const [params, setParams] = useSearchParams();
   const [form] = Form.useForm();
   const [verify, setVerify] = useState<{ ok: boolean; checked: number; firstBrokenId?: number; problem?: string } | null>(null);
@@ -187,9 +204,18 @@ export default function AuditPage() {
         columns={[
           { key: 'at', title: t('时间', 'When'), render: (_, r) => dayjs(r.at).format('YYYY-MM-DD HH:mm:ss') },
           { key: 'actor', title: t('操作人', 'Who'), render: (_, r) => `${r.actorName}${r.actorId ? ` (#${r.actorId})` : ''}` },
-          { key: 'role', title: t('角色', 'Role'), dataIndex: 'actorRole' },
+          { key: 'role', title: t('角色', 'Role'), render: (_, r) => roleName(r.actorRole) },
           { key: 'cat', title: t('类别', 'Category'), render: (_, r) => <Tag color={categories[r.category]?.[2]}>{categories[r.category]?.[lang === 'en' ? 1 : 0] ?? r.category}</Tag> },
-          { key: 'action', title: t('动作', 'Action'), dataIndex: 'action' },
+          {
+            key: 'action',
+            title: t('动作', 'Action'),
+            render: (_, r) => (
+              <span>
+                {actionNames[r.action]?.[lang === 'en' ? 1 : 0] ?? r.action}
+                {actionNames[r.action] ? <Typography.Text type="secondary" style={{ fontSize: 11, marginInlineStart: 6 }}>{r.action}</Typography.Text> : null}
+              </span>
+            ),
+          },
           { key: 'entity', title: t('对象', 'What'), render: (_, r) => (r.entityType ? `${r.entityType}${r.entityId ? ` #${r.entityId}` : ''}` : '—') },
           { key: 'subject', title: t('涉及居民', 'Whose'), render: (_, r) => (r.subjectId ? <a onClick={() => setParams({ subjectId: String(r.subjectId) }, { replace: true })}>#{r.subjectId}</a> : '—') },
           { key: 'reason', title: t('事由', 'Why'), render: (_, r) => r.reason ?? '—' },

@@ -16,6 +16,7 @@ import { RecordEditor } from '../../components/RecordEditor';
 import { RecordFields, toBody } from '../../components/RecordForm';
 import { recordTitle } from '../../components/RecordSelect';
 import { useApi } from '../../hooks/useApi';
+import { useHouseLabels } from '../../hooks/useHouseLabels';
 import { useMobile } from '../../hooks/useMobile';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
@@ -53,19 +54,8 @@ export default function RecordsPage() {
   // House lists name their building, not its number.
   const buildings = useApi((signal) => (kind === 'house' || kind === 'organisation' ? api.get<Page<RecordOut>>('/records/building', { nodeId: place?.id, limit: 200 }, signal) : Promise.resolve(null)), [kind, place?.id]);
   const buildingName = useMemo(() => new Map((buildings.data?.items ?? []).map((b) => [b.id, String(b.name)])), [buildings.data]);
-  // Households name their house ("1号楼 1单元 101"), fetched for the rows on screen.
-  const houseIds = kind === 'household' ? [...new Set((data?.items ?? []).map((h) => Number(h.houseId)).filter((x) => x > 0))] : [];
-  const houses = useApi(
-    async (signal) => {
-      if (!houseIds.length) return new Map<number, string>();
-      const rows = await Promise.all(houseIds.map((id) => api.get<RecordOut>(`/records/house/${id}`, undefined, signal).catch(() => null)));
-      const bIds = [...new Set(rows.filter((r): r is RecordOut => !!r).map((r) => Number(r.buildingId)))];
-      const bs = await Promise.all(bIds.map((id) => api.get<RecordOut>(`/records/building/${id}`, undefined, signal).catch(() => null)));
-      const bName = new Map(bs.filter((b): b is RecordOut => !!b).map((b) => [b.id, String(b.name)]));
-      return new Map(rows.filter((r): r is RecordOut => !!r).map((r) => [r.id, [bName.get(Number(r.buildingId)), r.unitNo ? t('{u} 单元', 'entrance {u}', { u: String(r.unitNo) }) : null, r.roomNo].filter(Boolean).join(' ')]));
-    },
-    [houseIds.join(',')],
-  );
+  // Households name their house ("1号楼 1单元 101"), resolved for the rows on screen.
+  const houseLabels = useHouseLabels(kind === 'household' ? (data?.items ?? []).map((h) => Number(h.houseId)).filter((x) => x > 0) : []);
 
   const setParam = (patch: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
@@ -78,7 +68,7 @@ export default function RecordsPage() {
 
   const cell = (key: string, r: RecordOut) => {
     if (key === 'buildingId') return buildingName.get(Number(r.buildingId)) ?? (r.buildingId ? `#${r.buildingId}` : '—');
-    if (key === 'houseId') return r.houseId ? (houses.data?.get(Number(r.houseId)) ?? `#${r.houseId}`) : '—';
+    if (key === 'houseId') return r.houseId ? (houseLabels.get(Number(r.houseId)) ?? `#${r.houseId}`) : '—';
     const v = text(kind, key, r[key]);
     return key === 'phone' ? <span className="qc-masked">{v}</span> : v;
   };

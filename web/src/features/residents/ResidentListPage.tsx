@@ -120,7 +120,7 @@ export default function ResidentListPage() {
             </Form.Item>
           </Col>
           <Col xs={12} md={6} lg={2}>
-            <Form.Item label={t('含迁出/死亡', 'Incl. left')} style={{ marginBottom: 8 }}>
+            <Form.Item label={t('含已迁出', 'Incl. departed')} style={{ marginBottom: 8 }}>
               <Switch checked={f.status.length > 0} onChange={(v) => set({ status: v ? ['active', 'moved_out', 'deceased'] : [] })} />
             </Form.Item>
           </Col>

@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/errors';
 import { MaskedValue, useFields } from '../../components/fields';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
+import { useHouseLabels } from '../../hooks/useHouseLabels';
 import { useMobile } from '../../hooks/useMobile';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
@@ -74,6 +75,8 @@ export default function StaleTodoPage() {
   };
 
   const groups = useMemo(() => groupItems(items), [items]);
+  // A room number alone does not tell a grid worker where to go: name the building too.
+  const houseLabels = useHouseLabels(groups.filter((g) => g.kind === 'house').map((g) => g.id));
   const done = (g: Group, text: string) => {
     setItems((old) => old.filter((i) => !(i.recordKind === g.kind && i.recordId === g.id)));
     setTotal((n) => Math.max(0, n - g.items.length));
@@ -114,7 +117,7 @@ export default function StaleTodoPage() {
           <div key={`${g.kind}-${g.id}`} className="qc-todo-item" onClick={() => setOpen(g)} data-testid={`stale-${g.kind}-${g.id}`} role="button">
             <div className="qc-todo-main">
               <div className="qc-todo-title">
-                {g.label || `#${g.id}`} <Tag style={{ fontWeight: 400, marginInlineStart: 4 }}>{tt(`kind_${g.kind}` as 'kind_resident')}</Tag>
+                {(g.kind === 'house' ? houseLabels.get(g.id) : null) ?? (g.label || `#${g.id}`)} <Tag style={{ fontWeight: 400, marginInlineStart: 4 }}>{tt(`kind_${g.kind}` as 'kind_resident')}</Tag>
               </div>
               <div className="qc-todo-sub">
                 {g.items.map((i) => i.policyName).join('、')} · {g.gridName}

@@ -1,0 +1,177 @@
+// The foundation's "done when", in a real browser: a community worker logs in, sees only their
+// community, navigates the tree, switches the UI to English and back; the menu follows the role;
+// screenshots of the desktop dashboard and a grid worker's phone to-do list land in test-results/.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiAs, launchBrowser, loginAs, newPage, screenshot, type TestPage } from './support/index.js';
+
+const url = inject('e2eUrl');
+let browser: Browser;
+
+/** Page errors and console errors; the browser's own notes on 401/404 answers are expected (the app shows them). */
+const realProblems = (tp: TestPage) => tp.problems.filter((p) => !/Failed to load resource: the server responded with a status of 40[134]/.test(p));
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('a community worker', () => {
+  let tp: TestPage;
+  beforeAll(async () => {
+    tp = await newPage(browser, url);
+  });
+  afterAll(() => tp.close());
+
+  it('is refused with the server’s Chinese message for a wrong password, then logs in', async () => {
+    const { page } = tp;
+    await page.goto('/');
+    await page.locator('input#username').fill('community');
+    await page.locator('input#password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
+    await loginAs(page, 'community');
+    await expect.poll(() => page.getByTestId('user-role').textContent()).toContain('社区工作者');
+  });
+
+  it('lands on the dashboard of their own community, with the branch above shown but not clickable', async () => {
+    const { page } = tp;
+    await page.getByTestId('dashboard').waitFor();
+    expect(await page.locator('.qc-page-header h3').first().textContent()).toBe('滨体社区');
+    const bar = page.getByTestId('placebar');
+    expect(await bar.locator('.qc-crumb-current').textContent()).toBe('滨体社区');
+    expect(await bar.locator('.qc-crumb-above').allTextContents()).toEqual(['太原市', '万柏林区', '兴华街道']);
+    expect(await bar.locator('.ant-breadcrumb a').count()).toBe(0);
+    await page.getByTestId('tile-registry.records').waitFor();
+    await page.waitForTimeout(500);
+    await screenshot(page, 'shell-dashboard-community-zh');
+  });
+
+  it('sees the same number of residents on the dashboard and in the list, and nobody from elsewhere', async () => {
+    const { page } = tp;
+    const onDashboard = (await page.getByTestId('stat-registry.records-resident').locator('.ant-statistic-content-value').textContent())!.replace(/\D/g, '');
+    await page.getByTestId('menu-residents').click();
+    await page.getByTestId('resident-table').waitFor();
+    await expect.poll(async () => (await page.locator('.qc-page-subtitle').textContent()) ?? '').toContain(`共 ${onDashboard} 人`);
+    // Every row belongs to one of the community's grids.
+    const grids = await page.locator('[data-testid=resident-table] tbody tr.ant-table-row td:nth-child(9)').allTextContents();
+    expect(grids.length).toBeGreaterThan(0);
+    for (const g of grids) expect(g).toMatch(/^滨体社区第.网格$/);
+  });
+
+  it('cannot find another community in the tree search, nor open a resident of it by id', async () => {
+    const { page } = tp;
+    const street = await apiAs(url, 'street');
+    const { body: other } = await street<{ items: { id: number; gridName: string }[] }>('GET', '/residents?limit=200');
+    const outsider = other.items.find((r) => !r.gridName.startsWith('滨体社区'));
+    expect(outsider, 'the demo street has other communities').toBeDefined();
+    await page.getByTestId('open-tree').click();
+    await page.getByTestId('tree-search').fill('社区');
+    await page.waitForTimeout(800);
+    const hits = await page.locator('.ant-select-dropdown:visible .ant-select-item-option').allTextContents();
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(h).toContain('滨体社区');
+    await page.keyboard.press('Escape');
+    await page.goto(`/residents/${outsider!.id}`);
+    await expect.poll(async () => (await page.locator('.ant-result').textContent()) ?? '').toContain('未找到该记录，或不在您的管辖范围内');
+  });
+
+  it('navigates the tree down to a grid and back up', async () => {
+    const { page } = tp;
+    await page.getByTestId('menu-dashboard').click();
+    await page.getByTestId('dashboard').waitFor();
+    const child = page.getByTestId('place-children').locator('button').first();
+    const gridName = (await child.textContent())!.trim();
+    await child.click();
+    await expect.poll(async () => page.locator('.qc-page-header h3').first().textContent()).toBe(gridName);
+    // A grid's dashboard shows its party organisation and chain of responsibility.
+    await page.getByTestId('grid-leaders').waitFor();
+    expect(await page.getByTestId('grid-leaders').textContent()).toContain('网格长');
+    await page.waitForTimeout(400);
+    await screenshot(page, 'shell-dashboard-grid');
+    // Up again through the breadcrumb.
+    await page.getByTestId('placebar').locator('.ant-breadcrumb a', { hasText: '滨体社区' }).click();
+    await expect.poll(async () => page.locator('.qc-page-header h3').first().textContent()).toBe('滨体社区');
+  });
+
+  it('switches the whole UI to English, server messages included, and back to Chinese', async () => {
+    const { page } = tp;
+    await page.getByTestId('lang-switch').getByText('EN').click();
+    await expect.poll(() => page.getByTestId('menu-dashboard').textContent()).toBe('Dashboard');
+    await expect.poll(async () => (await page.getByTestId('tile-registry.records').locator('.ant-card-head-title').textContent()) ?? '').toBe('Base data');
+    expect(await page.getByTestId('user-role').textContent()).toContain('Community worker');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    await page.waitForTimeout(500);
+    await screenshot(page, 'shell-dashboard-community-en');
+    // The server answers in English too.
+    await page.goto('/residents/999999999');
+    await expect.poll(async () => (await page.locator('.ant-result').textContent()) ?? '').toContain('No such record in your area');
+    // The choice survives a reload.
+    await page.reload();
+    await page.getByTestId('menu-dashboard').waitFor();
+    expect(await page.getByTestId('menu-dashboard').textContent()).toBe('Dashboard');
+    await page.getByTestId('lang-switch').getByText('中文').click();
+    await expect.poll(() => page.getByTestId('menu-dashboard').textContent()).toBe('首页看板');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+  });
+
+  it('logs out back to the log-in page', async () => {
+    const { page } = tp;
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: '退出登录' }).click();
+    await page.getByTestId('login-submit').waitFor();
+    expect(realProblems(tp)).toEqual([]);
+  });
+});
+
+describe('the menu follows the role', () => {
+  const cases: { user: string; has: string[]; lacks: string[]; home: RegExp }[] = [
+    { user: 'community', has: ['dashboard', 'residents', 'stale'], lacks: ['admin-users', 'audit', 'lookup'], home: /\/dashboard$/ },
+    { user: 'minzheng', has: ['lookup', 'my-grants'], lacks: ['residents', 'stale', 'admin-users', 'audit'], home: /\/lookup$/ },
+    { user: 'admin', has: ['admin-users', 'admin-grants', 'admin-labels', 'admin-security'], lacks: ['residents', 'audit', 'lookup'], home: /\/dashboard$/ },
+    { user: 'auditor', has: ['audit'], lacks: ['dashboard', 'residents', 'admin-users'], home: /\/audit$/ },
+  ];
+  for (const c of cases) {
+    it(`${c.user}: ${c.has.join(', ')}`, async () => {
+      const tp = await newPage(browser, url);
+      try {
+        await loginAs(tp.page, c.user);
+        await expect.poll(() => tp.page.url()).toMatch(c.home);
+        for (const k of c.has) expect(await tp.page.getByTestId(`menu-${k}`).count(), k).toBe(1);
+        for (const k of c.lacks) expect(await tp.page.getByTestId(`menu-${k}`).count(), k).toBe(0);
+        // A typed-in URL outside the role shows "not allowed", not a broken page.
+        if (!c.has.includes('admin-users')) {
+          await tp.page.goto('/admin/users');
+          await expect.poll(async () => (await tp.page.locator('.ant-result-title').textContent()) ?? '').toBe('无权访问');
+        }
+        expect(realProblems(tp)).toEqual([]);
+      } finally {
+        await tp.close();
+      }
+    });
+  }
+});
+
+describe('a grid worker on a phone', () => {
+  it('starts on the to-do list, which fits a 375 px screen', async () => {
+    const tp = await newPage(browser, url, { size: 'phone' });
+    try {
+      await loginAs(tp.page, 'grid');
+      await expect.poll(() => tp.page.url()).toMatch(/\/stale$/);
+      await tp.page.getByTestId('stale-list').locator('.qc-todo-item').first().waitFor();
+      // Nothing spills sideways: the page is no wider than the phone.
+      const width = Number(await tp.page.evaluate('document.documentElement.scrollWidth'));
+      expect(width).toBeLessThanOrEqual(375);
+      await screenshot(tp.page, 'shell-phone-todo-grid', { fullPage: false });
+      // The menu opens as a drawer.
+      await tp.page.getByTestId('menu-button').click();
+      await tp.page.getByTestId('menu-residents').waitFor();
+      await screenshot(tp.page, 'shell-phone-menu', { fullPage: false });
+      expect(realProblems(tp)).toEqual([]);
+    } finally {
+      await tp.close();
+    }
+  });
+});

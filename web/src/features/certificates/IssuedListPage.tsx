@@ -1,0 +1,189 @@
+// 已出具证明: every certificate issued in the current place, searchable by number, verification
+// code or name; a certificate opens with its text, its signature and how often it was printed and
+// checked; it can be printed again or revoked (作废) with a reason, which the verification page
+// shows at once. Street staff see their communities' certificates and the counts per community.
+import { FilePdfOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons';
+import { App, Button, Card, DatePicker, Descriptions, Drawer, Flex, Form, Input, Modal, Pagination, Select, Space, Table, Tabs, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { api } from '../../api/client';
+import type { Page } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
+import { ErrorAlert } from '../../components/errors';
+import { PageHeader } from '../../components/PageHeader';
+import { toApiError, useApi } from '../../hooks/useApi';
+import { useMobile } from '../../hooks/useMobile';
+import { useI18n } from '../../i18n';
+import { usePlace } from '../../shell/PlaceContext';
+import { openPdf, StateTag } from './common';
+import type { Certificate, CertificateKind } from './types';
+
+const PAGE = 20;
+
+function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
+  const { t } = useI18n();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const { data: c, error, reload, setData } = useApi((signal) => api.get<Certificate>(`/certificates/${id}`, undefined, signal), [id]);
+  const [revoking, setRevoking] = useState(false);
+  const [form] = Form.useForm<{ reason: string }>();
+  const [busy, setBusy] = useState(false);
+  if (error) return <ErrorAlert error={error} onRetry={reload} />;
+  if (!c) return null;
+  const revoke = async ({ reason }: { reason: string }) => {
+    setBusy(true);
+    try {
+      const u = await api.post<Certificate>(`/certificates/${c.id}/revoke`, { reason });
+      setData(u);
+      setRevoking(false);
+      message.success(t('已作废，核验页即时显示“已作废”', 'Revoked: the verification page shows it at once'));
+      onChanged();
+    } catch (e) {
+      form.setFields([{ name: 'reason', errors: [toApiError(e).message] }]);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Flex gap={8} wrap style={{ marginBottom: 12 }}>
+        {can('certificates:issue') && c.state !== 'revoked' ? (
+          <Button type="primary" icon={<FilePdfOutlined />} onClick={() => { openPdf(c.pdfUrl); setTimeout(reload, 1500); }} data-testid="cert-detail-print">
+            {t('打印', 'Print')}
+          </Button>
+        ) : null}
+        <Button href={c.verifyUrl} target="_blank" data-testid="cert-detail-verify">{t('打开核验页', 'Verification page')}</Button>
+        {can('certificates:revoke') && c.state !== 'revoked' ? (
+          <Button danger icon={<StopOutlined />} onClick={() => setRevoking(true)} data-testid="cert-revoke">
+            {t('作废', 'Revoke')}
+          </Button>
+        ) : null}
+      </Flex>
+      <Descriptions column={1} size="small" bordered>
+        <Descriptions.Item label={t('状态', 'State')}><StateTag state={c.state} />{c.revokeReason ? <Typography.Text type="danger">{t('作废原因：{r}（{by}，{at}）', 'Reason: {r} ({by}, {at})', { r: c.revokeReason, by: c.revokedByName ?? '', at: dayjs(c.revokedAt).format('YYYY-MM-DD HH:mm') })}</Typography.Text> : null}</Descriptions.Item>
+        <Descriptions.Item label={t('编号', 'Number')}>{c.number}</Descriptions.Item>
+        <Descriptions.Item label={t('核验码', 'Code')}><Typography.Text copyable strong>{c.verifyCode}</Typography.Text></Descriptions.Item>
+        <Descriptions.Item label={t('居民', 'Resident')}><Link to={`/residents/${c.residentId}`}>{c.subjectName}</Link> <span className="qc-masked">{c.subjectIdMasked}</span></Descriptions.Item>
+        <Descriptions.Item label={t('出具单位', 'Unit')}>{c.unitName}</Descriptions.Item>
+        <Descriptions.Item label={t('用途', 'Purpose')}>{c.purpose}{c.recipient ? t('（致{r}）', ' (to {r})', { r: c.recipient }) : ''}</Descriptions.Item>
+        <Descriptions.Item label={t('出具', 'Issued')}>{dayjs(c.issuedAt).format('YYYY-MM-DD HH:mm')} · {c.issuedByName}</Descriptions.Item>
+        <Descriptions.Item label={t('有效期至', 'Valid until')}>{c.validUntil}</Descriptions.Item>
+        <Descriptions.Item label={t('打印 / 核验', 'Printed / checked')}>{t('打印 {p} 次，被核验 {v} 次', 'printed {p}×, checked {v}×', { p: c.printCount, v: c.verifyCount })}</Descriptions.Item>
+        <Descriptions.Item label={t('电子签名', 'Signature')}>{c.algorithm === 'SM2' ? 'SM2/SM3（GB/T 32918）' : c.algorithm} · {t('密钥', 'key')} {c.kid}</Descriptions.Item>
+        <Descriptions.Item label={t('目录版本', 'Catalogue version')}>{c.kind} v{c.kindVersion}</Descriptions.Item>
+      </Descriptions>
+      <Card size="small" title={t('证明内容（证件号码已遮蔽）', 'Text (ID numbers masked)')} style={{ marginTop: 12 }}>
+        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{c.publicText}</Typography.Paragraph>
+      </Card>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 12, wordBreak: 'break-all' }}>
+        {t('签名内容', 'Signed statement')}：<code>{c.statement}</code>
+      </Typography.Paragraph>
+      <Modal open={revoking} title={t('作废证明 {n}', 'Revoke {n}', { n: c.number })} onCancel={() => setRevoking(false)} onOk={() => form.submit()} okButtonProps={{ danger: true, loading: busy, 'data-testid': 'cert-revoke-confirm' } as never} okText={t('作废', 'Revoke')} destroyOnHidden>
+        <Typography.Paragraph type="secondary">{t('作废后不能恢复，核验页会立即显示“已作废”和原因，证明不能再打印。', 'Revocation cannot be undone; the verification page shows it with the reason at once and the certificate can no longer be printed.')}</Typography.Paragraph>
+        <Form form={form} layout="vertical" onFinish={(v) => void revoke(v)}>
+          <Form.Item name="reason" label={t('作废原因', 'Reason')} rules={[{ required: true, min: 2, message: t('请写明作废原因', 'State the reason') }]}>
+            <Input.TextArea rows={3} maxLength={500} data-testid="cert-revoke-reason" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+function Stats() {
+  const { t } = useI18n();
+  const { place } = usePlace();
+  const { data, error, loading } = useApi((signal) => api.get<{ unitNodeId: number; unitName: string; kind: string; title: string; issued: number; revoked: number; assisted: number }[]>('/certificates/stats', { nodeId: place?.id }, signal), [place?.id]);
+  return (
+    <>
+      <ErrorAlert error={error} />
+      <Table
+        size="small"
+        loading={loading}
+        rowKey={(r) => `${r.unitNodeId}-${r.kind}`}
+        dataSource={data ?? []}
+        pagination={false}
+        columns={[
+          { title: t('出具单位', 'Unit'), dataIndex: 'unitName' },
+          { title: t('证明', 'Kind'), dataIndex: 'title' },
+          { title: t('出具', 'Issued'), dataIndex: 'issued', align: 'right' },
+          { title: t('作废', 'Revoked'), dataIndex: 'revoked', align: 'right' },
+          { title: t('帮办代办', 'Assisted'), dataIndex: 'assisted', align: 'right' },
+        ]}
+      />
+    </>
+  );
+}
+
+export default function IssuedListPage() {
+  const { t } = useI18n();
+  const { can } = useAuth();
+  const mobile = useMobile();
+  const { place } = usePlace();
+  const [params, setParams] = useSearchParams();
+  const [open, setOpen] = useState<number | null>(null);
+  const f = { q: params.get('q') ?? '', kind: params.get('kind') ?? undefined, state: params.get('state') ?? undefined, from: params.get('from') ?? undefined, to: params.get('to') ?? undefined, page: Number(params.get('page') ?? 1) || 1 };
+  const set = (patch: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) {
+      next.delete(k);
+      if (v) next.set(k, v);
+    }
+    if (!('page' in patch)) next.delete('page');
+    setParams(next, { replace: true });
+  };
+  const kinds = useApi((signal) => api.get<CertificateKind[]>('/certificates/kinds', { includeInactive: true }, signal), []);
+  const list = useApi(
+    (signal) => api.get<Page<Certificate>>('/certificates', { nodeId: place?.id, q: f.q || undefined, kind: f.kind, state: f.state, from: f.from, to: f.to, limit: PAGE, offset: (f.page - 1) * PAGE }, signal),
+    [place?.id, params.toString()],
+  );
+  const table = (
+    <>
+      <Flex gap={8} wrap className="qc-filters">
+        <Input.Search defaultValue={f.q} placeholder={t('编号、核验码或姓名', 'Number, code or name')} allowClear onSearch={(v) => set({ q: v.trim() || undefined })} style={{ width: 240 }} data-testid="cert-search" />
+        <Select allowClear placeholder={t('证明种类', 'Kind')} value={f.kind} onChange={(v) => set({ kind: v })} options={(kinds.data ?? []).map((k) => ({ value: k.code, label: k.title }))} style={{ width: 180 }} />
+        <Select allowClear placeholder={t('状态', 'State')} value={f.state} onChange={(v) => set({ state: v })} options={[{ value: 'valid', label: t('有效', 'Valid') }, { value: 'expired', label: t('已过期', 'Expired') }, { value: 'revoked', label: t('已作废', 'Revoked') }]} style={{ width: 120 }} />
+        <DatePicker.RangePicker value={f.from && f.to ? [dayjs(f.from), dayjs(f.to)] : null} onChange={(r) => set({ from: r?.[0]?.format('YYYY-MM-DD'), to: r?.[1]?.format('YYYY-MM-DD') })} />
+      </Flex>
+      <ErrorAlert error={list.error} onRetry={list.reload} />
+      <Table
+        size="small"
+        rowKey="id"
+        loading={list.loading}
+        dataSource={list.data?.items ?? []}
+        pagination={false}
+        scroll={{ x: 900 }}
+        onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
+        columns={[
+          { title: t('编号', 'Number'), dataIndex: 'number', render: (v: string) => <span data-testid="cert-row-number">{v}</span> },
+          { title: t('证明', 'Kind'), dataIndex: 'title' },
+          { title: t('居民', 'Resident'), dataIndex: 'subjectName', render: (v: string, r) => <Space size={4}><span>{v}</span><span className="qc-masked" style={{ color: 'rgba(0,0,0,0.45)' }}>{r.subjectIdMasked}</span></Space> },
+          { title: t('用途', 'Purpose'), dataIndex: 'purpose', ellipsis: true },
+          { title: t('出具日期', 'Issued'), dataIndex: 'issuedOn', width: 110 },
+          { title: t('有效期至', 'Valid until'), dataIndex: 'validUntil', width: 110 },
+          { title: t('状态', 'State'), dataIndex: 'state', width: 90, render: (s: Certificate['state']) => <StateTag state={s} /> },
+          { title: t('打印/核验', 'Printed/checked'), width: 100, render: (_: unknown, r) => `${r.printCount} / ${r.verifyCount}` },
+        ]}
+      />
+      <Flex justify="flex-end" style={{ marginTop: 12 }}>
+        <Pagination current={f.page} pageSize={PAGE} total={list.data?.total ?? 0} showSizeChanger={false} onChange={(p) => set({ page: String(p) })} showTotal={(n) => t('共 {n} 份', '{n} in all', { n })} />
+      </Flex>
+    </>
+  );
+  return (
+    <>
+      <PageHeader
+        title={t('已出具证明', 'Issued certificates')}
+        subtitle={place ? t('{p}出具的证明；点开一份可打印、作废、查看核验情况。', 'Certificates issued in {p}; open one to print, revoke or see its checks.', { p: place.name }) : undefined}
+        extra={can('certificates:issue') ? <Link to="/certificates/issue"><Button type="primary" icon={<PlusOutlined />}>{t('出具证明', 'Issue')}</Button></Link> : undefined}
+      />
+      <Card size="small">
+        <Tabs items={[{ key: 'list', label: t('证明列表', 'List'), children: table }, { key: 'stats', label: t('按社区统计', 'Per community'), children: <Stats /> }]} />
+      </Card>
+      <Drawer open={open !== null} onClose={() => setOpen(null)} title={t('证明详情', 'Certificate')} size={mobile ? '90%' : 560} placement={mobile ? 'bottom' : 'right'} destroyOnHidden>
+        {open !== null ? <Detail id={open} onChanged={list.reload} /> : null}
+      </Drawer>
+    </>
+  );
+}
