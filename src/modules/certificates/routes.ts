@@ -152,6 +152,13 @@ function pdfHeaders(filename: string) {
 
 export function certificateRoutes(s: CertificatesService): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // Without a configured public address, QR codes point at the address the server listens on.
+    s.certificates.listening = () => {
+      const a = app.server.address();
+      if (!a || typeof a === 'string') return null;
+      const host = a.address === '0.0.0.0' || a.address === '::' ? '127.0.0.1' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
+      return `http://${host}:${a.port}`;
+    };
     const pub = ['certificates (public)'];
     const tags = ['certificates'];
 

@@ -107,6 +107,8 @@ export function unitFullName(node: Pick<TreeNode, 'name' | 'kind'>): string {
 export class CertificateService {
   /** Set by the module once the assisted-service part exists (the two refer to each other). */
   assisted!: AssistedService;
+  /** The address the server actually listens on (set by the routes once it listens). */
+  listening: () => string | null = () => null;
 
   constructor(
     private readonly platform: Platform,
@@ -121,6 +123,8 @@ export class CertificateService {
   baseUrl(): string {
     const c = this.platform.config;
     if (c.publicBaseUrl) return c.publicBaseUrl.replace(/\/+$/, '');
+    const actual = this.listening();
+    if (actual) return actual;
     const host = !c.host || c.host === '0.0.0.0' || c.host === '::' ? '127.0.0.1' : c.host;
     return `http://${host}:${c.port}`;
   }
