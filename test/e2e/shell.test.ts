@@ -1,9 +1,10 @@
 // The foundation's "done when", in a real browser: a community worker logs in, sees only their
 // community, navigates the tree, switches the UI to English and back; the menu follows the role;
 // screenshots of the desktop dashboard and a grid worker's phone to-do list land in test-results/.
+import * as OTPAuth from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiAs, launchBrowser, loginAs, newPage, screenshot, type TestPage } from './support/index.js';
+import { apiAs, launchBrowser, loginAs, newPage, screenshot, startServer, type E2eServer, type TestPage } from './support/index.js';
 
 const url = inject('e2eUrl');
 let browser: Browser;
@@ -169,6 +170,69 @@ describe('a grid worker on a phone', () => {
       await tp.page.getByTestId('menu-button').click();
       await tp.page.getByTestId('menu-residents').waitFor();
       await screenshot(tp.page, 'shell-phone-menu', { fullPage: false });
+      expect(realProblems(tp)).toEqual([]);
+    } finally {
+      await tp.close();
+    }
+  });
+});
+
+describe('a new account whose role requires a second factor', () => {
+  // This changes a city-wide policy, so it runs on a server of its own.
+  let server: E2eServer;
+  beforeAll(async () => {
+    server = await startServer({ port: process.env.QC_E2E_PRIVATE_PORT ? Number(process.env.QC_E2E_PRIVATE_PORT) : undefined });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('is led through authenticator set-up and the initial password change, then logs in with a code', async () => {
+    const admin = await apiAs(server.url, 'admin');
+    const { body: hits } = await admin<{ id: number; name: string }[]>('GET', `/tree/search?q=${encodeURIComponent('滨体社区')}`);
+    const node = hits.find((h) => h.name === '滨体社区')!;
+    const created = await admin('POST', '/admin/users', { username: 'newworker', displayName: '新社工', role: 'community_worker', nodeId: node.id, password: 'Initial#Pass2026' });
+    expect(created.status).toBe(201);
+    expect((await admin('PUT', '/admin/role-policies/community_worker', { mfaRequired: true })).status).toBe(204);
+
+    const tp = await newPage(browser, server.url);
+    try {
+      const { page } = tp;
+      await page.goto('/');
+      await page.locator('input#username').fill('newworker');
+      await page.locator('input#password').fill('Initial#Pass2026');
+      await page.getByTestId('login-submit').click();
+      // First the authenticator: a QR code and the key as text.
+      await page.getByTestId('totp-qr').waitFor();
+      const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+      await screenshot(page, 'shell-totp-enrolment', { fullPage: false });
+      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+      await page.locator('input[placeholder="123456"]').fill(totp.generate());
+      await page.getByRole('button', { name: '完成绑定' }).click();
+      // Then the initial password, which must be replaced.
+      await page.getByText('请修改初始密码').waitFor();
+      await page.locator('input#currentPassword').fill('Initial#Pass2026');
+      await page.locator('input#newPassword').fill('short');
+      await page.locator('input#repeat').fill('short');
+      await page.getByRole('button', { name: '修改密码' }).click();
+      await expect.poll(async () => (await page.locator('.ant-form-item-explain-error').first().textContent()) ?? '').toContain('至少');
+      await page.locator('input#newPassword').fill('Mine#Own-Pass2026');
+      await page.locator('input#repeat').fill('Mine#Own-Pass2026');
+      await page.getByRole('button', { name: '修改密码' }).click();
+      await page.getByTestId('user-menu').waitFor();
+      expect(await page.getByTestId('user-role').textContent()).toContain('滨体社区');
+
+      // Next time the log-in page asks for the authenticator code (a fresh one: codes are single-use).
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('menuitem', { name: '退出登录' }).click();
+      await page.locator('input#username').fill('newworker');
+      await page.locator('input#password').fill('Mine#Own-Pass2026');
+      await page.getByTestId('login-submit').click();
+      await page.locator('input#totp').waitFor();
+      await screenshot(page, 'shell-login-totp', { fullPage: false });
+      await page.locator('input#totp').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('user-menu').waitFor();
       expect(realProblems(tp)).toEqual([]);
     } finally {
       await tp.close();

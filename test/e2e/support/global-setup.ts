@@ -11,7 +11,8 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   ensureWebBuilt();
-  const server = await startServer();
+  // QC_E2E_PORT pins the shared server's port (where only some ports may be used); else any free one.
+  const server = await startServer({ port: process.env.QC_E2E_PORT ? Number(process.env.QC_E2E_PORT) : undefined });
   project.provide('e2eUrl', server.url);
   return async () => {
     await server.stop();

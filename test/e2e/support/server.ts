@@ -20,7 +20,7 @@ export interface E2eServer {
 export interface ServerOptions {
   /** Residents in the demo city (default 3000: seeds in seconds, still a real city). */
   residents?: number;
-  /** Fixed port (QC_E2E_PORT, else a free one). */
+  /** Fixed port; by default a free one. */
   port?: number;
   /** Extra environment (e.g. QC_TILE_URL). */
   env?: Record<string, string>;
@@ -35,7 +35,7 @@ export function ensureWebBuilt(): void {
 
 export async function startServer(opts: ServerOptions = {}): Promise<E2eServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qingche-e2e-'));
-  const port = opts.port ?? (process.env.QC_E2E_PORT ? Number(process.env.QC_E2E_PORT) : 0);
+  const port = opts.port ?? 0;
   const child: ChildProcess = spawn(process.execPath, ['bin/qingche.mjs', 'serve', '--demo'], {
     cwd: ROOT,
     env: {

@@ -8,12 +8,13 @@ import { auditFeature } from './audit';
 import { certificatesFeature } from './certificates';
 import { dashboardFeature } from './dashboard';
 import { departmentFeature } from './department';
+import { exchangeFeature } from './exchange';
 import { profileFeature } from './profile';
 import { recordsFeature } from './records';
 import { residentsFeature } from './residents';
 import { menuGroups, type Feature, type FeatureMenuItem, type Text2 } from './types';
 
-export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, certificatesFeature, departmentFeature, adminFeature, auditFeature, profileFeature];
+export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, exchangeFeature, certificatesFeature, departmentFeature, adminFeature, auditFeature, profileFeature];
 
 /** Pages open without logging in, from every feature. */
 export const publicRoutes = features.flatMap((f) => f.publicRoutes ?? []);
