@@ -13,7 +13,7 @@ import type { KindInput } from './defaults.js';
 import { CertificateErrors } from './errors.js';
 import { describePrecondition, type LabelNames, type Precondition } from './preconditions.js';
 import { certificateKinds, certificateKindVersions } from './tables.js';
-import { checkTemplate, needsOf } from './template.js';
+import { checkTemplate, needsOf, sampleOf } from './template.js';
 
 export type KindVersion = typeof certificateKindVersions.$inferSelect;
 
@@ -33,6 +33,8 @@ export interface KindOut {
   issuers: string;
   validityDays: number;
   template: string;
+  /** The template as a resident reads it: placeholders shown as 【姓名】. */
+  sample: string;
   active: boolean;
   changedAt: string;
   changedBy: string;
@@ -59,7 +61,7 @@ export class CatalogueService {
       needs: needsOf(v.template).map((n) => n[lang]),
       issuerRoles: v.issuerRoles,
       issuers: v.issuerRoles.map((r) => roleNames[r as Role]?.[lang] ?? r).join(lang === 'zh' ? '、' : ', '),
-      validityDays: v.validityDays, template: v.template, active: v.active, changedAt: v.changedAt.toISOString(), changedBy: v.changedByName, changeNote: v.changeNote,
+      validityDays: v.validityDays, template: v.template, sample: sampleOf(v.template, lang), active: v.active, changedAt: v.changedAt.toISOString(), changedBy: v.changedByName, changeNote: v.changeNote,
     };
   }
 

@@ -81,6 +81,8 @@ export async function seedCertificatesDemo(built: BuiltApp, opts: { worker?: str
     }
   }
   const alone = await find({ labels: ['elderly_alone'] });
+  // A small demo city may have nobody living alone in the community: the elderly are eligible too.
+  const elderly = [...alone, ...(await find({ ageMin: 65 })).filter((r) => !alone.some((a) => a.id === r.id))];
   const hardship = await find({ labels: ['low_income', 'extreme_poverty', 'disabled'] });
   for (const r of hardship.slice(0, 2)) await tryIssue({ residentId: r.id, kind: 'hardship', purpose: '申请医疗费用减免', recipient: '山西省人民医院' });
   const heads = (await find({ ageMin: 30, ageMax: 70 })).filter((r) => r.relationToHead === '02' && r.householdId);
@@ -93,16 +95,16 @@ export async function seedCertificatesDemo(built: BuiltApp, opts: { worker?: str
     }
   }
 
-  // Assisted service: elderly people living alone, in every state.
+  // Assisted service: elderly people (living alone first), in every state.
   const plans = [
     { category: 'medical_insurance', channel: 'visit', description: '老人腿脚不便，委托网格员代办门诊慢特病医保报销', close: '已在医保窗口提交材料，报销款已到账' },
     { category: 'pension', channel: 'phone', description: '老人不会用手机刷脸，需上门协助完成养老金领取资格认证', progress: '已预约周四上门，带平板协助认证' },
-    { category: 'certificate', channel: 'walk_in', description: '子女代为提出：需要独居证明申请助餐补贴', certificate: true },
+    { category: 'certificate', channel: 'walk_in', description: '子女代为提出：申请老年助餐补贴需要社区证明', certificate: true },
     { category: 'utilities', channel: 'grid', description: '暖气费缴费卡丢失，代为补办并缴费' },
     { category: 'medical', channel: 'hotline', description: '12345 转办：老人需要每月代购降压药', overdue: true },
   ] as const;
   for (const [i, p] of plans.entries()) {
-    const r = alone[i];
+    const r = elderly[i];
     if (!r) break;
     const req = await s.assisted.create(ctx, { residentId: r.id, category: p.category, channel: p.channel, description: p.description });
     result.assisted += 1;
@@ -112,10 +114,11 @@ export async function seedCertificatesDemo(built: BuiltApp, opts: { worker?: str
     } else if ('progress' in p) {
       await s.assisted.step(ctx, req.id, { status: 'in_progress', note: p.progress, expectedVersion: req.version });
     } else if ('certificate' in p) {
-      const c = await tryIssue({ residentId: r.id, kind: 'living_alone', purpose: '申请老年助餐补贴', recipient: null, assistedRequestId: req.id });
+      const livesAlone = alone.some((a) => a.id === r.id);
+      const c = await tryIssue({ residentId: r.id, kind: livesAlone ? 'living_alone' : 'residence', purpose: '申请老年助餐补贴', recipient: null, assistedRequestId: req.id });
       if (c) {
         const now = await s.assisted.get(ctx, req.id);
-        await s.assisted.step(ctx, req.id, { status: 'done', result: `独居证明已出具（${c.number}），送至老人家中`, expectedVersion: now.version });
+        await s.assisted.step(ctx, req.id, { status: 'done', result: `${c.title}已出具（${c.number}），送至老人家中`, expectedVersion: now.version });
       }
     } else if ('overdue' in p) {
       // Taken twelve days ago and not yet done: the list and the counts show it as late.

@@ -30,7 +30,7 @@ const KindOut = Type.Object(
   {
     code: Type.String(), version: Type.Integer(), title: Type.String(), basis: Type.String({ description: '设定依据' }), purpose: Type.String({ description: '办理用途' }), process: Type.String({ description: '办理流程' }),
     materials: Type.Array(Type.String()), preconditions: Type.Array(PreconditionOut), needsRelated: Type.Boolean(), needs: Type.Array(Type.String(), { description: 'Base data the template draws on' }),
-    issuerRoles: Type.Array(Type.String()), issuers: Type.String(), validityDays: Type.Integer(), template: Type.String(), active: Type.Boolean(), changedAt: Type.String(), changedBy: Type.String(), changeNote: Nullable(Type.String()),
+    issuerRoles: Type.Array(Type.String()), issuers: Type.String(), validityDays: Type.Integer(), template: Type.String(), sample: Type.String({ description: 'The template with placeholders shown by name' }), active: Type.Boolean(), changedAt: Type.String(), changedBy: Type.String(), changeNote: Nullable(Type.String()),
   },
   { title: 'CertificateKind' },
 );

@@ -78,6 +78,14 @@ export function needsOf(template: string): { zh: string; en: string }[] {
   return out;
 }
 
+/** The template as a reader sees it, each placeholder shown by name: 兹证明【姓名】… */
+export function sampleOf(template: string, lang: 'zh' | 'en'): string {
+  return template.replace(PLACEHOLDER, (m, key: string) => {
+    const def = templateVariables[key];
+    return def ? (lang === 'zh' ? `【${def.zh}】` : `[${def.en}]`) : m;
+  });
+}
+
 export type Values = Record<string, string | null | undefined>;
 
 export interface Filled {

@@ -23,7 +23,7 @@ function KindCard({ k }: { k: CertificateKind }) {
         <Descriptions.Item label={t('办理流程', 'Process')}>{k.process}</Descriptions.Item>
         <Descriptions.Item label={t('有效期', 'Validity')}>{t('{d} 天', '{d} days', { d: k.validityDays })}</Descriptions.Item>
         <Descriptions.Item label={t('设定依据', 'Basis')}>{k.basis}</Descriptions.Item>
-        <Descriptions.Item label={t('证明样式', 'Template')}><Typography.Text type="secondary" style={{ whiteSpace: 'pre-wrap' }}>{k.template}</Typography.Text></Descriptions.Item>
+        <Descriptions.Item label={t('证明样式', 'Template')}><Typography.Text type="secondary" style={{ whiteSpace: 'pre-wrap' }}>{k.sample}</Typography.Text></Descriptions.Item>
       </Descriptions>
     </Card>
   );

@@ -15,6 +15,9 @@ import { openPdf, StateTag } from './common';
 import { HandbookCard } from './HandbookCard';
 import type { Certificate, CertificateKind, CheckOutcome, HandbookEntry } from './types';
 
+/** What the server puts where the purpose goes when previewing without one. */
+const PURPOSE_MARK = '（用途）';
+
 interface IssueForm {
   residentId?: number | null;
   kind?: string;
@@ -94,6 +97,8 @@ export default function IssuePage() {
   }, []);
 
   // Check as soon as a resident and a kind are chosen (and again when the second person changes).
+  // The purpose is not sent: the server marks its place in the preview and the typed text fills it,
+  // so typing does not re-read the person's record.
   useEffect(() => {
     setCheck(null);
     setCheckError(null);
@@ -101,7 +106,7 @@ export default function IssuePage() {
     const ctrl = new AbortController();
     setChecking(true);
     api
-      .post<CheckOutcome>('/certificates/check', { residentId, kind: kindCode, relatedResidentId: relatedId ?? null, purpose: purpose || undefined })
+      .post<CheckOutcome>('/certificates/check', { residentId, kind: kindCode, relatedResidentId: relatedId ?? null })
       .then(
         (c) => !ctrl.signal.aborted && setCheck(c),
         (e: unknown) => !ctrl.signal.aborted && setCheckError(toApiError(e)),
@@ -263,7 +268,7 @@ export default function IssuePage() {
                 {failing.length === 0 && !check.missing.length ? <Alert type="success" showIcon style={{ marginTop: 8 }} title={t('符合全部出具条件', 'All conditions are met')} /> : null}
                 {check.preview ? (
                   <Card size="small" type="inner" title={t('将出具的内容（证件号码已遮蔽）', 'The text to be issued (ID numbers masked)')} style={{ marginTop: 12 }}>
-                    <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }} data-testid="cert-preview">{check.preview}</Typography.Paragraph>
+                    <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }} data-testid="cert-preview">{check.preview.replace(PURPOSE_MARK, purpose?.trim() || PURPOSE_MARK)}</Typography.Paragraph>
                   </Card>
                 ) : null}
               </>

@@ -3,7 +3,7 @@
 // checked; it can be printed again or revoked (作废) with a reason, which the verification page
 // shows at once. Street staff see their communities' certificates and the counts per community.
 import { FilePdfOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons';
-import { App, Button, Card, DatePicker, Descriptions, Drawer, Flex, Form, Input, Modal, Pagination, Select, Space, Table, Tabs, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Descriptions, Drawer, Flex, Form, Input, Modal, Pagination, Select, Table, Tabs, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -156,9 +156,9 @@ export default function IssuedListPage() {
         scroll={{ x: 900 }}
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
         columns={[
-          { title: t('编号', 'Number'), dataIndex: 'number', render: (v: string) => <span data-testid="cert-row-number">{v}</span> },
+          { title: t('编号', 'Number'), dataIndex: 'number', width: 210, render: (v: string) => <span data-testid="cert-row-number">{v}</span> },
           { title: t('证明', 'Kind'), dataIndex: 'title' },
-          { title: t('居民', 'Resident'), dataIndex: 'subjectName', render: (v: string, r) => <Space size={4}><span>{v}</span><span className="qc-masked" style={{ color: 'rgba(0,0,0,0.45)' }}>{r.subjectIdMasked}</span></Space> },
+          { title: t('居民', 'Resident'), dataIndex: 'subjectName', width: 230, render: (v: string, r) => <span style={{ whiteSpace: 'nowrap' }}>{v} <span className="qc-masked" style={{ color: 'rgba(0,0,0,0.45)' }}>{r.subjectIdMasked}</span></span> },
           { title: t('用途', 'Purpose'), dataIndex: 'purpose', ellipsis: true },
           { title: t('出具日期', 'Issued'), dataIndex: 'issuedOn', width: 110 },
           { title: t('有效期至', 'Valid until'), dataIndex: 'validUntil', width: 110 },

@@ -27,6 +27,7 @@ export interface CertificateKind {
   issuers: string;
   validityDays: number;
   template: string;
+  sample: string;
   active: boolean;
   changedAt: string;
   changedBy: string;
