@@ -37,7 +37,7 @@ type TemplateInputBody = Static<typeof TemplateInputBody>;
 
 const TemplateOut = Type.Object(
   {
-    id: Type.Integer(), code: Type.String(), version: Type.Integer(), status: Type.String({ enum: [...templateStatuses] }), title: Type.String(), departmentName: Type.String(),
+    id: Type.Integer(), code: Type.String(), version: Type.Integer(), status: Type.String({ enum: [...templateStatuses] }), title: Type.String(), departmentId: Type.Union([Type.Integer(), Type.Null()]), departmentName: Type.String(),
     departmentCode: Type.Union([Type.String(), Type.Null()]), legalBasis: Type.String(), purpose: Type.String(), cadence: Type.String(), deadlineDays: Type.Integer(),
     onceStart: Type.Union([Type.String(), Type.Null()]), onceEnd: Type.Union([Type.String(), Type.Null()]), submitLevel: Type.String(), targetNodeId: Type.Integer(), targetPath: Type.String(),
     entitledDepartments: Type.Array(Type.String()), definition: Type.Unknown(), handMinutesBefore: Type.Integer(), coverage: Type.Unknown(), overlaps: Type.Unknown(), builtin: Type.Boolean(),

@@ -11,10 +11,11 @@ import { departmentFeature } from './department';
 import { exchangeFeature } from './exchange';
 import { profileFeature } from './profile';
 import { recordsFeature } from './records';
+import { reportsFeature } from './reports';
 import { residentsFeature } from './residents';
 import { menuGroups, type Feature, type FeatureMenuItem, type Text2 } from './types';
 
-export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, exchangeFeature, certificatesFeature, departmentFeature, adminFeature, auditFeature, profileFeature];
+export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, exchangeFeature, certificatesFeature, reportsFeature, departmentFeature, adminFeature, auditFeature, profileFeature];
 
 /** Pages open without logging in, from every feature. */
 export const publicRoutes = features.flatMap((f) => f.publicRoutes ?? []);

@@ -25,7 +25,7 @@ function heading(c: ResultColumn, lang: 'zh' | 'en'): string {
 }
 
 function ManualCell({ field, value, onChange, error }: { field: ManualField; value: string | number | null | undefined; onChange: (v: string | number | null) => void; error?: string }) {
-  const status = error ? 'error' : undefined;
+  const status: 'error' | undefined = error ? 'error' : undefined;
   const common = { size: 'small' as const, status, style: { width: '100%', minWidth: 80 } };
   const input =
     field.type === 'integer' || field.type === 'number' ? (

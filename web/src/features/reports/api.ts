@@ -140,6 +140,7 @@ export interface Template {
   version: number;
   status: 'draft' | 'submitted' | 'approved' | 'rejected' | 'retired' | 'superseded' | 'merged';
   title: string;
+  departmentId: number | null;
   departmentName: string;
   departmentCode: string | null;
   legalBasis: string;
