@@ -12,7 +12,7 @@ import type { TreeService } from '../tree/index.js';
 import { ExchangeErrors } from './errors.js';
 import { SPECIAL, targetsOf } from './headers.js';
 import { kindNames } from './importer.js';
-import { attachmentHeader, StreamedWorkbook, type SheetColumn } from './workbook.js';
+import { attachmentHeader, beijingTime, StreamedWorkbook, type SheetColumn } from './workbook.js';
 
 const PAGE = 1000;
 
@@ -135,9 +135,9 @@ export class ExportService {
       ws.commit();
       const info = out.sheet(lang === 'zh' ? '导出说明' : 'About', [{ header: lang === 'zh' ? '项目' : 'Item', width: 16 }, { header: lang === 'zh' ? '内容' : 'Value', width: 70 }]);
       const rows: [string, string][] = lang === 'zh'
-        ? [['导出人', ctx.principal!.displayName], ['导出时间', new Date().toISOString()], ['范围', place?.trail.join(' / ') ?? ''], ['筛选条件', JSON.stringify(filter)], ['记录数', String(count)],
+        ? [['导出人', ctx.principal!.displayName], ['导出时间', beijingTime(new Date())], ['范围', place?.trail.join(' / ') ?? ''], ['筛选条件', JSON.stringify(filter)], ['记录数', String(count)],
           ['说明', masked ? '身份证号和手机号已按规定遮蔽；本次导出已记入审计日志。' : '本次导出已记入审计日志。'], ['回导', '保留“记录编号”列，修改后可直接导入，系统按编号更新原记录；遮蔽的号码不会覆盖原值。']]
-        : [['Exported by', ctx.principal!.displayName], ['At', new Date().toISOString()], ['Area', place?.trail.join(' / ') ?? ''], ['Filter', JSON.stringify(filter)], ['Records', String(count)],
+        : [['Exported by', ctx.principal!.displayName], ['At', `${beijingTime(new Date())} (UTC+8)`], ['Area', place?.trail.join(' / ') ?? ''], ['Filter', JSON.stringify(filter)], ['Records', String(count)],
           ['Note', masked ? 'ID numbers and phones are masked; this export is in the audit log.' : 'This export is in the audit log.'], ['Re-import', 'Keep the record-number column: an edited sheet imports back onto the same records; masked numbers never overwrite.']];
       for (const r of rows) info.addRow(r).commit();
       info.commit();

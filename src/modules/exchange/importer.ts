@@ -22,7 +22,7 @@ import { BATCH_ROWS, ImportRun, type ImportJob } from './run.js';
 import { openSheetSource, type SheetSource, type SourceRow } from './sources.js';
 import { importJobs, importRowIssues, importTemplates, type ColumnMapping, type ImportPreview } from './tables.js';
 import { cellText, isBlank } from './values.js';
-import { attachmentHeader, StreamedWorkbook } from './workbook.js';
+import { attachmentHeader, beijingTime, StreamedWorkbook } from './workbook.js';
 
 export const IMPORT_JOB_KIND = 'exchange.import';
 /** Rows per file: far above any community's register, low enough to refuse a runaway file early. */
@@ -586,7 +586,7 @@ export class ImportService {
       const lines: [string, string][] = [
         ['文件', job.fileName], ['导入批次', `#${job.id}`], ['记录类型', kindNames[job.recordKind as RecordKind]?.zh ?? job.recordKind], ['状态', statusNames[job.status]?.zh ?? job.status],
         ['新增', String(c.created)], ['更新', String(c.updated)], ['无变化', String(c.unchanged)], ['未导入（错误）', String(c.failed)], ['部分导入（提示）', String(c.warned)], ['空行', String(c.blank)],
-        ['导入人', job.createdByName], ['导入时间', job.createdAt.toISOString()],
+        ['导入人', job.createdByName], ['导入时间', beijingTime(job.createdAt)],
         ['如何处理', '在“错误明细”表中按“问题说明”改正后，删去前三列，把改正后的行重新导入即可；已导入的行再次导入不会重复。'],
       ];
       for (const l of lines) info.addRow(l).commit();

@@ -55,3 +55,8 @@ export function attachmentHeader(fileName: string): string {
 }
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A time as community staff read it: Beijing time, to the minute. */
+export function beijingTime(d: Date): string {
+  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}

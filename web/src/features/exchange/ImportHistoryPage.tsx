@@ -54,7 +54,7 @@ export default function ImportHistoryPage() {
           pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false, size: 'small' }}
           columns={[
             { key: 'file', title: t('文件', 'File'), render: (_: unknown, r: ImportView) => <a data-testid={`import-${r.id}`}>{r.fileName}</a> },
-            { key: 'kind', title: t('类型', 'Kind'), render: (_: unknown, r: ImportView) => kindNames[r.kind][lang === 'en' ? 1 : 0] },
+            { key: 'kind', title: t('类型', 'Kind'), responsive: ['sm' as const], render: (_: unknown, r: ImportView) => kindNames[r.kind][lang === 'en' ? 1 : 0] },
             { key: 'node', title: t('导入到', 'Into'), responsive: ['md' as const], render: (_: unknown, r: ImportView) => r.node.name },
             {
               key: 'status',
