@@ -98,13 +98,13 @@ function FieldInput({ field, kind, record, gridId, ...control }: { field: FieldI
 
 export function RecordFields({ kind, form, record, gridId, only, extra }: { kind: RecordKind; form: FormInstance; record?: RecordOut; gridId?: number | null; only?: Set<string>; extra?: React.ReactNode }) {
   const { pick, t } = useI18n();
-  const { fields } = useFields();
+  const { fields, label } = useFields();
   const all = fields(kind).filter((f) => !f.system && (!only || only.has(f.key)));
   const item = (f: FieldInfo) => (
     <Col xs={24} md={f.type === 'text' ? 24 : 12} key={f.key}>
       <Form.Item
         name={f.key}
-        label={pick(f)}
+        label={label(kind, f.key)}
         rules={f.required && !(f.secret && record) ? [{ required: true, message: t('请填写{f}', 'Fill in {f}', { f: pick(f) }) }] : undefined}
         extra={f.key === 'idNumber' ? t('出生日期、性别将由证件号码自动得出；15 位旧号码会转换为 18 位', 'Birth date and sex are taken from the number; 15-digit numbers are converted') : undefined}
       >

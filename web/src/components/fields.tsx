@@ -27,7 +27,8 @@ export function useFields(): FieldHelpers {
     (kind: RecordKind, key: string) => {
       if (key.startsWith('label:')) return key.slice(6);
       const f = catalogue?.kinds[kind]?.find((x) => x.key === key);
-      return f ? (lang === 'en' ? f.en : f.zh) : key;
+      // The catalogue's English names are lower case (they also serve inside sentences); headings start with a capital.
+      return f ? (lang === 'en' ? f.en.charAt(0).toUpperCase() + f.en.slice(1) : f.zh) : key;
     },
     [catalogue, lang],
   );

@@ -67,13 +67,13 @@ export default function GrantsPage() {
         rowKey="id"
         loading={loading}
         dataSource={data ?? []}
-        scroll={{ x: 'max-content' }}
+        scroll={{ x: 1300 }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         data-testid="grants-admin-table"
         columns={[
           { key: 'dept', title: t('部门', 'Department'), render: (_, g) => deptName.get(g.departmentId) ?? g.departmentId },
           { key: 'kind', title: t('记录类型', 'Records'), render: (_, g) => tt(`kind_${g.recordKind}`) },
-          { key: 'fields', title: t('字段', 'Fields'), render: (_, g) => <GrantFields grant={g} /> },
+          { key: 'fields', title: t('字段', 'Fields'), width: 440, render: (_, g) => <GrantFields grant={g} /> },
           { key: 'node', title: t('范围', 'Area'), render: (_, g) => names.get(g.nodeId) ?? '…' },
           { key: 'purpose', title: t('用途', 'Purpose'), dataIndex: 'purpose', width: 220 },
           { key: 'valid', title: t('有效期', 'Valid'), render: (_, g) => `${g.validFrom} ~ ${g.validTo ?? t('长期', 'open-ended')}` },

@@ -225,7 +225,7 @@ function CreateUserModal({ roles, onClose, onDone }: { roles: RoleInfo[]; onClos
           </Col>
           <Col xs={24} md={12}>
             <Form.Item name="role" label={t('角色', 'Role')} rules={[{ required: true }]}>
-              <Select options={roles.map((r) => ({ value: r.role, label: lang === 'en' ? r.en : r.zh }))} onChange={() => form.setFieldValue('nodeId', undefined)} data-testid="user-role" />
+              <Select options={roles.map((r) => ({ value: r.role, label: lang === 'en' ? r.en : r.zh }))} onChange={() => form.setFieldValue('nodeId', undefined)} data-testid="user-new-role" />
             </Form.Item>
           </Col>
           {role === 'grid_worker' ? (

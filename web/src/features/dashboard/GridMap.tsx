@@ -85,7 +85,7 @@ export function GridMap({ nodeId, height, selectedId, onSelect, className }: { n
             const path = l as L.Path;
             byId.set(f.properties.id, path);
             // A few grids carry their names on the map; many would only cover each other.
-            if (grids.length <= 30) path.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'qc-grid-label' });
+            if (grids.length <= 8) path.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'qc-grid-label' });
             else path.bindTooltip(f.properties.name, { sticky: true });
             path.on('click', () => onSelectRef.current?.(f.properties.id, f.properties.name));
             path.on('mouseover', () => path.setStyle({ fillOpacity: 0.5 }));

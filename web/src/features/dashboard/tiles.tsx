@@ -91,7 +91,7 @@ function TableTile({ tile, openNode }: TileProps) {
       size="small"
       rowKey={(r) => String(r.nodeId ?? r.name ?? JSON.stringify(r))}
       dataSource={table.rows}
-      pagination={table.rows.length > 10 ? { pageSize: 10, size: 'small' } : false}
+      pagination={table.rows.length > 20 ? { pageSize: 20, size: 'small' } : false}
       scroll={{ x: 'max-content' }}
       columns={table.columns.map((c) => ({
         key: c.key,

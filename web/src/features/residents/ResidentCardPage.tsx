@@ -88,7 +88,7 @@ export default function ResidentCardPage() {
           <Col xs={24} xl={16}>
             <Descriptions size="small" bordered column={{ xs: 1, sm: 1, md: 2 }} data-testid="resident-info">
               {infoFields.map((f) => (
-                <Descriptions.Item key={f.key} label={label('resident', f.key)} span={f.type === 'text' ? 2 : 1}>
+                <Descriptions.Item key={f.key} label={label('resident', f.key)} span={f.type === 'text' ? 'filled' : 1}>
                   {value(f.key)}
                 </Descriptions.Item>
               ))}

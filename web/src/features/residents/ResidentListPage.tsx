@@ -28,7 +28,9 @@ export default function ResidentListPage() {
   const { text, code } = useFields();
   const labelKinds = useLabelKinds();
   const [params, setParams] = useSearchParams();
-  const [showFilters, setShowFilters] = useState(!mobile);
+  // Open on desktops, folded on phones, until the user decides.
+  const [filtersChoice, setShowFilters] = useState<boolean | null>(null);
+  const showFilters = filtersChoice ?? !mobile;
 
   const f = {
     q: params.get('q') ?? '',
