@@ -9,6 +9,11 @@ export function todayCn(now = Date.now()): string {
   return new Date(now + CST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** A moment as the date and time a resident reads it in China: 2026-03-01 14:05. */
+export function cnDateTime(d: Date): string {
+  return new Date(d.getTime() + CST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);

@@ -13,7 +13,7 @@ import { codeTables, maskIdNumber, RegistryErrors, type RegistryService } from '
 import type { TreeNode, TreeService } from '../tree/index.js';
 import type { AssistedService } from './assisted.js';
 import type { CatalogueService, KindOut, KindVersion } from './catalogue.js';
-import { addDays, ageOnDate, chineseDate, displayVerifyCode, durationZh, monthsBetween, newVerifyCode, todayCn } from './dates.js';
+import { addDays, ageOnDate, chineseDate, cnDateTime, displayVerifyCode, durationZh, monthsBetween, newVerifyCode, todayCn } from './dates.js';
 import { CertificateErrors } from './errors.js';
 import { likeEscape, type HandbookEntry, type HandbookService } from './handbook.js';
 import type { KeyService, Unit } from './keys.js';
@@ -404,7 +404,7 @@ export class CertificateService {
     const why = reason.trim();
     const row = await this.platform.db.transaction(async (tx) => {
       const r = await this.row(ctx, id, tx, true);
-      if (r.status === 'revoked') throw new AppError(CertificateErrors.CERT_ALREADY_REVOKED, { at: r.revokedAt!.toISOString().slice(0, 10) }, 'id');
+      if (r.status === 'revoked') throw new AppError(CertificateErrors.CERT_ALREADY_REVOKED, { at: cnDateTime(r.revokedAt!) }, 'id');
       const [u] = await tx.update(certificates).set({ status: 'revoked', revokedAt: new Date(), revokedByName: ctx.principal?.displayName ?? 'system', revokeReason: why }).where(eq(certificates.id, id)).returning();
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'certificate.revoke', entityType: 'certificate', entityId: id, subjectId: r.residentId, treePath: r.treePath, districtCode: r.districtCode, reason: why, detail: { number: r.number } });
       return u!;
@@ -416,7 +416,7 @@ export class CertificateService {
   async pdf(ctx: RequestContext, id: number): Promise<{ bytes: Uint8Array; filename: string }> {
     const r = await this.platform.db.transaction(async (tx) => {
       const row = await this.row(ctx, id, tx, true);
-      if (row.status === 'revoked') throw new AppError(CertificateErrors.CERT_REVOKED, { at: row.revokedAt!.toISOString().slice(0, 10), reason: row.revokeReason ?? '' }, 'id');
+      if (row.status === 'revoked') throw new AppError(CertificateErrors.CERT_REVOKED, { at: cnDateTime(row.revokedAt!), reason: row.revokeReason ?? '' }, 'id');
       await tx.update(certificates).set({ printCount: sql`${certificates.printCount} + 1`, lastPrintedAt: new Date() }).where(eq(certificates.id, id));
       await this.platform.audit.record(tx, ctx, { category: 'export', action: 'certificate.print', entityType: 'certificate', entityId: id, subjectId: row.residentId, treePath: row.treePath, districtCode: row.districtCode, detail: { number: row.number, copy: row.printCount + 1 } });
       return row;

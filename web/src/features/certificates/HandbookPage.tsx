@@ -3,7 +3,7 @@
 // issues, with where to go instead. Searchable, printable, and downloadable as a PDF.
 import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Empty, Flex, Input, Skeleton, Space, Switch, Tabs, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/errors';
 import { useApi } from '../../hooks/useApi';
@@ -38,6 +38,13 @@ export default function HandbookPage() {
   const kinds = useApi((signal) => api.get<CertificateKind[]>('/public/certificates/kinds', undefined, signal), []);
   const words = q.trim().toLowerCase().split(/\s+/).filter(Boolean);
   const shownKinds = (kinds.data ?? []).filter((k) => words.every((w) => `${k.title}${k.purpose}`.toLowerCase().includes(w)));
+  // A search shows the tab that has answers (elsewhere first: that is what residents most often ask).
+  const [tab, setTab] = useState(initialQ ? 'elsewhere' : 'here');
+  useEffect(() => {
+    if (!q || !handbook.data || !kinds.data) return;
+    setTab(handbook.data.length || !shownKinds.length ? 'elsewhere' : 'here');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q, handbook.data, kinds.data]);
   const search = (v: string) => {
     setQ(v.trim());
     window.history.replaceState(null, '', v.trim() ? `/handbook?q=${encodeURIComponent(v.trim())}` : '/handbook');
@@ -63,7 +70,8 @@ export default function HandbookPage() {
       </Flex>
       <ErrorAlert error={handbook.error ?? kinds.error} onRetry={() => { handbook.reload(); kinds.reload(); }} />
       <Tabs
-        defaultActiveKey={initialQ ? 'elsewhere' : 'here'}
+        activeKey={tab}
+        onChange={setTab}
         items={[
           {
             key: 'elsewhere',

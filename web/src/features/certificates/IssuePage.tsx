@@ -2,7 +2,7 @@
 // go instead); then the worker picks the resident and the kind, sees each condition answered in
 // plain words and the text it would issue, and issues and prints in one click.
 import { CheckCircleFilled, CloseCircleFilled, FilePdfOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, List, Result, Row, Select, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, Result, Row, Select, Space, Spin, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../../api/client';
@@ -227,28 +227,22 @@ export default function IssuePage() {
             <ErrorAlert error={checkError} />
             {check ? (
               <>
-                <List
-                  size="small"
-                  dataSource={check.checks}
-                  locale={{ emptyText: t('此证明没有额外条件', 'No further conditions') }}
-                  renderItem={(c) => (
-                    <List.Item data-testid={`cert-check-${c.ok ? 'ok' : 'failed'}`}>
-                      <Space align="start">
-                        {c.ok ? <CheckCircleFilled style={{ color: '#52c41a' }} /> : <CloseCircleFilled style={{ color: '#ff4d4f' }} />}
-                        <span>
-                          <div>{lang === 'en' ? c.rule.en : c.rule.zh}</div>
-                          <Typography.Text type={c.ok ? 'secondary' : 'danger'}>{lang === 'en' ? c.found.en : c.found.zh}</Typography.Text>
-                          {!c.ok && c.handbook ? (
-                            <div>
-                              <Typography.Text type="secondary">{t('可告知居民到{a}办理“{t}”。', 'The resident can get "{t}" from {a}.', { a: c.handbook.authority, t: c.handbook.title })}</Typography.Text>{' '}
-                              <a href={`/handbook?q=${encodeURIComponent(c.handbook.title)}`} target="_blank" rel="noreferrer">{t('查看指南', 'Handbook')}</a>
-                            </div>
-                          ) : null}
-                        </span>
-                      </Space>
-                    </List.Item>
-                  )}
-                />
+                {check.checks.length === 0 ? <Typography.Text type="secondary">{t('此证明没有额外条件', 'No further conditions')}</Typography.Text> : null}
+                {check.checks.map((c, i) => (
+                  <Flex key={i} gap={8} align="flex-start" style={{ padding: '8px 0', borderBottom: '1px solid #f0f0f0' }} data-testid={`cert-check-${c.ok ? 'ok' : 'failed'}`}>
+                    {c.ok ? <CheckCircleFilled style={{ color: '#52c41a', marginTop: 4 }} /> : <CloseCircleFilled style={{ color: '#ff4d4f', marginTop: 4 }} />}
+                    <span>
+                      <div>{lang === 'en' ? c.rule.en : c.rule.zh}</div>
+                      <Typography.Text type={c.ok ? 'secondary' : 'danger'}>{lang === 'en' ? c.found.en : c.found.zh}</Typography.Text>
+                      {!c.ok && c.handbook ? (
+                        <div>
+                          <Typography.Text type="secondary">{t('可告知居民到{a}办理“{t}”。', 'The resident can get "{t}" from {a}.', { a: c.handbook.authority, t: c.handbook.title })}</Typography.Text>{' '}
+                          <a href={`/handbook?q=${encodeURIComponent(c.handbook.title)}`} target="_blank" rel="noreferrer">{t('查看指南', 'Handbook')}</a>
+                        </div>
+                      ) : null}
+                    </span>
+                  </Flex>
+                ))}
                 {check.missing.length ? (
                   <Alert
                     type="warning"

@@ -18,7 +18,7 @@ export function PublicLayout({ active, children }: { active: 'verify' | 'handboo
           <a href="/handbook" className={active === 'handbook' ? 'active' : ''} data-testid="public-nav-handbook">{t('办事指南', 'Service guide')}</a>
         </nav>
         <LangSwitch />
-        <a href="/" style={{ whiteSpace: 'nowrap' }}>{t('工作人员登录', 'Staff log-in')}</a>
+        <a href="/" className="qc-public-staff">{t('工作人员登录', 'Staff log-in')}</a>
       </header>
       <main className="qc-public-main">{children}</main>
     </div>

@@ -2,6 +2,7 @@
 // content) or type its short code. The answer: genuine and valid, revoked, expired, forged, or
 // never issued, with what the certificate says and whose key signed it.
 import { SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
 import { Alert, Button, Card, Descriptions, Flex, Input, Skeleton, Space, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../../api/client';
@@ -28,18 +29,18 @@ export function VerdictView({ v }: { v: Verdict }) {
           <SafetyCertificateOutlined style={{ fontSize: 36 }} />
           <div>
             <div className="qc-verdict-title" data-testid="verdict-title">{lang === 'en' ? look.en : look.zh}</div>
-            <div>{v.message}</div>
+            <div>{v.message.replace(/^[^：:]{1,12}[：:]\s*/, '')}</div>
           </div>
         </Flex>
       </div>
       {c ? (
         <Card title={c.title} extra={<Typography.Text type="secondary">{c.number}</Typography.Text>} style={{ marginBottom: 16 }}>
           {v.status === 'revoked' ? (
-            <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('{at} 由出具单位作废', 'Revoked by the issuing unit on {at}', { at: (c.revokedAt ?? '').slice(0, 10) })} description={c.revokeReason ? t('原因：{r}', 'Reason: {r}', { r: c.revokeReason }) : undefined} data-testid="verdict-revoked" />
+            <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('{at} 由出具单位作废', 'Revoked by the issuing unit on {at}', { at: c.revokedAt ? dayjs(c.revokedAt).format('YYYY-MM-DD HH:mm') : '' })} description={c.revokeReason ? t('原因：{r}', 'Reason: {r}', { r: c.revokeReason }) : undefined} data-testid="verdict-revoked" />
           ) : null}
           <Descriptions column={{ xs: 1, sm: 2 }} size="small">
             <Descriptions.Item label={t('出具单位', 'Issued by')}>{c.unitName}</Descriptions.Item>
-            <Descriptions.Item label={t('证明对象', 'About')}>{c.subjectName} <span className="qc-masked">{c.subjectIdMasked}</span></Descriptions.Item>
+            <Descriptions.Item label={t('证明对象', 'About')}>{c.subjectName}<span className="qc-masked" style={{ marginLeft: 8 }}>{c.subjectIdMasked}</span></Descriptions.Item>
             <Descriptions.Item label={t('出具日期', 'Issued on')}>{c.issuedOn}</Descriptions.Item>
             <Descriptions.Item label={t('有效期至', 'Valid until')}>{c.validUntil}</Descriptions.Item>
             {c.recipient ? <Descriptions.Item label={t('致送单位', 'Addressed to')}>{c.recipient}</Descriptions.Item> : null}
