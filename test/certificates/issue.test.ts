@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
+import jsQR from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { loginAs } from '../support/app.js';
@@ -14,6 +16,22 @@ beforeAll(async () => {
   w = await world();
 });
 afterAll(() => w.t.close());
+
+/** Renders the first page (pdftoppm, greyscale) and reads the QR code on it, as a phone would. */
+function readQr(bytes: Buffer): string | null {
+  const dir = mkdtempSync(join(tmpdir(), 'qc-qr-'));
+  writeFileSync(join(dir, 'c.pdf'), bytes);
+  execFileSync('pdftoppm', ['-r', '150', '-gray', '-f', '1', '-l', '1', join(dir, 'c.pdf'), join(dir, 'page')]);
+  const pgm = readFileSync(join(dir, 'page-1.pgm'));
+  // Binary PGM: "P5\n<width> <height>\n<max>\n" then one byte per pixel.
+  const header = pgm.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+  if (!header) throw new Error('not a PGM');
+  const [, w, h] = header.map(Number) as [number, number, number];
+  const pixels = pgm.subarray(header[0].length);
+  const rgba = new Uint8ClampedArray(w * h * 4);
+  for (let i = 0; i < w * h; i++) rgba.set([pixels[i]!, pixels[i]!, pixels[i]!, 255], i * 4);
+  return jsQR(rgba, w, h)?.data ?? null;
+}
 
 function pdfText(bytes: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'qc-cert-'));
@@ -52,6 +70,8 @@ describe('issuing in one step', () => {
     expect(text).toContain(c.verifyCode);
     expect(text).toContain('太原市公安局万柏林分局：');
     expect(text.replace(/\s/g, '')).toContain('特此证明。');
+    // The printed QR code reads back as the verification address with the signed payload.
+    expect(readQr(pdf.rawPayload)).toBe(c.verifyUrl);
 
     // The numbers run on per unit and year.
     const second = (await issue(w, { residentId: rid, kind: 'residence', purpose: '办理社保' })).json();
