@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { loginAs } from '../support/app.js';
@@ -16,6 +16,9 @@ beforeAll(async () => {
   w = await world();
 });
 afterAll(() => w.t.close());
+
+// jsqr is CommonJS typed as an ES module: take the function whichever way it arrives.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as (data: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
 
 /** Renders the first page (pdftoppm, greyscale) and reads the QR code on it, as a phone would. */
 function readQr(bytes: Buffer): string | null {
