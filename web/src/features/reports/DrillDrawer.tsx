@@ -18,7 +18,7 @@ export interface DrillTarget {
   column: ResultColumn;
 }
 
-const residentFields = ['sex', 'birthDate', 'idNumber', 'phone', 'residenceStatus', 'address'];
+const residentFields = ['sex', 'birthDate', 'idNumber', 'phone', 'residenceStatus'];
 
 export function DrillDrawer({ target, onClose }: { target: DrillTarget | null; onClose(): void }) {
   const { t, lang, pick } = useI18n();
@@ -60,7 +60,7 @@ export function DrillDrawer({ target, onClose }: { target: DrillTarget | null; o
   const title = target ? `${target.row.headings.join(' · ')} — ${target.column.title}` : '';
   const residentRows = data?.drill === 'resident';
   return (
-    <Drawer open={!!target} onClose={onClose} title={title} size="large" destroyOnHidden data-testid="drill-drawer">
+    <Drawer open={!!target} onClose={onClose} title={title} size={Math.min(1080, typeof window === 'undefined' ? 1080 : window.innerWidth)} destroyOnHidden data-testid="drill-drawer">
       {needsReason && !asked ? (
         <Form layout="vertical" onFinish={() => setAsked(true)}>
           <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('查看明细将记入审计日志，请填写查看事由', 'Listing the records is logged: give the purpose')} />
@@ -89,6 +89,7 @@ export function DrillDrawer({ target, onClose }: { target: DrillTarget | null; o
             loading={loading}
             dataSource={data?.items ?? []}
             pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+            scroll={{ x: 'max-content' }}
             data-testid="drill-table"
             columns={
               residentRows

@@ -84,7 +84,7 @@ export default function DueListPage() {
         ]}
       />
       <ErrorAlert error={dues.error} onRetry={dues.reload} style={{ marginBottom: 12 }} />
-      <Space direction="vertical" style={{ width: '100%' }} size={12}>
+      <Space orientation="vertical" style={{ width: "100%" }} size={12}>
         {!dues.loading && !own.length && !below.length ? <Empty description={tab === 'open' ? t('没有待报的报表', 'Nothing due') : t('还没有报送过报表', 'Nothing submitted yet')} /> : null}
         {own.map(card)}
         {below.length ? <Typography.Title level={5}>{t('下辖单位', 'Units below')}</Typography.Title> : null}

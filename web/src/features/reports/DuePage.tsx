@@ -17,7 +17,7 @@ import { ReportTable } from './ReportTable';
 type ManualValue = string | number | null;
 
 function ManualInput({ field, value, onChange }: { field: ManualField; value: ManualValue | undefined; onChange(v: ManualValue): void }) {
-  if (field.type === 'integer' || field.type === 'number') return <InputNumber style={{ width: 200 }} value={typeof value === 'number' ? value : null} min={field.min} max={field.max} precision={field.type === 'integer' ? 0 : undefined} addonAfter={field.unit} onChange={(v) => onChange(v ?? null)} />;
+  if (field.type === 'integer' || field.type === 'number') return <InputNumber style={{ width: 200 }} value={typeof value === 'number' ? value : null} min={field.min} max={field.max} precision={field.type === 'integer' ? 0 : undefined} suffix={field.unit} onChange={(v) => onChange(v ?? null)} />;
   if (field.type === 'choice') return <Select style={{ width: 240 }} allowClear value={(value as string) ?? undefined} options={(field.options ?? []).map((o) => ({ value: o, label: o }))} onChange={(v) => onChange(v ?? null)} />;
   if (field.type === 'date') return <DatePicker value={value ? dayjs(String(value)) : null} onChange={(d) => onChange(d ? d.format('YYYY-MM-DD') : null)} />;
   return <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={field.maxLength ?? 500} showCount value={(value as string) ?? ''} onChange={(e) => onChange(e.target.value || null)} />;

@@ -11,10 +11,13 @@ import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert, ErrorPage } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
+import { useDepartments } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 import { cadenceNames, statusNames, type Catalogue, type Template, type TemplateCheck } from './api';
 import { CheckPanel, CoverageCard, OverlapList } from './CheckPanel';
 import { describeFilter, describeGrouping, describeMeasure, sourceOf } from './describe';
+
+const manualTypeNames: Record<string, [string, string]> = { integer: ['整数', 'whole number'], number: ['数字', 'number'], text: ['文字', 'text'], date: ['日期', 'date'], choice: ['选择', 'choice'] };
 
 interface FormInfo {
   fileName: string;
@@ -31,6 +34,8 @@ export default function TemplateDetailPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const tpl = useApi((signal) => api.get<Template>(`/reports/templates/${tid}`, undefined, signal), [tid]);
+  const departments = useDepartments();
+  const deptName = (code: string) => departments?.find((d) => d.code === code)?.shortName ?? code;
   const cat = useApi((signal) => api.get<Catalogue>('/reports/sources', undefined, signal), []);
   const history = useApi((signal) => api.get<Template[]>(`/reports/templates/${tid}/history`, undefined, signal), [tid]);
   const approved = useApi((signal) => (can('reports:review') ? api.get<Template[]>('/reports/templates', { status: ['approved'] }, signal) : Promise.resolve([])), []);
@@ -176,7 +181,7 @@ export default function TemplateDetailPage() {
               <Descriptions.Item label={t('报送频次', 'Cadence')}>{L(cadenceNames[x.cadence])}{x.cadence === 'once' ? `（${x.onceStart} — ${x.onceEnd}）` : ''}</Descriptions.Item>
               <Descriptions.Item label={t('截止规则', 'Deadline')}>{t('报告期结束后 {n} 天内', '{n} days after the period ends', { n: x.deadlineDays })}</Descriptions.Item>
               <Descriptions.Item label={t('报送单位', 'Submitted by')}>{x.submitLevel === 'community' ? t('社区（村）', 'communities') : t('街道（乡镇）', 'streets')}</Descriptions.Item>
-              <Descriptions.Item label={t('共享部门', 'Serves')}>{x.entitledDepartments.length ? x.entitledDepartments.join('、') : t('（审核、考核部门）', '(oversight only)')}</Descriptions.Item>
+              <Descriptions.Item label={t('共享部门', 'Serves')}>{x.entitledDepartments.length ? x.entitledDepartments.map(deptName).join('、') : t('（审核、考核部门）', '(oversight only)')}</Descriptions.Item>
               <Descriptions.Item label={t('原手工用时', 'By hand before')}>{t('每次约 {n} 分钟', 'about {n} min per filling', { n: x.handMinutesBefore })}</Descriptions.Item>
               <Descriptions.Item label={t('基础数据覆盖', 'Computed')}>{x.coverage ? pick(x.coverage) : '—'}</Descriptions.Item>
             </Descriptions>
@@ -201,7 +206,7 @@ export default function TemplateDetailPage() {
               size="small"
               rowKey="key"
               pagination={false}
-              dataSource={[...def.columns.map((c) => ({ key: c.key, title: c.title, group: c.group, unit: c.unit, how: describeMeasure(cat.data, def, c, lang), manual: false })), ...def.manualFields.map((m) => ({ key: m.key, title: m.title, group: undefined, unit: m.unit, how: `${t('手工填写', 'by hand')}（${m.type}${m.required ? t('，必填', ', required') : ''}）`, manual: true }))]}
+              dataSource={[...def.columns.map((c) => ({ key: c.key, title: c.title, group: c.group, unit: c.unit, how: describeMeasure(cat.data, def, c, lang), manual: false })), ...def.manualFields.map((m) => ({ key: m.key, title: m.title, group: undefined, unit: m.unit, how: `${t('手工填写', 'by hand')}（${manualTypeNames[m.type] ? (lang === 'en' ? manualTypeNames[m.type]![1] : manualTypeNames[m.type]![0]) : m.type}${m.required ? t('，必填', ', required') : ''}）`, manual: true }))]}
               columns={[
                 { key: 'group', title: t('分组', 'Group'), dataIndex: 'group', width: 100 },
                 { key: 'title', title: t('栏目', 'Item'), render: (_, r) => <>{r.title}{r.unit ? `（${r.unit}）` : ''}{r.manual ? <Tag color="gold" style={{ marginLeft: 6 }}>{t('手工', 'by hand')}</Tag> : null}</> },

@@ -55,7 +55,7 @@ function FilterEditor({ cat, source, filters, onChange }: { cat: Catalogue; sour
         const codeOptions = fd?.codes ? Object.entries(fd.codes).map(([k, v]) => ({ value: k, label: lang === 'en' ? v.en : v.zh })) : null;
         let valueInput: React.ReactNode = null;
         if (needsValue) {
-          if (f.op === 'withinDays' || f.op === 'notWithinDays') valueInput = <InputNumber min={1} max={3660} value={f.value as number} onChange={(v) => set(i, { ...f, value: v ?? 30 })} addonAfter={t('天', 'days')} />;
+          if (f.op === 'withinDays' || f.op === 'notWithinDays') valueInput = <InputNumber min={1} max={3660} value={f.value as number} onChange={(v) => set(i, { ...f, value: v ?? 30 })} suffix={t('天', 'days')} />;
           else if (codeOptions) valueInput = <Select style={{ minWidth: 180 }} mode={f.op === 'in' || f.op === 'notIn' ? 'multiple' : undefined} value={f.value as string} onChange={(v) => set(i, { ...f, value: v })} options={codeOptions} />;
           else if (f.op === 'between')
             valueInput = fd?.type === 'date' ? (
@@ -104,13 +104,13 @@ function ColumnEditor({ cat, def, col, onChange, onRemove }: { cat: Catalogue; d
     <Card size="small" style={{ background: '#fafafa' }} data-testid={`column-${col.key}`}>
       <Row gutter={8}>
         <Col xs={24} md={6}>
-          <Input addonBefore={t('栏目', 'Title')} value={col.title} onChange={(e) => onChange({ ...col, title: e.target.value })} />
+          <Input prefix={t('栏目', 'Title')} value={col.title} onChange={(e) => onChange({ ...col, title: e.target.value })} />
         </Col>
         <Col xs={12} md={5}>
-          <Input addonBefore={t('分组', 'Group')} value={col.group ?? ''} onChange={(e) => onChange({ ...col, group: e.target.value || undefined })} />
+          <Input prefix={t('分组', 'Group')} value={col.group ?? ''} onChange={(e) => onChange({ ...col, group: e.target.value || undefined })} />
         </Col>
         <Col xs={12} md={3}>
-          <Input addonBefore={t('单位', 'Unit')} value={col.unit ?? ''} onChange={(e) => onChange({ ...col, unit: e.target.value || undefined })} />
+          <Input prefix={t('单位', 'Unit')} value={col.unit ?? ''} onChange={(e) => onChange({ ...col, unit: e.target.value || undefined })} />
         </Col>
         <Col xs={12} md={4}>
           <Select
@@ -140,8 +140,8 @@ function ColumnEditor({ cat, def, col, onChange, onRemove }: { cat: Catalogue; d
             <Select style={{ width: 180 }} value={m.numerator} onChange={(v) => setMeasure({ ...m, numerator: v })} options={others} />
             <span>÷</span>
             <Select style={{ width: 180 }} value={typeof m.denominator === 'string' ? m.denominator : undefined} onChange={(v) => setMeasure({ ...m, denominator: v })} options={others} />
-            <InputNumber addonBefore="×" value={m.scale ?? 1} onChange={(v) => setMeasure({ ...m, scale: v ?? 1 })} />
-            <InputNumber addonBefore={t('小数位', 'decimals')} min={0} max={4} value={m.decimals ?? 2} onChange={(v) => setMeasure({ ...m, decimals: v ?? 2 })} />
+            <InputNumber prefix="×" value={m.scale ?? 1} onChange={(v) => setMeasure({ ...m, scale: v ?? 1 })} />
+            <InputNumber prefix={t('小数位', 'decimals')} min={0} max={4} value={m.decimals ?? 2} onChange={(v) => setMeasure({ ...m, decimals: v ?? 2 })} />
           </Space>
         ) : m.kind === 'share' ? (
           <Select style={{ width: 200 }} value={m.of} onChange={(v) => setMeasure({ ...m, of: v })} options={others} />
@@ -341,7 +341,7 @@ export default function TemplateEditorPage() {
                 <Select style={{ width: 180 }} value={g.field} onChange={(v) => setDef({ rows: def.rows.map((x, j) => (j === i ? { by: 'field', field: v } : x)) })} options={(c.sources.find((s) => s.key === def.sources[0]?.source)?.fields ?? []).filter((f) => f.groupable).map((f) => ({ value: f.key, label: lang === 'en' ? f.en : f.zh }))} />
               ) : null}
               {g.by === 'period' ? <Select style={{ width: 120 }} value={g.unit} onChange={(v) => setDef({ rows: def.rows.map((x, j) => (j === i ? { ...g, unit: v } : x)) })} options={[{ value: 'day', label: t('日', 'day') }, { value: 'month', label: t('月', 'month') }, { value: 'quarter', label: t('季度', 'quarter') }]} /> : null}
-              {g.by === 'ageBand' ? <Input style={{ width: 200 }} value={g.bands.join(',')} onChange={(e) => setDef({ rows: def.rows.map((x, j) => (j === i ? { by: 'ageBand', bands: e.target.value.split(/[,，\s]+/).map(Number).filter((n) => n > 0) } : x)) })} addonBefore={t('分界', 'bounds')} /> : null}
+              {g.by === 'ageBand' ? <Input style={{ width: 200 }} value={g.bands.join(',')} onChange={(e) => setDef({ rows: def.rows.map((x, j) => (j === i ? { by: 'ageBand', bands: e.target.value.split(/[,，\s]+/).map(Number).filter((n) => n > 0) } : x)) })} prefix={t('分界', 'bounds')} /> : null}
               <Button size="small" icon={<DeleteOutlined />} onClick={() => setDef({ rows: def.rows.filter((_, j) => j !== i) })} />
             </Space>
           ))}
@@ -379,10 +379,10 @@ export default function TemplateEditorPage() {
             const set = (p: Partial<ManualField>) => setDef({ manualFields: def.manualFields.map((x, j) => (j === i ? { ...x, ...p } : x)) });
             return (
               <Space key={m.key} wrap>
-                <Input style={{ width: 200 }} value={m.title} onChange={(e) => set({ title: e.target.value })} addonBefore={t('名称', 'Title')} />
+                <Input style={{ width: 200 }} value={m.title} onChange={(e) => set({ title: e.target.value })} prefix={t('名称', 'Title')} />
                 <Select style={{ width: 110 }} value={m.type} onChange={(v) => set({ type: v, options: v === 'choice' ? ['是', '否'] : undefined })} options={[{ value: 'integer', label: t('整数', 'integer') }, { value: 'number', label: t('数字', 'number') }, { value: 'text', label: t('文字', 'text') }, { value: 'date', label: t('日期', 'date') }, { value: 'choice', label: t('选择', 'choice') }]} />
                 <Select style={{ width: 110 }} value={m.scope} onChange={(v) => set({ scope: v })} options={[{ value: 'report', label: t('整表一项', 'per report') }, { value: 'row', label: t('每行一项', 'per row') }]} />
-                {m.type === 'choice' ? <Input style={{ width: 200 }} value={(m.options ?? []).join(',')} onChange={(e) => set({ options: e.target.value.split(/[,，]/).map((s) => s.trim()).filter(Boolean) })} addonBefore={t('选项', 'options')} /> : null}
+                {m.type === 'choice' ? <Input style={{ width: 200 }} value={(m.options ?? []).join(',')} onChange={(e) => set({ options: e.target.value.split(/[,，]/).map((s) => s.trim()).filter(Boolean) })} prefix={t('选项', 'options')} /> : null}
                 <Space>
                   <Switch size="small" checked={m.required} onChange={(v) => set({ required: v })} />
                   {t('必填', 'required')}
