@@ -164,6 +164,22 @@ describe('the home dashboard', () => {
   });
 });
 
+describe('counting wide scopes', () => {
+  it('keeps a street’s numbers for a few minutes (with their time) while a community is counted live', async () => {
+    const before = (await t.call('GET', '/api/dashboard', { token: streetToken })).json();
+    const kept = tile(before, 'registry.records');
+    expect(kept.asOf).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const n = stat(kept, 'resident')!;
+    const res = await t.call('POST', '/api/residents', { token: worker, body: { gridId: a.grid.id, name: '新来的', idNumber: idNumber() } });
+    expect(res.statusCode).toBe(201);
+    const community = (await t.call('GET', '/api/dashboard', { token: worker })).json();
+    expect(stat(tile(community, 'registry.records'), 'resident')).toBe(5);
+    const street = (await t.call('GET', '/api/dashboard', { token: streetToken })).json();
+    expect(stat(tile(street, 'registry.records'), 'resident')).toBe(n);
+    expect(tile(street, 'registry.records').asOf).toBe(kept.asOf);
+  });
+});
+
 describe('the public UI configuration', () => {
   it('is readable without logging in and tells the web app whether map tiles exist', async () => {
     const res = await t.call('GET', '/api/ui/config');

@@ -6,10 +6,24 @@ import type { Config } from '../../config.js';
 import type { AuthService } from '../../platform/auth/service.js';
 import { gridWorkerKinds, roleNames, roles } from '../../platform/auth/roles.js';
 import type { RequestContext } from '../../platform/context.js';
-import type { RegistryService } from '../registry/index.js';
+import type { RegistryCounts, RegistryService } from '../registry/index.js';
 import { codeTables, type RecordKind } from '../registry/index.js';
 import type { TreeService } from '../tree/index.js';
+import type { CountCache } from './cache.js';
 import { say, type DashboardScope, type Datum, type Stat, type Tile, type TileProvider } from './tiles.js';
+
+/** What the base-data tiles show, counted in one go (and kept for wide scopes, see cache.ts). */
+export interface RegistryNumbers {
+  counts: RegistryCounts;
+  stale: { overdue: number; dueIn7Days: number; records: number };
+}
+
+export function countRegistry(registry: RegistryService) {
+  return async (path: string): Promise<RegistryNumbers> => ({
+    counts: await registry.countsUnder(path, { byChild: true }),
+    stale: await registry.freshness.staleCounts(registry.store.db, path),
+  });
+}
 
 const levelNames = {
   city: { zh: '市', en: 'city' },
@@ -107,13 +121,14 @@ export function staffTiles(auth: AuthService): TileProvider {
  * mental disorder in one street comes close: for callers who cannot read the register there,
  * label counts under the small-cell threshold are withheld above community level.
  */
-export function registryTiles(registry: RegistryService, tree: TreeService, config: Config): TileProvider {
+export function registryTiles(registry: RegistryService, tree: TreeService, config: Config, cache: CountCache<RegistryNumbers>): TileProvider {
   return {
     key: 'registry',
     permission: 'dashboard:read',
     async tiles(ctx, scope) {
-      const counts = await registry.countsUnder(scope.node.path, { byChild: scope.children.length > 0 });
-      const stale = await registry.freshness.staleCounts(registry.store.db, scope.node.path);
+      const counted = await cache.get(scope.node.path, { live: scope.node.level === 'community' || scope.node.level === 'grid' });
+      const { counts, stale } = counted.value;
+      const asOf = counted.at.toISOString();
       const link = (to: string) => (scope.readsRegistry ? to : undefined);
       const records: Stat[] = (['resident', 'household', 'building', 'organisation', 'facility'] as RecordKind[]).map((k) => ({
         key: k, label: say(ctx, recordNames[k].zh, recordNames[k].en), value: counts.records[k] ?? 0, link: link(recordNames[k].link),
@@ -131,9 +146,9 @@ export function registryTiles(registry: RegistryService, tree: TreeService, conf
         key: code, label: say(ctx, name.zh, capitalise(name.en)), value: counts.residentsByCategory[code] ?? 0, link: link(`/residents?residenceStatus=${code}`),
       }));
       const tiles: Tile[] = [
-        { key: 'registry.records', title: say(ctx, '基础数据', 'Base data'), kind: 'stats', order: 10, width: 3, stats: records },
+        { key: 'registry.records', title: say(ctx, '基础数据', 'Base data'), kind: 'stats', order: 10, width: 3, stats: records, asOf },
         {
-          key: 'registry.freshness', title: say(ctx, '定期维护', 'Due for review'), kind: 'stats', order: 20, width: 1, link: link('/stale'),
+          key: 'registry.freshness', title: say(ctx, '定期维护', 'Due for review'), kind: 'stats', order: 20, width: 1, link: link('/stale'), asOf,
           stats: [
             { key: 'overdue', label: say(ctx, '已逾期', 'Overdue'), value: stale.overdue, tone: stale.overdue > 0 ? 'danger' : 'success', link: link('/stale') },
             { key: 'dueIn7Days', label: say(ctx, '7 天内到期', 'Due within 7 days'), value: stale.dueIn7Days, tone: stale.dueIn7Days > 0 ? 'warning' : 'default' },
@@ -141,10 +156,10 @@ export function registryTiles(registry: RegistryService, tree: TreeService, conf
           ],
         },
         {
-          key: 'registry.labels', title: say(ctx, '重点人群', 'Residents by label'), kind: 'bars', order: 50, width: 2, series: labels,
+          key: 'registry.labels', title: say(ctx, '重点人群', 'Residents by label'), kind: 'bars', order: 50, width: 2, series: labels, asOf,
           note: suppress && labels.some((l) => l.value === null) ? say(ctx, `少于 ${threshold} 人的类别不予显示`, `Groups under ${threshold} people are not shown`) : undefined,
         },
-        { key: 'registry.categories', title: say(ctx, '人口类型', 'Population categories'), kind: 'pie', order: 60, width: 1, series: categories },
+        { key: 'registry.categories', title: say(ctx, '人口类型', 'Population categories'), kind: 'pie', order: 60, width: 1, series: categories, asOf },
       ];
       if (scope.children.length) {
         const grids = await tree.subtree(scope.node.path, ['grid']);
@@ -155,7 +170,7 @@ export function registryTiles(registry: RegistryService, tree: TreeService, conf
         }
         const childLevel = scope.children[0]!.level;
         tiles.push({
-          key: 'registry.children', title: say(ctx, `下辖${levelNames[childLevel].zh}`, `By ${levelNames[childLevel].en.toLowerCase()}`), kind: 'table', order: 80, width: 3,
+          key: 'registry.children', title: say(ctx, `下辖${levelNames[childLevel].zh}`, `By ${levelNames[childLevel].en.toLowerCase()}`), kind: 'table', order: 80, width: 3, asOf,
           table: {
             columns: [
               { key: 'name', title: say(ctx, '名称', 'Name') },

@@ -52,6 +52,7 @@ export const TileSchema = Type.Object(
     ),
     link: Type.Optional(Type.String({ description: 'Web route for "more"' })),
     note: Type.Optional(Type.String()),
+    asOf: Type.Optional(Type.String({ format: 'date-time', description: 'When the numbers were counted, for tiles kept a few minutes (wide scopes)' })),
   },
   { description: 'One dashboard tile' },
 );

@@ -236,6 +236,8 @@ export interface DashboardTile {
   table?: { columns: { key: string; title: string; numeric?: boolean }[]; rows: Record<string, string | number | null>[] };
   link?: string;
   note?: string;
+  /** When the numbers were counted, for tiles the server keeps a few minutes (wide scopes). */
+  asOf?: string;
 }
 
 export interface DashboardOut {

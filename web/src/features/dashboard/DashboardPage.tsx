@@ -34,6 +34,9 @@ export default function DashboardPage() {
   if (!data) return <Skeleton active paragraph={{ rows: 10 }} />;
 
   const node = data.node;
+  // A street and up are counted every few minutes: say when these numbers were counted.
+  const countedAt = data.tiles.reduce((min, x) => (x.asOf && x.asOf < min ? x.asOf : min), data.generatedAt);
+  const kept = dayjs(data.generatedAt).diff(dayjs(countedAt), 'second') > 60;
   const entries: { order: number; key: string; el: ReactNode }[] = data.tiles.map((tile) => ({ order: tile.order, key: tile.key, el: <TileCard key={tile.key} tile={tile} openNode={openNode} /> }));
   if (node.level === 'grid') {
     entries.push({
@@ -67,7 +70,8 @@ export default function DashboardPage() {
           <>
             {data.trail.slice(0, -1).join(' / ')}
             {data.trail.length > 1 ? ' · ' : ''}
-            {t('统计于 {time}', 'as of {time}', { time: dayjs(data.generatedAt).format('YYYY-MM-DD HH:mm') })}
+            {t('统计于 {time}', 'as of {time}', { time: dayjs(countedAt).format('YYYY-MM-DD HH:mm') })}
+            {kept ? t('（街道及以上每 5 分钟更新）', ' (streets and above are recounted every 5 minutes)') : ''}
           </>
         }
         extra={
