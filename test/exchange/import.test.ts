@@ -404,3 +404,62 @@ describe('running', () => {
   });
 });
 
+describe('changes made while an import waits', () => {
+  it('does not overwrite a record someone saved after the upload, and says so', async () => {
+    const id = idNumber({ birth: '1966-06-06' });
+    await importFile(t, worker, 'p.xlsx', await simpleXlsx([['姓名', '身份证号', '职业'], ['冲突甲', id, '司机']]), { query: { defaultGridId: a.grid.id } });
+    const [p] = await residentByName('冲突甲');
+    const up = await upload(t, worker, 'p2.xlsx', await simpleXlsx([['姓名', '身份证号', '职业'], ['冲突甲', id, '厨师']]), { defaultGridId: a.grid.id });
+    // A colleague corrects the record between the upload and the run.
+    await new Promise((r) => setTimeout(r, 20));
+    const edit = await t.call('PATCH', `/api/residents/${p!.id}`, { token: worker, body: { version: p!.version, occupation: '教师' } });
+    expect(edit.statusCode).toBe(200);
+    await t.call('POST', `/api/imports/${up.json().id}/start`, { token: worker, body: {} });
+    await runJobs(t);
+    const v = (await t.call('GET', `/api/imports/${up.json().id}`, { token: worker })).json();
+    expect(v.counts).toMatchObject({ updated: 0, failed: 1 });
+    expect((await residentByName('冲突甲'))[0]!.occupation).toBe('教师');
+    const issues = (await t.call('GET', `/api/imports/${up.json().id}/issues`, { token: worker })).json().items;
+    expect(issues[0].reasons[0].message).toContain('已被修改');
+  });
+
+  it('stops a running import when cancelled, keeping the batches already written', async () => {
+    const rows: unknown[][] = [['姓名', '身份证号']];
+    for (let i = 0; i < 6500; i++) rows.push([`取消${String(i).replace(/\d/g, (d) => '零一二三四五六七八九'[Number(d)]!)}`, idFor(20_000 + i)]);
+    const up = await upload(t, worker, 'cancel.xlsx', await simpleXlsx(rows), { defaultGridId: a.grid.id });
+    const id = up.json().id;
+    await t.call('POST', `/api/imports/${id}/start`, { token: worker, body: {} });
+    const imports = t.built.modules.exchange.service.imports;
+    // Cancel as soon as the first batch is reported (the request lands while the second is written).
+    let asked: ReturnType<TestApp['call']> | null = null;
+    await imports.run(id, { onProgress: () => (asked ??= t.call('POST', `/api/imports/${id}/cancel`, { token: worker })) });
+    expect((await asked!).json().status).toBe('cancelling');
+    const v = (await t.call('GET', `/api/imports/${id}`, { token: worker })).json();
+    expect(v.status).toBe('cancelled');
+    expect(v.counts.created % 2000).toBe(0);
+    expect(v.counts.created).toBeGreaterThanOrEqual(2000);
+    expect(v.counts.created).toBeLessThan(6500);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(`${t.config.dataDir}/imports/${id}.xlsx`)).toBe(false);
+  });
+});
+
+describe('housekeeping', () => {
+  it('purges refused rows after the retention period and drops uploads nobody started', async () => {
+    const r = await importFile(t, worker, 'old.xlsx', await simpleXlsx([['姓名', '身份证号'], ['过期甲', '123']]), { query: { defaultGridId: a.grid.id } });
+    const waiting = await upload(t, worker, 'left.xlsx', await simpleXlsx([['姓名'], ['无人']]), { defaultGridId: a.grid.id });
+    await t.database.db.execute(sql`UPDATE import_job SET finished_at = now() - interval '31 days' WHERE id = ${r.view.id}`);
+    await t.database.db.execute(sql`UPDATE import_job SET created_at = now() - interval '25 hours' WHERE id = ${waiting.json().id}`);
+    const purged = await t.built.modules.exchange.service.imports.purge();
+    expect(purged.issues).toBeGreaterThanOrEqual(1);
+    expect(purged.uploads).toBeGreaterThanOrEqual(1);
+    const report = await t.call('GET', `/api/imports/${r.view.id}/report`, { token: worker });
+    expect(report.statusCode).toBe(410);
+    expect(report.json().error.code).toBe('IMPORT_REPORT_EXPIRED');
+    const left = (await t.call('GET', `/api/imports/${waiting.json().id}`, { token: worker })).json();
+    expect(left.status).toBe('cancelled');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(`${t.config.dataDir}/imports/${waiting.json().id}.xlsx`)).toBe(false);
+  });
+});
+

@@ -13,6 +13,7 @@ import type { TreeNode, TreeService } from '../tree/index.js';
 import { labelNameIndex, normaliseHeader, SPECIAL, specialName, type LabelKindInfo } from './headers.js';
 import type { SourceRow } from './sources.js';
 import { importJobs, importRowIssues, type ColumnMapping, type ImportCounts } from './tables.js';
+import { beijingTime } from './workbook.js';
 import { cellProblem, cellText, codeAlias, dateFrom, idNumberFrom, isBlank, isMasked, parseLabelList, yesNo, type Cell, type Reason } from './values.js';
 
 export type ImportJob = typeof importJobs.$inferSelect;
@@ -563,9 +564,20 @@ export class ImportRun {
         }
       }
       const changed = this.deps.registry.matching.changedKeys(encoded, row);
-      if (changed.length) r.patch = patchFields;
       const open = openLabels.get(id) ?? new Set<string>();
       r.newLabels = labelsWanted.filter((c) => !open.has(c));
+      // Someone saved this record after the file was uploaded: the sheet may be older than their
+      // change, so it is not overwritten; the row is reported instead (as two editors would be).
+      const savedAt = row.updatedAt instanceof Date ? row.updatedAt : null;
+      if ((changed.length || r.newLabels.length) && savedAt && savedAt > this.job.createdAt) {
+        r.p.errors.push({
+          column: '',
+          zh: `该记录在文件上传后（${beijingTime(savedAt)}）已被修改，为免覆盖他人的修改未导入此行；请核对后重新导入`,
+          en: `the record was changed after the upload (${savedAt.toISOString()}); not overwritten — check it and import again`,
+        });
+        continue;
+      }
+      if (changed.length) r.patch = patchFields;
       const placeCol = this.kind === 'facility' ? 'nodeId' : 'gridId';
       if (r.p.gridText && r.p.grid && row[placeCol] !== r.p.grid.id) {
         r.p.warnings.push({ column: this.columnOf(SPECIAL.grid), zh: `该记录登记在其他网格，表中为“${r.p.grid.name}”，未调整网格（如需迁移请在记录详情中操作）`, en: `the record belongs to another grid than "${r.p.grid.name}"; the grid was not changed` });

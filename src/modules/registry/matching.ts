@@ -2,7 +2,7 @@
 // the import and export of sheets: a batch of ID-number blind indexes, natural keys (户号, building
 // name and address …) under a community, stored rows to tell whether an import changes anything,
 // and keyset-paged scans with the same filters, visibility and masking as the list endpoints.
-import { and, asc, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, getTableColumns, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { queryRows } from '../../db/client.js';
 import type { RequestContext } from '../../platform/context.js';
@@ -41,29 +41,55 @@ export class RecordMatcher {
   }
 
   /**
-   * Live records under `rootPath` whose key fields (catalogue keys) equal one of `keys`, compared as
-   * trimmed text with NULL as ''. Returns each hit with its key values in the same order.
+   * Live records under `rootPath` whose key fields (catalogue keys) equal one of `keys`. Keys with
+   * every part given are joined on the columns themselves (typed), so an index on them serves the
+   * look-up; keys with an empty part compare as trimmed text with NULL as ''. Returns each hit with
+   * its key values (as text) in the same order.
    */
   async byKeys(db: DbOrTx, kind: RecordKind, rootPath: string, keyFields: string[], keys: (string | number | null)[][]): Promise<{ id: number; treePath: string; version: number; key: string[] }[]> {
     if (!keys.length) return [];
     const t = tableOf(kind);
-    const cols = keyFields.map((k) => {
+    const cols = getTableColumns(t) as Record<string, { name: string; getSQLType(): string }>;
+    const defs = keyFields.map((k) => {
       const def = fieldDef(kind, k);
-      if (!def?.column || def.secret) throw new Error(`byKeys: ${kind}.${k} is not a plain column`);
-      return sql.raw(`coalesce(btrim(t."${def.column}"::text), '')`);
+      const col = cols[k];
+      if (!def?.column || def.secret || !col) throw new Error(`byKeys: ${kind}.${k} is not a plain column`);
+      return { name: col.name, type: col.getSQLType().replace(/\s+COLLATE\s+.*$/i, '') };
     });
-    const payload = JSON.stringify(keys.map((k) => k.map((v) => (v === null || v === undefined ? '' : String(v).trim()))));
-    const keyRow = sql.join(cols, sql`, `);
-    const jsonRow = sql.join(keyFields.map((_, i) => sql.raw(`k.v->>${i}`)), sql`, `);
-    const rows = await queryRows<{ id: number; tree_path: string; version: number; key: string[] }>(
-      db,
-      sql`SELECT t.id, t.tree_path, t.version, jsonb_build_array(${keyRow}) AS key
-          FROM ${t} t
-          WHERE t.tree_path LIKE ${`${rootPath}%`} AND t.status NOT IN ('deleted', 'merged')
-            AND (${keyRow}) IN (SELECT ${jsonRow} FROM jsonb_array_elements(${payload}::jsonb) AS k(v))
-          ORDER BY t.id`,
-    );
-    return rows.map((r) => ({ id: Number(r.id), treePath: r.tree_path, version: r.version, key: r.key }));
+    const norm = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v).trim());
+    const complete = keys.filter((k) => k.every((v) => norm(v) !== ''));
+    const partial = keys.filter((k) => k.some((v) => norm(v) === ''));
+    const keyText = sql.raw(`jsonb_build_array(${defs.map((d) => `coalesce(btrim(t."${d.name}"::text), '')`).join(', ')})`);
+    const out: { id: number; tree_path: string; version: number; key: string[] }[] = [];
+    if (complete.length) {
+      const payload = JSON.stringify(complete.map((k) => Object.fromEntries(defs.map((d, i) => [`k${i}`, norm(k[i])]))));
+      const recordDef = sql.raw(defs.map((d, i) => `k${i} ${d.type}`).join(', '));
+      const on = sql.raw(defs.map((d, i) => `t."${d.name}" = x.k${i}`).join(' AND '));
+      out.push(
+        ...(await queryRows<{ id: number; tree_path: string; version: number; key: string[] }>(
+          db,
+          sql`SELECT DISTINCT t.id, t.tree_path, t.version, ${keyText} AS key
+              FROM jsonb_to_recordset(${payload}::jsonb) AS x(${recordDef})
+              JOIN ${t} t ON ${on}
+              WHERE t.tree_path LIKE ${`${rootPath}%`} AND t.status NOT IN ('deleted', 'merged')`,
+        )),
+      );
+    }
+    if (partial.length) {
+      const payload = JSON.stringify(partial.map((k) => k.map(norm)));
+      const jsonRow = sql.join(keyFields.map((_, i) => sql.raw(`k.v->>${i}`)), sql`, `);
+      const keyRow = sql.raw(defs.map((d) => `coalesce(btrim(t."${d.name}"::text), '')`).join(', '));
+      out.push(
+        ...(await queryRows<{ id: number; tree_path: string; version: number; key: string[] }>(
+          db,
+          sql`SELECT t.id, t.tree_path, t.version, ${keyText} AS key
+              FROM ${t} t
+              WHERE t.tree_path LIKE ${`${rootPath}%`} AND t.status NOT IN ('deleted', 'merged')
+                AND (${keyRow}) IN (SELECT ${jsonRow} FROM jsonb_array_elements(${payload}::jsonb) AS k(v))`,
+        )),
+      );
+    }
+    return out.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ id: Number(r.id), treePath: r.tree_path, version: r.version, key: r.key }));
   }
 
   /** Stored rows by id (Drizzle property names), for comparing with what a sheet says. */

@@ -70,7 +70,7 @@ export const households = pgTable(
     ...versioned,
     ...timestamps,
   },
-  (t) => [pathIndex('household_path_idx', t.treePath, t.id), index('household_house_idx').on(t.houseId)],
+  (t) => [pathIndex('household_path_idx', t.treePath, t.id), index('household_house_idx').on(t.houseId), index('household_no_idx').on(t.householdNo)],
 );
 
 export const residents = pgTable(

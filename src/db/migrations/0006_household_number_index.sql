@@ -1,0 +1,1 @@
+CREATE INDEX "household_no_idx" ON "household" USING btree ("household_no");
