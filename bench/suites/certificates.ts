@@ -10,7 +10,7 @@
 //      Node's crypto for Ed25519), one thread, each certificate once;
 //    - API: GET /api/public/certificates/verify?payload=… for certificates never checked
 //      before (so no answer can come from the cache; the worker counts `"cached":false` in the
-//      answers to prove it), sent over loopback HTTP by a client in a worker thread with 4
+//      answers to prove it), sent over loopback HTTP by a client in a worker thread with 16
 //      connections, so the client does not share the server's event loop;
 //    - batch API: POST …/verify/batch with 50 new certificates per request (a school or bank
 //      checking a pile), counted in certificates per second;
@@ -194,17 +194,17 @@ async function engineRows(ctx: BenchContext, engine: Engine): Promise<Row[]> {
 
       // Warm the server's code paths on certificates that are not measured.
       await runClient(server.url, warmSet.map((c) => ({ method: 'GET', path: `/api/public/certificates/verify?payload=${payload(c)}` })), 4);
-      const single = await runClient(server.url, singleSet.map((c) => ({ method: 'GET', path: `/api/public/certificates/verify?payload=${payload(c)}` })), 4);
+      const single = await runClient(server.url, singleSet.map((c) => ({ method: 'GET', path: `/api/public/certificates/verify?payload=${payload(c)}` })), 16);
       if (single.bad || single.valid !== singleSet.length || single.fresh !== singleSet.length) throw new Error(`single checks: ${JSON.stringify({ ...single, lat: undefined })}`);
       const singleRate = (singleSet.length / single.total) * 1000;
       const batchSize = 50;
       const batches: { method: string; path: string; body: string }[] = [];
       for (let i = 0; i < batchSet.length; i += batchSize) batches.push({ method: 'POST', path: '/api/public/certificates/verify/batch', body: JSON.stringify({ items: batchSet.slice(i, i + batchSize).map((c) => ({ payload: payload(c) })) }) });
-      const batch = await runClient(server.url, batches, 2);
+      const batch = await runClient(server.url, batches, 4);
       if (batch.bad || batch.valid !== batchSet.length || batch.fresh !== batchSet.length) throw new Error(`batch checks: ${JSON.stringify({ ...batch, lat: undefined })}`);
       const batchRate = (batchSet.length / batch.total) * 1000;
       const repeatedPath = `/api/public/certificates/verify?payload=${payload(singleSet[0]!)}`;
-      const repeated = await runClient(server.url, Array.from({ length: perSet }, () => ({ method: 'GET', path: repeatedPath })), 4);
+      const repeated = await runClient(server.url, Array.from({ length: perSet }, () => ({ method: 'GET', path: repeatedPath })), 16);
       if (repeated.cached !== perSet) throw new Error(`repeated checks were not all cached: ${repeated.cached}/${perSet}`);
       const repeatedRate = (perSet / repeated.total) * 1000;
       const base = { name: `raw ${algorithm} verification, 1 thread`, value: rawRate };
@@ -212,11 +212,11 @@ async function engineRows(ctx: BenchContext, engine: Engine): Promise<Row[]> {
         { name: `raw ${algorithm} signature verification (the server's verifier, 1 thread) [${E}]`, value: rawRate, unit: 'ver/s', better: 'higher', note: `${decoded.length} distinct certificates${libNote}` },
         {
           name: `${algorithm} verification API, new certificates, one per request [${E}]`, value: singleRate, unit: 'ver/s', baseline: base, better: 'higher', target: '≥ 70% of raw', limit: { min: 0.7 * rawRate },
-          note: `${singleSet.length} requests, 4 connections, none cached; latency p50 ${p(single.lat, 0.5).toFixed(2)} ms, p95 ${p(single.lat, 0.95).toFixed(2)} ms`,
+          note: `${singleSet.length} requests, 16 connections, none cached; latency p50 ${p(single.lat, 0.5).toFixed(2)} ms, p95 ${p(single.lat, 0.95).toFixed(2)} ms`,
         },
         {
           name: `${algorithm} verification API, new certificates, ${batchSize} per request [${E}]`, value: batchRate, unit: 'ver/s', baseline: base, better: 'higher', target: '≥ 70% of raw', limit: { min: 0.7 * rawRate },
-          note: `${batches.length} requests of ${batchSize}, 2 connections, none cached`,
+          note: `${batches.length} requests of ${batchSize}, 4 connections, none cached`,
         },
         { name: `${algorithm} verification API, one certificate checked again and again (cache) [${E}]`, value: repeatedRate, unit: 'ver/s', baseline: base, better: 'higher', note: `${perSet} requests, all answered from the signature cache; revocation and expiry still read fresh` },
       );

@@ -3,13 +3,79 @@
 // name along the arc), and a QR code with the short verification code. Also the printable
 // handbook. Text goes through the platform's CJK PDF helper, so every character is checked
 // against the embedded font subset.
-import { degrees, fill, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingGrayscaleColor, type PDFPage } from 'pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
+import {
+  degrees, fill, LineJoinStyle, PDFDocument, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingGrayscaleColor, setLineJoin, setLineWidth, setStrokingRgbColor,
+  setTextRenderingMode, TextRenderingMode, type PDFPage,
+} from 'pdf-lib';
 import QRCode from 'qrcode';
-import { A4, mm, newCjkPdf, type CjkPdf } from '../../platform/documents/pdf.js';
+import subsetFont from 'subset-font';
+import { A4, cjkFontBytes, mm, type CjkPdf } from '../../platform/documents/pdf.js';
 import { chineseDate, displayVerifyCode } from './dates.js';
 import type { HandbookEntry } from './handbook.js';
 
 const RED: [number, number, number] = [0.8, 0.05, 0.05];
+
+// Characters every certificate may draw whatever its text (numbers, Latin letters, punctuation).
+const BASE_CHARS = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:;!?()[]{}<>-_+=/\\*#%&@|~"\'`^$年月日号，。：；、（）《》“”‘’？！—…·＊％　';
+
+/**
+ * A document with one embedded font, Noto Sans SC Regular subset with HarfBuzz to the characters
+ * drawn (see docs/decisions/0002). Bold is the same glyphs filled and stroked: subsetting and
+ * compressing a second weight cost more than the rest of a certificate together.
+ */
+export async function newOneFontPdf(meta: { title: string; text: string; author?: string; subject?: string }): Promise<CjkPdf> {
+  const chars = [...new Set([...BASE_CHARS, ...meta.title, ...meta.text])].join('');
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(await subsetFont(cjkFontBytes('regular'), chars, { targetFormat: 'truetype' }), { subset: false });
+  doc.setTitle(meta.title);
+  doc.setAuthor(meta.author ?? '轻车 Qingche');
+  if (meta.subject) doc.setSubject(meta.subject);
+  doc.setProducer('Qingche');
+  doc.setCreator('Qingche');
+  const covered = new Set(chars);
+  const covers = (t: string) => [...t].every((c) => c === '\n' || covered.has(c));
+  const check = (t: string) => {
+    if (!covers(t)) throw new Error(`PDF text outside the embedded font subset: ${[...t].filter((c) => !covered.has(c)).join('')}`);
+  };
+  const draw = (page: PDFPage, t: string, o: { x: number; y: number; size: number; bold?: boolean; color?: [number, number, number]; opacity?: number; rotate?: number }) => {
+    const color = o.color ?? [0, 0, 0];
+    if (o.bold) page.pushOperators(pushGraphicsState(), setTextRenderingMode(TextRenderingMode.FillAndOutline), setLineWidth(o.size * 0.035), setLineJoin(LineJoinStyle.Round), setStrokingRgbColor(...color));
+    page.drawText(t, { x: o.x, y: o.y, size: o.size, font, color: rgb(...color), opacity: o.opacity, rotate: o.rotate === undefined ? undefined : degrees(o.rotate) });
+    if (o.bold) page.pushOperators(popGraphicsState());
+  };
+  const pdf: CjkPdf = {
+    doc,
+    font,
+    bold: font,
+    covers,
+    text(page, t, o) {
+      check(t);
+      draw(page, t, o);
+    },
+    wrapped(page, t, o) {
+      check(t);
+      let y = o.y;
+      for (const l of lines(pdf, t, o.width, o.size)) {
+        draw(page, l, { ...o, y });
+        y -= o.lineHeight ?? o.size * 1.6;
+      }
+      return y;
+    },
+    width(t, size) {
+      return font.widthOfTextAtSize(t, size);
+    },
+  };
+  return pdf;
+}
+
+/** Draws with the one-font document's faux bold (fill and outline), rotated and translucent. */
+function drawStyled(page: PDFPage, pdf: CjkPdf, t: string, o: { x: number; y: number; size: number; color: [number, number, number]; opacity: number; rotate?: number }) {
+  page.pushOperators(pushGraphicsState(), setTextRenderingMode(TextRenderingMode.FillAndOutline), setLineWidth(o.size * 0.035), setLineJoin(LineJoinStyle.Round), setStrokingRgbColor(...o.color));
+  page.drawText(t, { x: o.x, y: o.y, size: o.size, font: pdf.font, color: rgb(...o.color), opacity: o.opacity, rotate: o.rotate === undefined ? undefined : degrees(o.rotate) });
+  page.pushOperators(popGraphicsState());
+}
 const GREY: [number, number, number] = [0.35, 0.35, 0.35];
 const SEAL_BOTTOM = '证明专用章';
 
@@ -67,11 +133,11 @@ export function drawSeal(page: PDFPage, pdf: CjkPdf, name: string, cx: number, c
     // The glyph's visual centre sits about 0.38 em above its baseline.
     const dx = (w / 2) * Math.cos(phi) - 0.38 * size * Math.sin(phi);
     const dy = (w / 2) * Math.sin(phi) + 0.38 * size * Math.cos(phi);
-    page.drawText(ch, { x: centerX - dx, y: centerY - dy, size, font, color, opacity, rotate: degrees((phi * 180) / Math.PI) });
+    drawStyled(page, pdf, ch, { x: centerX - dx, y: centerY - dy, size, color: RED, opacity, rotate: (phi * 180) / Math.PI });
   });
   const bSize = radius * 0.17;
   const bw = font.widthOfTextAtSize(SEAL_BOTTOM, bSize);
-  page.drawText(SEAL_BOTTOM, { x: cx - bw / 2, y: cy - radius * 0.62, size: bSize, font, color, opacity });
+  drawStyled(page, pdf, SEAL_BOTTOM, { x: cx - bw / 2, y: cy - radius * 0.62, size: bSize, color: RED, opacity });
 }
 
 /** Dark modules of the QR code as one filled path (one rectangle per run of dark modules in a row). */
@@ -156,7 +222,7 @@ export async function renderCertificate(d: CertificateDoc): Promise<Uint8Array> 
   ];
   const footer = '本证明由出具单位电子签名，二维码可离线验签；内容如有涂改，以核验结果为准。';
   const recipientLine = d.recipient ? `${d.recipient}：` : '';
-  const pdf = await newCjkPdf({
+  const pdf = await newOneFontPdf({
     title: `${d.title} ${d.number}`,
     subject: d.unitName,
     author: d.unitName,
@@ -223,7 +289,7 @@ export async function renderHandbook(entries: HandbookEntry[], heading: string):
       [labels.online, e.online ? `可以。${e.onlineHow ?? ''}` : '不可以，请到窗口办理'], ...(e.notes ? [[labels.notes, e.notes]] : []), [labels.basis, e.basis],
     ] as [string, string][],
   }));
-  const pdf = await newCjkPdf({ title, subject: heading, text: [title, sub, heading, '第页共', ...blocks.flatMap((b) => [b.head, ...b.rows.flat()])].join('') });
+  const pdf = await newOneFontPdf({ title, subject: heading, text: [title, sub, heading, '第页共', ...blocks.flatMap((b) => [b.head, ...b.rows.flat()])].join('') });
   const W = A4.width;
   const H = A4.height;
   const left = mm(20);
