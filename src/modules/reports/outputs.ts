@@ -206,8 +206,19 @@ export async function toPdf(input: OutputInput): Promise<Buffer> {
     let cur = '';
     for (const ch of [...text]) {
       if (cur && pdf.width(cur + ch, size) > w - 4) {
+        // Line-breaking rules (避头尾): closing punctuation never starts a line (the character
+        // before it moves down with it) and opening punctuation never ends one.
+        let carry = '';
+        if ('）)、，。：；'.includes(ch) && cur.length > 1) {
+          carry = cur.slice(-1);
+          cur = cur.slice(0, -1);
+        }
+        while (cur.length > 1 && '（(《“'.includes(cur.slice(-1))) {
+          carry = cur.slice(-1) + carry;
+          cur = cur.slice(0, -1);
+        }
         out.push(cur);
-        cur = ch;
+        cur = carry + ch;
       } else cur += ch;
     }
     if (cur) out.push(cur);
