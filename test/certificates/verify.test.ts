@@ -118,6 +118,19 @@ describe('verification by anyone, without logging in', () => {
     expect(r[3].error.code).toBe('CERT_CODE_MALFORMED');
   });
 
+  it('answers checks arriving at once each with its own record (their look-ups share one query)', async () => {
+    const certs = [await freshCertificate('同时甲'), await freshCertificate('同时乙'), await freshCertificate('同时丙')];
+    await w.t.call('POST', `/api/certificates/${certs[1]!.id}/revoke`, { token: w.worker, body: { reason: '并发测试' } });
+    const asks = [
+      ...certs.map((c) => verify(`code=${c.verifyCode}`)),
+      ...certs.map((c) => w.t.call('POST', '/api/public/certificates/verify', { body: { payload: c.verifyUrl } })),
+      verify('code=ZZZZZ-ZZZZY'),
+    ];
+    const answers = (await Promise.all(asks)).map((r) => r.json());
+    expect(answers.map((a) => a.status)).toEqual(['valid', 'revoked', 'valid', 'valid', 'revoked', 'valid', 'not_found']);
+    expect(answers.slice(0, 6).map((a) => a.certificate.subjectName)).toEqual(['同时甲', '同时乙', '同时丙', '同时甲', '同时乙', '同时丙']);
+  });
+
   it('serves a repeated check of one certificate from the cache, and never a new one', async () => {
     const v = w.t.built.modules.certificates.service.verification;
     const c = await freshCertificate('缓存甲');

@@ -86,6 +86,8 @@ export class VerificationService {
   private timer: NodeJS.Timeout | null = null;
   /** Signature checks actually computed (not from the cache), for tests and the benchmark. */
   computed = 0;
+  private pending: { key: string; resolve(r: LookupRow | undefined): void; reject(e: unknown): void }[] = [];
+  private lookupScheduled = false;
 
   constructor(
     private readonly platform: Platform,
@@ -141,6 +143,39 @@ export class VerificationService {
     return rows;
   }
 
+  /**
+   * One record by number ("n:…") or code ("c:…"). Look-ups asked for while the server reads the
+   * same burst of requests go to the database together, in one query, right after that burst
+   * (setImmediate runs once the event loop has read what arrived): under load a check costs one
+   * query per burst instead of one per request, and alone it waits for nothing.
+   */
+  private lookup(key: string): Promise<LookupRow | undefined> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ key, resolve, reject });
+      if (this.lookupScheduled) return;
+      this.lookupScheduled = true;
+      setImmediate(() => void this.runLookups());
+    });
+  }
+
+  private async runLookups(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.lookupScheduled = false;
+    try {
+      const numbers = [...new Set(batch.filter((b) => b.key.startsWith('n:')).map((b) => b.key.slice(2)))];
+      const codes = [...new Set(batch.filter((b) => b.key.startsWith('c:')).map((b) => b.key.slice(2)))];
+      const map = new Map<string, LookupRow>();
+      for (const r of await this.fetch({ number: numbers, code: codes })) {
+        map.set(`n:${r.number}`, r);
+        map.set(`c:${r.verifyCode}`, r);
+      }
+      for (const b of batch) b.resolve(map.get(b.key));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  }
+
   /** A QR payload (or the whole scanned address). Malformed input is an error, not a verdict. */
   async verifyPayload(input: string, lang: Lang, prefetched?: Map<string, LookupRow>): Promise<Verdict> {
     const d = decodePayload(input);
@@ -152,7 +187,7 @@ export class VerificationService {
     const claimed = { number: st.number, title: null as string | null, kind: st.kind, unitCode: st.unitCode, subjectName: st.subjectName, subjectIdMasked: st.subjectIdMasked, issuedOn: st.issuedOn, validUntil: st.validUntil };
     const sig = await this.checkSignature(statementText, st, signature, signature.toString('base64url'));
     if (sig.result !== 'ok') return this.verdict(sig.result, lang, { signature: sig.info, claimed });
-    const row = prefetched ? prefetched.get(`n:${st.number}`) : (await this.fetch({ number: [st.number] }))[0];
+    const row = prefetched ? prefetched.get(`n:${st.number}`) : await this.lookup(`n:${st.number}`);
     if (!row) return this.verdict('no_record', lang, { signature: sig.info, claimed });
     if (row.statement !== statementText) return this.verdict('record_mismatch', lang, { signature: sig.info, claimed: { ...claimed, title: row.title } });
     if (textDigest(row.publicText) !== st.digest) return this.verdict('record_tampered', lang, { signature: sig.info, certificate: this.describe(row) });
@@ -163,7 +198,7 @@ export class VerificationService {
   async verifyCode(input: string, lang: Lang, prefetched?: Map<string, LookupRow>): Promise<Verdict> {
     const code = normaliseVerifyCode(input);
     if (!code) throw new AppError(CertificateErrors.CERT_CODE_MALFORMED, {}, 'code');
-    const row = prefetched ? prefetched.get(`c:${code}`) : (await this.fetch({ code: [code] }))[0];
+    const row = prefetched ? prefetched.get(`c:${code}`) : await this.lookup(`c:${code}`);
     if (!row) return this.verdict('not_issued', lang);
     const parsed = parseStatement(row.statement);
     if (!parsed.ok || parsed.statement.verifyCode !== code || parsed.statement.number !== row.number) return this.verdict('record_tampered', lang, { certificate: this.describe(row) });
