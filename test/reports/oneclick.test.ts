@@ -459,6 +459,20 @@ describe('outputs', () => {
   });
 });
 
+describe('submitting at the same moment', () => {
+  it('makes one submission of two requests sent together', async () => {
+    const due = ((await t.call('GET', '/api/reports/due?templateCode=low_income_monthly', { token: otherWorker })).json().items as { id: number }[])[0]!;
+    const [x, y] = await Promise.all([
+      t.call('POST', `/api/reports/due/${due.id}/submit`, { token: otherWorker, body: {} }),
+      t.call('POST', `/api/reports/due/${due.id}/submit`, { token: otherWorker, body: {} }),
+    ]);
+    expect([x.statusCode, y.statusCode].sort()).toEqual([200, 201]);
+    expect(x.json().submission.id).toBe(y.json().submission.id);
+    const [{ n }] = await queryRows<{ n: number }>(t.built.platform.db, sql`SELECT count(*)::int AS n FROM report_submission WHERE due_id = ${due.id}`);
+    expect(n).toBe(1);
+  });
+});
+
 describe('deadlines and reminders', () => {
   it('reminds three days before the deadline, then marks missed reports overdue', async () => {
     const svc = t.built.modules.reports.service.submissions;
