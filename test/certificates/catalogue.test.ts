@@ -81,6 +81,14 @@ describe('the catalogue', () => {
     expect(related.json().error.field).toBe('preconditions');
   });
 
+  it('documents every certificate route in OpenAPI', async () => {
+    const doc = (await w.t.call('GET', '/api/openapi.json')).json() as { paths: Record<string, Record<string, { summary?: string }>> };
+    for (const path of ['/api/public/certificates/verify', '/api/public/certificates/verify/batch', '/api/public/certificates/keys', '/api/public/handbook', '/api/certificates', '/api/certificates/{id}/revoke', '/api/certificates/kinds/{code}', '/api/assisted/{id}/steps', '/api/assisted/stats']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+      for (const op of Object.values(doc.paths[path]!)) expect(op.summary).toBeTruthy();
+    }
+  });
+
   it('publishes the template placeholders for the editor', async () => {
     const meta = (await w.t.call('GET', '/api/certificates/meta', { token: w.admin })).json();
     expect(meta.placeholders.find((p: { key: string }) => p.key === 'residenceDuration')).toMatchObject({ zh: '居住时长', needs: '居住起始日期' });
