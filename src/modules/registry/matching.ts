@@ -2,7 +2,7 @@
 // the import and export of sheets: a batch of ID-number blind indexes, natural keys (户号, building
 // name and address …) under a community, stored rows to tell whether an import changes anything,
 // and keyset-paged scans with the same filters, visibility and masking as the list endpoints.
-import { and, asc, getTableColumns, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, getTableColumns, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { queryRows } from '../../db/client.js';
 import type { RequestContext } from '../../platform/context.js';
@@ -30,13 +30,13 @@ export class RecordMatcher {
     private readonly labels: LabelService,
   ) {}
 
-  /** Live residents (any status but deleted or merged) holding one of these ID-number blind indexes, city-wide. */
+  /** Live residents (any status but deleted or merged) holding one of these ID-number blind indexes (hex), city-wide. */
   async residentsByIdHash(db: DbOrTx, hashes: string[]): Promise<{ id: number; idNumberHash: string; treePath: string; gridId: number; version: number; status: string }[]> {
     if (!hashes.length) return [];
     const rows = await db
       .select({ id: residents.id, idNumberHash: residents.idNumberHash, treePath: residents.treePath, gridId: residents.gridId, version: residents.version, status: residents.status })
       .from(residents)
-      .where(and(inArray(residents.idNumberHash, [...new Set(hashes)]), notInArray(residents.status, HIDDEN)));
+      .where(and(sql`${residents.idNumberHash} = ANY(${`{${[...new Set(hashes)].filter((h) => /^[0-9a-f]{64}$/.test(h)).join(',')}}`}::char(64)[])`, notInArray(residents.status, HIDDEN)));
     return rows.map((r) => ({ ...r, idNumberHash: r.idNumberHash! }));
   }
 
@@ -96,7 +96,8 @@ export class RecordMatcher {
   async rows(db: DbOrTx, kind: RecordKind, ids: number[]): Promise<(Record<string, unknown> & { id: number; version: number; treePath: string; status: string })[]> {
     if (!ids.length) return [];
     const t = tableOf(kind);
-    return (await db.select().from(t).where(inArray(t.id, [...new Set(ids)]))) as never;
+    // One array parameter, not one per id: a batch asks for thousands.
+    return (await db.select().from(t).where(sql`${t.id} = ANY(${`{${[...new Set(ids)].map((i) => Math.trunc(Number(i))).join(',')}}`}::bigint[])`)) as never;
   }
 
   /**
