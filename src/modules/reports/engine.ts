@@ -66,9 +66,9 @@ export interface TemplateLike {
 }
 
 const levelNames: Record<string, { zh: string; en: string }> = {
-  district: { zh: '区（县）', en: 'district' }, street: { zh: '街道（乡镇）', en: 'street' }, community: { zh: '社区（村）', en: 'community' }, grid: { zh: '网格', en: 'grid' },
+  district: { zh: '区（县）', en: 'District' }, street: { zh: '街道（乡镇）', en: 'Street' }, community: { zh: '社区（村）', en: 'Community' }, grid: { zh: '网格', en: 'Grid' },
 };
-const unitNames: Record<string, { zh: string; en: string }> = { day: { zh: '日期', en: 'day' }, month: { zh: '月份', en: 'month' }, quarter: { zh: '季度', en: 'quarter' }, year: { zh: '年度', en: 'year' } };
+const unitNames: Record<string, { zh: string; en: string }> = { day: { zh: '日期', en: 'Day' }, month: { zh: '月份', en: 'Month' }, quarter: { zh: '季度', en: 'Quarter' }, year: { zh: '年度', en: 'Year' } };
 
 export function ageBandLabels(bands: number[], lang: 'zh' | 'en' = 'zh'): string[] {
   const out: string[] = [];
@@ -224,7 +224,7 @@ export class ReportEngine {
     return def.rows.map((g) => {
       if (g.by === 'tree') return { by: 'tree', title: levelNames[g.level]![lang] };
       if (g.by === 'period') return { by: 'period', title: unitNames[g.unit]![lang] };
-      if (g.by === 'ageBand') return { by: 'ageBand', title: lang === 'zh' ? '年龄段' : 'age band' };
+      if (g.by === 'ageBand') return { by: 'ageBand', title: lang === 'zh' ? '年龄段' : 'Age band' };
       const fd = r.sources[0]!.src.fields.find((f) => f.key === g.field);
       return { by: 'field', title: fd ? fd[lang] : g.field };
     });
@@ -239,7 +239,7 @@ export class ReportEngine {
       const extra = found.filter((k) => k && !have.has(k)).map(Number).filter(Number.isFinite);
       const more = extra.length ? await this.tree.getNodes(extra, db) : [];
       for (const n of [...nodes, ...more]) headings.set(String(n.id), n.name);
-      headings.set('', lang === 'zh' ? `（未落到${levelNames[g.level]!.zh}）` : `(not on a ${g.level})`);
+      headings.set('', lang === 'zh' ? `（未落到${levelNames[g.level]!.zh}）` : `(not on a ${levelNames[g.level]!.en.toLowerCase()})`);
       return { keys: nodes.map((n) => String(n.id)), headings };
     }
     if (g.by === 'field') {
