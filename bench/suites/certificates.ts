@@ -17,6 +17,7 @@
 //    - repeated checks of one certificate (which may be answered from the cache), for contrast.
 //    Target: the API reaches at least 70% of the raw rate measured in the same run.
 // BENCH_ENGINES=pglite or postgres limits the engines (default both).
+import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { eq } from 'drizzle-orm';
@@ -149,7 +150,7 @@ async function engineRows(ctx: BenchContext, engine: Engine): Promise<Row[]> {
     const renderOnly = await measure(() => s.certificates.render(full!), { n: nIssue, warmup: 5 });
     rows.push({
       name: `issue + sign + PDF, p95 (API, one at a time) [${E}]`, value: issued.p95, unit: 'ms', baseline: { name: 'drawing the same PDF alone', value: renderOnly.p95 }, better: 'lower',
-      target: 'p95 < 150 ms', limit: { max: 150 }, note: `n=${issued.n}; p50 ${issued.p50.toFixed(1)} ms (PDF alone p50 ${renderOnly.p50.toFixed(1)} ms)`,
+      target: 'p95 < 150 ms', limit: { max: 150 }, note: `n=${issued.n}; p50 ${issued.p50.toFixed(1)} ms (PDF alone p50 ${renderOnly.p50.toFixed(1)} ms); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
     });
 
     // ---- 2. verification --------------------------------------------------------------------
@@ -180,9 +181,14 @@ async function engineRows(ctx: BenchContext, engine: Engine): Promise<Row[]> {
       const key = keys.find((k) => k.kid === decoded[0]!.statement.kid)!;
       const verifier = new Verifier(algorithm, key.publicKeyHex, key.publicKeyPem, key.signerId);
       for (const d of decoded.slice(0, 20)) verifier.verify(d.statementText, d.signature);
-      const t0 = performance.now();
-      for (const d of decoded) if (!verifier.verify(d.statementText, d.signature)) throw new Error('raw verification failed');
-      const rawRate = (decoded.length / (performance.now() - t0)) * 1000;
+      // Measured before, between and after the API runs; the best of the three is the baseline, so a
+      // busy moment of the machine during one raw run cannot flatter the API's ratio.
+      const rawOnce = () => {
+        const t0 = performance.now();
+        for (const d of decoded) if (!verifier.verify(d.statementText, d.signature)) throw new Error('raw verification failed');
+        return (decoded.length / (performance.now() - t0)) * 1000;
+      };
+      const raws = [rawOnce()];
       let libNote = '';
       if (algorithm === 'SM2') {
         // The library's one-call verify from the hex key, without a precomputed point, for contrast.
@@ -197,19 +203,22 @@ async function engineRows(ctx: BenchContext, engine: Engine): Promise<Row[]> {
       const single = await runClient(server.url, singleSet.map((c) => ({ method: 'GET', path: `/api/public/certificates/verify?payload=${payload(c)}` })), 16);
       if (single.bad || single.valid !== singleSet.length || single.fresh !== singleSet.length) throw new Error(`single checks: ${JSON.stringify({ ...single, lat: undefined })}`);
       const singleRate = (singleSet.length / single.total) * 1000;
+      raws.push(rawOnce());
       const batchSize = 50;
       const batches: { method: string; path: string; body: string }[] = [];
       for (let i = 0; i < batchSet.length; i += batchSize) batches.push({ method: 'POST', path: '/api/public/certificates/verify/batch', body: JSON.stringify({ items: batchSet.slice(i, i + batchSize).map((c) => ({ payload: payload(c) })) }) });
       const batch = await runClient(server.url, batches, 4);
       if (batch.bad || batch.valid !== batchSet.length || batch.fresh !== batchSet.length) throw new Error(`batch checks: ${JSON.stringify({ ...batch, lat: undefined })}`);
       const batchRate = (batchSet.length / batch.total) * 1000;
+      raws.push(rawOnce());
+      const rawRate = Math.max(...raws);
       const repeatedPath = `/api/public/certificates/verify?payload=${payload(singleSet[0]!)}`;
       const repeated = await runClient(server.url, Array.from({ length: perSet }, () => ({ method: 'GET', path: repeatedPath })), 16);
       if (repeated.cached !== perSet) throw new Error(`repeated checks were not all cached: ${repeated.cached}/${perSet}`);
       const repeatedRate = (perSet / repeated.total) * 1000;
       const base = { name: `raw ${algorithm} verification, 1 thread`, value: rawRate };
       rows.push(
-        { name: `raw ${algorithm} signature verification (the server's verifier, 1 thread) [${E}]`, value: rawRate, unit: 'ver/s', better: 'higher', note: `${decoded.length} distinct certificates${libNote}` },
+        { name: `raw ${algorithm} signature verification (the server's verifier, 1 thread) [${E}]`, value: rawRate, unit: 'ver/s', better: 'higher', note: `best of ${raws.map((r) => r.toFixed(0)).join(' / ')} (before, between, after the API runs), ${decoded.length} distinct certificates${libNote}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores` },
         {
           name: `${algorithm} verification API, new certificates, one per request [${E}]`, value: singleRate, unit: 'ver/s', baseline: base, better: 'higher', target: '≥ 70% of raw', limit: { min: 0.7 * rawRate },
           note: `${singleSet.length} requests, 16 connections, none cached; latency p50 ${p(single.lat, 0.5).toFixed(2)} ms, p95 ${p(single.lat, 0.95).toFixed(2)} ms`,
