@@ -74,7 +74,7 @@ export const configSpec = {
   bodyLimitBytes: { env: 'QC_BODY_LIMIT_BYTES', group: 'server', description: 'Largest JSON request body.', default: 1024 * 1024, parse: int(1024, 64 * 1024 * 1024) },
   uploadLimitBytes: { env: 'QC_UPLOAD_LIMIT_BYTES', group: 'server', description: 'Largest uploaded file (spreadsheets, photos).', default: 30 * 1024 * 1024, parse: int(1024, 1024 * 1024 * 1024) },
   mqttUrl: { env: 'MQTT_URL', group: 'devices', description: 'External MQTT broker. Without it the app embeds its own broker.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : url('mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:')(raw)) },
-  mqttPort: { env: 'MQTT_PORT', group: 'devices', description: 'TCP port of the embedded broker (0 picks a free port; -1 keeps it in-process only).', default: 1884, parse: int(-1, 65535) },
+  mqttPort: { env: 'MQTT_PORT', group: 'devices', description: 'TCP port of the embedded broker (0 picks a free port; a port in use falls back to a free one).', default: 1884, parse: int(0, 65535) },
   jobsEnabled: { env: 'QC_JOBS', group: 'features', description: 'Run background sweeps (deadlines, reminders) in this instance.', default: true, parse: bool },
   jobsPollMs: { env: 'QC_JOBS_POLL_MS', group: 'features', description: 'How often the job worker looks for due work.', default: 2000, parse: int(50, 600_000) },
   smallCellThreshold: { env: 'QC_SMALL_CELL_THRESHOLD', group: 'features', description: 'Report cells below this count are suppressed above community level.', default: 5, parse: int(0, 1000) },
