@@ -531,7 +531,14 @@ export class ImportRun {
 
     // 4. Stored rows of the matches, to decide what changes.
     const need = [...idFor.values()].filter((id) => !byId.has(id));
-    for (const row of await matching.rows(tx, this.kind, need)) byId.set(row.id, row);
+    // Only the columns the sheet can change (and those placement and households need) are read.
+    const props = new Set(['gridId', 'nodeId', 'householdId', 'relationToHead', 'buildingId', 'houseId']);
+    for (const r of res) for (const k of Object.keys(r.p.values ?? {})) if (!k.endsWith('Enc')) props.add(k);
+    for (const k of this.byTarget.keys()) {
+      const def = fieldDef(this.kind, k);
+      if (def?.column) props.add(def.secret ? `${k}Hash` : k);
+    }
+    for (const row of await matching.rows(tx, this.kind, need, [...props])) byId.set(row.id, row);
     const openLabels = this.kind === 'resident' ? await matching.openLabels(tx, [...idFor.values()]) : new Map<number, Set<string>>();
     for (const r of res) {
       if (r.p.errors.length) continue;

@@ -3,6 +3,7 @@
 // name and address …) under a community, stored rows to tell whether an import changes anything,
 // and keyset-paged scans with the same filters, visibility and masking as the list endpoints.
 import { and, asc, getTableColumns, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import { queryRows } from '../../db/client.js';
 import type { RequestContext } from '../../platform/context.js';
@@ -92,12 +93,18 @@ export class RecordMatcher {
     return out.sort((a, b) => Number(a.id) - Number(b.id)).map((r) => ({ id: Number(r.id), treePath: r.tree_path, version: r.version, key: r.key }));
   }
 
-  /** Stored rows by id (Drizzle property names), for comparing with what a sheet says. */
-  async rows(db: DbOrTx, kind: RecordKind, ids: number[]): Promise<(Record<string, unknown> & { id: number; version: number; treePath: string; status: string })[]> {
+  /**
+   * Stored rows by id (Drizzle property names), for comparing with what a sheet says; with
+   * `props`, only those columns (and id, version, tree path, status, updated at) are read.
+   */
+  async rows(db: DbOrTx, kind: RecordKind, ids: number[], props?: string[]): Promise<(Record<string, unknown> & { id: number; version: number; treePath: string; status: string })[]> {
     if (!ids.length) return [];
     const t = tableOf(kind);
+    const all = getTableColumns(t) as Record<string, AnyPgColumn>;
+    const pick = props ? Object.fromEntries([...new Set(['id', 'version', 'treePath', 'status', 'updatedAt', ...props])].filter((p) => all[p]).map((p) => [p, all[p]!])) : undefined;
     // One array parameter, not one per id: a batch asks for thousands.
-    return (await db.select().from(t).where(sql`${t.id} = ANY(${`{${[...new Set(ids)].map((i) => Math.trunc(Number(i))).join(',')}}`}::bigint[])`)) as never;
+    const where = sql`${t.id} = ANY(${`{${[...new Set(ids)].map((i) => Math.trunc(Number(i))).join(',')}}`}::bigint[])`;
+    return (pick ? await db.select(pick).from(t).where(where) : await db.select().from(t).where(where)) as never;
   }
 
   /**
