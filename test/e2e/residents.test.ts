@@ -142,9 +142,12 @@ describe('a grid worker on the phone', () => {
     try {
       const { page } = tp;
       await loginAs(page, 'grid');
+      await page.getByTestId('stale-list').locator('.qc-todo-item').first().waitFor();
       await page.getByTestId('stale-kind').getByText('居民').click();
+      // Wait for the filtered list (the first answer shows every kind).
       const first = page.getByTestId('stale-list').locator('.qc-todo-item').first();
-      await first.waitFor();
+      await expect.poll(async () => (await first.getAttribute('data-testid')) ?? '').toMatch(/^stale-resident-\d+$/);
+      await expect.poll(() => page.getByTestId('stale-list').locator('.qc-todo-item:not([data-testid^="stale-resident-"])').count()).toBe(0);
       const testId = (await first.getAttribute('data-testid'))!;
       const residentId = Number(testId.replace('stale-resident-', ''));
       await first.click();

@@ -5,6 +5,7 @@ import { LogoutOutlined, MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined, Use
 import { Avatar, Button, Drawer, Dropdown, Flex, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { roleNames } from '../../../src/platform/auth/roles';
 import { useAuth } from '../auth/AuthContext';
 import { LangSwitch } from '../components/LangSwitch';
 import { visibleMenu } from '../features';
@@ -70,6 +71,8 @@ export function AppLayout() {
   );
 
   const place = me?.node?.trail.slice(1).join(' / ');
+  // Role names from the same list the server uses, so they switch language with everything else.
+  const roleName = me ? (roleNames[me.user.role] ? pick(roleNames[me.user.role]) : me.user.roleName) : '';
   const userMenu: MenuProps = {
     items: [
       {
@@ -78,7 +81,7 @@ export function AppLayout() {
         label: (
           <Flex vertical style={{ color: 'rgba(0,0,0,0.88)' }}>
             <strong>{me?.user.displayName}</strong>
-            <span style={{ fontSize: 12 }}>{me?.user.roleName}</span>
+            <span style={{ fontSize: 12 }}>{roleName}</span>
             <span style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{place || me?.node?.name}</span>
           </Flex>
         ),
@@ -103,7 +106,7 @@ export function AppLayout() {
           <Flex vertical align="flex-start" style={{ lineHeight: 1.25 }}>
             <span className="qc-user-name">{me?.user.displayName}</span>
             <span className="qc-user-role" data-testid="user-role">
-              {me?.user.roleName} · {me?.node?.name}
+              {roleName} · {me?.node?.name}
             </span>
           </Flex>
         )}

@@ -2,6 +2,7 @@
 import { CheckCircleTwoTone } from '@ant-design/icons';
 import { App, Button, Card, Col, Descriptions, Modal, Row, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { roleNames } from '../../../../src/platform/auth/roles';
 import { useAuth } from '../../auth/AuthContext';
 import { ChangePasswordForm } from '../../auth/ChangePasswordForm';
 import { TotpEnroll } from '../../auth/TotpEnroll';
@@ -10,7 +11,7 @@ import { LangSwitch } from '../../components/LangSwitch';
 import { useI18n } from '../../i18n';
 
 export default function ProfilePage() {
-  const { t, tt } = useI18n();
+  const { t, tt, pick } = useI18n();
   const { me, refresh } = useAuth();
   const { message } = App.useApp();
   const [enrol, setEnrol] = useState(false);
@@ -26,7 +27,7 @@ export default function ProfilePage() {
               <Descriptions.Item label={t('用户名', 'User name')}>{u.username}</Descriptions.Item>
               <Descriptions.Item label={t('姓名', 'Name')}>{u.displayName}</Descriptions.Item>
               <Descriptions.Item label={t('角色', 'Role')}>
-                {u.roleName}
+                {roleNames[u.role] ? pick(roleNames[u.role]) : u.roleName}
                 {u.gridWorkerKind ? <Tag style={{ marginInlineStart: 8 }}>{tt(`worker_${u.gridWorkerKind}` as 'worker_full_time')}</Tag> : null}
               </Descriptions.Item>
               <Descriptions.Item label={t('所在辖区', 'Place')}>{me.node?.trail.join(' / ') ?? '—'}</Descriptions.Item>

@@ -54,6 +54,12 @@ export default function StaleTodoPage() {
   const summary = useApi((signal) => api.get<{ overdue: number; dueIn7Days: number; records: number }>('/stale/summary', { nodeId: place?.id }, signal), [place?.id]);
   const first = useApi((signal) => api.get<{ items: StaleItem[]; total: number }>('/stale', { nodeId: place?.id, kind: kind === 'all' ? undefined : kind, limit: PAGE, offset: 0 }, signal), [place?.id, kind]);
 
+  // A new place or kind empties the list at once, so nobody taps an item of the old one.
+  useEffect(() => {
+    setItems([]);
+    setTotal(0);
+  }, [place?.id, kind]);
+
   useEffect(() => {
     if (first.data) {
       setItems(first.data.items);
