@@ -302,6 +302,20 @@ describe('files that are not what they claim', () => {
   });
 });
 
+describe('the API contract', () => {
+  it('documents every import and export route in OpenAPI, with the multipart upload', async () => {
+    const spec = (await t.call('GET', '/api/openapi.json')).json() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>> };
+    for (const p of ['/api/imports', '/api/imports/{id}', '/api/imports/{id}/start', '/api/imports/{id}/issues', '/api/imports/{id}/report', '/api/import-templates', '/api/exports/residents', '/api/exports/records/{kind}']) expect(spec.paths[p], p).toBeDefined();
+    expect(Object.keys(spec.paths['/api/imports']!.post!.requestBody!.content)).toEqual(['multipart/form-data']);
+  });
+
+  it('asks for a file when the upload carries none', async () => {
+    const r = await t.call('POST', '/api/imports?kind=resident', { token: worker, body: {} });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.code).toBe('IMPORT_FILE_MISSING');
+  });
+});
+
 describe('scope and rights', () => {
   it('keeps imports within the area: another community sees nothing, a grid worker may not import', async () => {
     const up = await upload(t, worker, 'scope.xlsx', await simpleXlsx([['姓名'], ['某某']]), { defaultGridId: a.grid.id });

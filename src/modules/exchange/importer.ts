@@ -209,7 +209,7 @@ export class ImportService {
   /** Recomputes the preview for another sheet or header row (before the import starts). */
   async repreview(ctx: RequestContext, id: number, body: { sheet?: string; headerRow?: number }): Promise<ImportView> {
     const job = await this.load(ctx, id);
-    if (job.status !== 'uploaded') throw this.stateError(ctx, job, { zh: '重新识别表头', en: 'be previewed again' });
+    if (job.status !== 'uploaded') throw this.stateError(job, { zh: '重新识别表头', en: 'be previewed again' });
     const community = (await this.tree.getNode(job.nodeId))!;
     const source = await openSheetSource(this.fileOf(job), job.fileSize);
     const labelKinds = await this.labelKinds();
@@ -289,7 +289,7 @@ export class ImportService {
   /** Confirms the mapping (remembered as the community's template for this layout) and queues the run. */
   async start(ctx: RequestContext, id: number, input: StartInput): Promise<ImportView> {
     const job = await this.load(ctx, id);
-    if (job.status !== 'uploaded') throw this.stateError(ctx, job, { zh: '开始导入', en: 'start' });
+    if (job.status !== 'uploaded') throw this.stateError(job, { zh: '开始导入', en: 'start' });
     const kind = job.recordKind as RecordKind;
     const preview = job.preview!;
     const labelKinds = await this.labelKinds();
@@ -326,7 +326,7 @@ export class ImportService {
         .set({ mapping, defaultGridId, options: { blankClears: Boolean(input.blankClears) }, status: 'queued', updatedAt: new Date() })
         .where(and(eq(importJobs.id, id), eq(importJobs.status, 'uploaded')))
         .returning();
-      if (!row) throw this.stateError(ctx, job, { zh: '开始导入', en: 'start' });
+      if (!row) throw this.stateError(job, { zh: '开始导入', en: 'start' });
       await this.platform.jobs.enqueue(tx, IMPORT_JOB_KIND, { importId: id }, { dedupeKey: `import:${id}`, maxAttempts: 3 });
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'import.start', entityType: 'import', entityId: id, treePath: job.treePath, districtCode: job.districtCode, detail: { kind, mapping: mapping.filter((m) => m.target).map((m) => `${m.header}→${m.target}`), blankClears: Boolean(input.blankClears) } });
       return row;
@@ -461,14 +461,14 @@ export class ImportService {
   async cancel(ctx: RequestContext, id: number): Promise<ImportView> {
     const job = await this.load(ctx, id);
     const next = job.status === 'running' ? 'cancelling' : job.status === 'uploaded' || job.status === 'queued' ? 'cancelled' : null;
-    if (!next) throw this.stateError(ctx, job, { zh: '取消', en: 'be cancelled' });
+    if (!next) throw this.stateError(job, { zh: '取消', en: 'be cancelled' });
     const [row] = await this.db.transaction(async (tx) => {
       const r = await tx.update(importJobs).set({ status: next, updatedAt: new Date(), ...(next === 'cancelled' ? { finishedAt: new Date() } : {}) }).where(and(eq(importJobs.id, id), eq(importJobs.status, job.status))).returning();
       if (next === 'cancelled') await this.platform.jobs.cancel(tx, `import:${id}`);
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'import.cancel', entityType: 'import', entityId: id, treePath: job.treePath, districtCode: job.districtCode });
       return r;
     });
-    if (!row) throw this.stateError(ctx, job, { zh: '取消', en: 'be cancelled' });
+    if (!row) throw this.stateError(job, { zh: '取消', en: 'be cancelled' });
     if (next === 'cancelled') await rm(this.fileOf(job), { force: true });
     return this.view(ctx, row);
   }
@@ -482,9 +482,8 @@ export class ImportService {
     return job;
   }
 
-  private stateError(ctx: RequestContext, job: ImportJob, action: { zh: string; en: string }): AppError {
+  private stateError(job: ImportJob, action: { zh: string; en: string }): AppError {
     const s = statusNames[job.status] ?? { zh: job.status, en: job.status };
-    void ctx;
     return new AppError(ExchangeErrors.IMPORT_STATE, { state_zh: s.zh, state_en: s.en, action_zh: action.zh, action_en: action.en });
   }
 
