@@ -177,14 +177,79 @@ describe('a grid worker on a phone', () => {
   });
 });
 
-describe('a new account whose role requires a second factor', () => {
-  // This changes a city-wide policy, so it runs on a server of its own.
+describe('an administrator, and a new account whose role requires a second factor', () => {
+  // These change city-wide settings (accounts, tokens, label kinds, policies), so they run on a server of their own.
   let server: E2eServer;
   beforeAll(async () => {
     server = await startServer({ port: process.env.QC_E2E_PRIVATE_PORT ? Number(process.env.QC_E2E_PRIVATE_PORT) : undefined });
   });
   afterAll(async () => {
     await server?.stop();
+  });
+
+  it('creates an account, resets its password, issues a machine token shown once, and adds a label kind', async () => {
+    const tp = await newPage(browser, server.url);
+    const { page } = tp;
+    const pickOption = async (text: string) => page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+    const pickNode = async (testId: string, text: string) => {
+      await page.getByTestId(testId).click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-tree-title', { hasText: text }).first().click();
+    };
+    try {
+      await loginAs(page, 'admin');
+      await page.getByTestId('menu-admin-users').click();
+      await page.getByTestId('user-new').click();
+      await page.getByTestId('user-username').fill('auditor2');
+      await page.getByTestId('user-displayName').fill('第二审计员');
+      await page.getByTestId('user-new-role').click();
+      await pickOption('审计员');
+      await pickNode('user-node', '太原市');
+      await page.getByTestId('user-password').fill('Audit#Second2026');
+      await page.getByRole('dialog').getByRole('button', { name: '确 定' }).click();
+      await expect.poll(async () => (await page.locator('.ant-message').textContent()) ?? '').toContain('账号 auditor2 已创建');
+      await page.locator('input[placeholder="用户名或姓名"]').fill('auditor2');
+      await page.locator('input[placeholder="用户名或姓名"]').press('Enter');
+      await expect.poll(async () => (await page.getByTestId('users-table').textContent()) ?? '').toContain('待改初始密码');
+      await page.getByTestId('user-actions-auditor2').click();
+      await page.getByRole('menuitem', { name: '重置密码' }).click();
+      await page.getByRole('dialog').locator('input[type=password]').fill('Reset#Audit2026');
+      await page.getByRole('dialog').getByRole('button', { name: '确 定' }).click();
+      await expect.poll(async () => (await page.locator('.ant-message').textContent()) ?? '').toContain('密码已重置');
+      const reset = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'auditor2', password: 'Reset#Audit2026' }) });
+      expect(reset.status).toBe(200);
+      expect(((await reset.json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(true);
+
+      // A token for an entrance camera: the secret is shown once and works at once.
+      await page.getByTestId('menu-admin-security').click();
+      await page.getByTestId('token-new').click();
+      await page.getByRole('dialog').locator('input#name').fill('滨体社区 1 号楼门禁');
+      await pickNode('token-node', '太原市');
+      await expect.poll(async () => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+      await page.getByRole('dialog').getByText('读取区划与网格').click();
+      await page.getByRole('dialog').getByRole('button', { name: '确 定' }).click();
+      const secret = ((await page.getByTestId('token-secret').textContent()) ?? '').trim();
+      expect(secret).toMatch(/^qct_/);
+      await screenshot(page, 'shell-admin-token-once', { fullPage: false });
+      const tree = await fetch(`${server.url}/api/tree/home`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(tree.status).toBe(200);
+      await page.getByRole('button', { name: '我已妥善保存' }).click();
+      await expect.poll(async () => (await page.getByTestId('tokens-table').textContent()) ?? '').toContain('滨体社区 1 号楼门禁');
+      expect(await page.getByTestId('tokens-table').textContent()).not.toContain(secret);
+
+      // A label kind is data: added here, offered in the resident list at once.
+      await page.getByTestId('menu-admin-labels').click();
+      await page.getByTestId('label-kind-new').click();
+      await page.getByRole('dialog').locator('input#code').fill('pregnant');
+      await page.getByRole('dialog').locator('input#nameZh').fill('孕产妇');
+      await page.getByRole('dialog').locator('input#nameEn').fill('Pregnant or new mother');
+      await page.getByRole('dialog').getByRole('button', { name: '确 定' }).click();
+      await expect.poll(async () => (await page.getByTestId('label-kinds').textContent()) ?? '').toContain('孕产妇');
+      const labels = await (await fetch(`${server.url}/api/labels`, { headers: { authorization: `Bearer ${(await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'community', password: 'Qingche#2026' }) })).json() as { token: string }).token}` } })).json() as { code: string }[];
+      expect(labels.map((l) => l.code)).toContain('pregnant');
+      expect(realProblems(tp)).toEqual([]);
+    } finally {
+      await tp.close();
+    }
   });
 
   it('is led through authenticator set-up and the initial password change, then logs in with a code', async () => {

@@ -184,7 +184,7 @@ function CreateTokenModal({ onClose, onDone }: { onClose(): void; onDone(token: 
           <Radio.Group options={[{ value: 'device', label: t('设备', 'Device') }, { value: 'platform', label: t('外部平台', 'Platform') }]} />
         </Form.Item>
         <Form.Item name="nodeId" label={t('数据范围（辖区）', 'Area (data scope)')} rules={[{ required: true, message: t('请选择', 'Choose one') }]}>
-          <NodePicker levels={['city', 'district', 'street', 'community', 'grid']} />
+          <NodePicker levels={['city', 'district', 'street', 'community', 'grid']} testId="token-node" />
         </Form.Item>
         <Form.Item name="departmentId" label={t('代表部门（调阅时按该部门授权）', 'On behalf of a department (look-ups use its grants)')}>
           <Select allowClear options={(departments ?? []).map((d) => ({ value: d.id, label: d.name }))} />
