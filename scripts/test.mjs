@@ -26,12 +26,14 @@ else console.log('\n(TEST_DATABASE_URL not set: the PostgreSQL pass is skipped)'
 
 if (existsSync('test/e2e')) {
   const chromium = process.env.QC_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(chromium)) {
+  // Screenshots are for people to read: Chinese text needs a CJK font on the machine.
+  const cjkFont = spawnSync('sh', ['-c', 'fc-list :lang=zh family 2>/dev/null | head -1'], { encoding: 'utf8' }).stdout?.trim();
+  if (!existsSync(chromium) || !cjkFont) {
     // Install Debian's Chromium when we can (root with apt-get); no test tool downloads a browser.
     const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
     if (canApt) {
-      run('install Chromium (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null']);
-    } else {
+      run('install Chromium (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-noto-cjk >/dev/null']);
+    } else if (!existsSync(chromium)) {
       console.error(`\nBrowser tests need Chromium at ${chromium}: run \`sudo apt-get install -y chromium\` (or set QC_CHROMIUM).`);
       process.exit(1);
     }
