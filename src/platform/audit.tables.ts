@@ -1,7 +1,7 @@
 // The audit log (审计日志): append-only, one row per write and per read of personal data,
 // chained by SM3 so that an edit made behind the application's back is detected.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, char, index, integer, jsonb, pgTable, text, timestamp, varchar } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, char, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 import { pathText } from '../db/columns.js';
 
 export const auditLog = pgTable(
@@ -38,6 +38,8 @@ export const auditLog = pgTable(
     index('audit_log_actor_idx').on(t.actorId, t.at),
     index('audit_log_at_idx').on(t.at),
     index('audit_log_action_idx').on(t.action, t.at),
+    // The chain cannot fork: each hash is the previous hash of at most one row.
+    uniqueIndex('audit_log_prev_uq').on(t.prevHash),
   ],
 );
 

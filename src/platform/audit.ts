@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { createHmac } from 'node:crypto';
 import type { Db, DbOrTx, Tx } from '../db/client.js';
-import { queryOne } from '../db/client.js';
+import { queryOne, queryRows } from '../db/client.js';
 import { auditCheckpoints, auditLog } from './audit.tables.js';
 import type { RequestContext } from './context.js';
 
@@ -70,15 +70,26 @@ export class AuditService {
     return createHmac('sm3', this.chainKey).update(prevHash).update('|').update(content).digest('hex');
   }
 
+  // The hash this instance last wrote or read at the head of the chain: a guess that saves a
+  // read of the log on the next read-audit row; a wrong guess costs one retry, never a fork.
+  private head: string | null = null;
+
   /** Appends entries inside the caller's transaction; they commit or roll back with the change. */
   async record(tx: Tx, ctx: RequestContext, entries: AuditEntry | AuditEntry[]): Promise<void> {
     const list = Array.isArray(entries) ? entries : [entries];
     if (list.length === 0) return;
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-    let prev = await this.lastHash(tx);
+    const rows = this.chain(await this.lastHash(tx), ctx, list);
+    for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditLog).values(rows.slice(i, i + 1000));
+    this.head = rows[rows.length - 1]!.hash;
+  }
+
+  /** Rows for the entries, each linked to the one before, the first to `prev`. */
+  private chain(prevHash: string, ctx: RequestContext, list: AuditEntry[]): (AuditRow & { hash: string; prevHash: string })[] {
     const p = ctx.principal;
     const at = new Date();
-    const rows: AuditRow[] = list.map((e) => {
+    let prev = prevHash;
+    return list.map((e) => {
       const row = {
         at,
         actorId: p?.userId ?? null,
@@ -103,15 +114,58 @@ export class AuditService {
       prev = hash;
       return full;
     });
-    for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditLog).values(rows.slice(i, i + 1000));
   }
 
   /** For callers outside a transaction (log-in failures, reads): opens one just for the audit rows. */
   async recordNow(db: Db, ctx: RequestContext, entries: AuditEntry | AuditEntry[]): Promise<void> {
-    await db.transaction((tx) => this.record(tx, ctx, entries));
+    const list = Array.isArray(entries) ? entries : [entries];
+    if (list.length === 0) return;
+    if (list.every((e) => e.category === 'read') && list.length <= 100) return this.appendReads(db, ctx, list);
+    await db.transaction((tx) => this.record(tx, ctx, list));
   }
 
+  /**
+   * Rows recording reads, in one statement: it takes the writers' lock, checks that the hash it
+   * links to is still the head of the chain, and inserts; the unique previous hash turns a race
+   * into a retry. It commits without waiting for the disk flush (synchronous_commit off for this
+   * statement only): the chain stays whole, and a server crash could lose at most the last
+   * fraction of a second of read rows. Writes keep their rows in their own, fully synchronous
+   * transaction (record()). See docs/decisions/0009.
+   */
+  private async appendReads(db: Db, ctx: RequestContext, list: AuditEntry[]): Promise<void> {
+    if (this.head) {
+      const prev = this.head;
+      const rows = this.chain(prev, ctx, list);
+      const records = sql.join(
+        rows.map((r) => sql`(${r.at!.toISOString()}::timestamptz, ${r.actorId}::int, ${r.actorName}, ${r.actorRole}, ${r.departmentId}::int, ${r.category}, ${r.action}, ${r.entityType}, ${r.entityId}, ${r.subjectId}::bigint, ${r.treePath}, ${r.districtCode}, ${r.ip}, ${r.requestId}, ${r.reason}, ${r.result}, ${r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail)}::jsonb, ${r.prevHash}, ${r.hash})`),
+        sql`, `,
+      );
+      try {
+        const inserted = await queryRows<{ id: number }>(db, sql`
+          WITH guard AS (SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}), set_config('synchronous_commit', 'off', true)),
+               head AS (SELECT coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), (SELECT last_hash FROM audit_checkpoint ORDER BY id DESC LIMIT 1), ${GENESIS}) AS hash)
+          INSERT INTO audit_log (at, actor_id, actor_name, actor_role, department_id, category, action, entity_type, entity_id, subject_id, tree_path, district_code, ip, request_id, reason, result, detail, prev_hash, hash)
+          SELECT v.* FROM guard, head, (VALUES ${records}) AS v(at, actor_id, actor_name, actor_role, department_id, category, action, entity_type, entity_id, subject_id, tree_path, district_code, ip, request_id, reason, result, detail, prev_hash, hash)
+          WHERE head.hash = ${prev}
+          RETURNING id`);
+        if (inserted.length === rows.length) {
+          this.head = rows[rows.length - 1]!.hash;
+          return;
+        }
+      } catch (e) {
+        if ((e as { code?: string }).code !== '23505' && (e as { cause?: { code?: string } }).cause?.code !== '23505') throw e;
+      }
+    }
+    // No guess, or someone else wrote since: the locked transaction reads the head and links to it.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config('synchronous_commit', 'off', true)`);
+      await this.record(tx, ctx, list);
+    });
+  }
+
+
   private async lastHash(tx: DbOrTx): Promise<string> {
+    // Exact under the writers' lock (record()); anywhere else only a guess.
     const last = await queryOne<{ hash: string }>(tx, sql`SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1`);
     if (last) return last.hash;
     const cp = await queryOne<{ last_hash: string }>(tx, sql`SELECT last_hash FROM audit_checkpoint ORDER BY id DESC LIMIT 1`);

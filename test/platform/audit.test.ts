@@ -3,6 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
+import { AuditService } from '../../src/platform/audit.js';
+import { testDataKeys } from '../../src/platform/crypto.js';
 import { loginAs, makeSubtree, testApp, type Subtree, type TestApp } from '../support/app.js';
 import { idNumber } from '../support/people.js';
 
@@ -65,6 +67,26 @@ describe('audit log', () => {
     expect(await failure(sql`UPDATE audit_log SET reason = 'edited' WHERE id = (SELECT max(id) FROM audit_log)`)).toMatch(/append-only/);
     expect(await failure(sql`DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)`)).toMatch(/180 days/);
     expect(await failure(sql`TRUNCATE audit_log`)).toMatch(/cannot be truncated/);
+  });
+
+  it('keeps one unbroken chain when reads and writes of several app instances race', async () => {
+    // Two more services over the same database stand for two more app instances, each with its own
+    // guess of the chain's head; reads and writes interleave freely.
+    const instances = [t.built.platform.audit, new AuditService(testDataKeys().mac), new AuditService(testDataKeys().mac)];
+    const ctx = { requestId: 'race', ip: '127.0.0.1', lang: 'zh' as const, principal: null };
+    const work = Array.from({ length: 60 }, (_, i) => {
+      const audit = instances[i % 3]!;
+      if (i % 4 === 0) return t.database.db.transaction((tx) => audit.record(tx, ctx as never, { category: 'write', action: 'race.write', entityId: i }));
+      return audit.recordNow(t.database.db, ctx as never, [{ category: 'read', action: 'race.read', entityId: i }, { category: 'read', action: 'race.read.second', entityId: i }]);
+    });
+    await Promise.all(work);
+    const n = await queryRows<{ n: number }>(t.database.db, sql`SELECT count(*)::int AS n FROM audit_log WHERE action LIKE 'race.%'`);
+    expect(n[0]!.n).toBe(15 + 45 * 2);
+    const ok = await t.call('POST', '/api/audit/verify', { token: auditor });
+    expect(ok.json()).toMatchObject({ ok: true });
+    // A row that names a head that is not the head is refused by the database itself.
+    const head = (await queryRows<{ hash: string }>(t.database.db, sql`SELECT hash FROM audit_log ORDER BY id DESC LIMIT 2`))[1]!.hash;
+    await expect(t.database.db.execute(sql`INSERT INTO audit_log (at, actor_name, actor_role, category, action, result, prev_hash, hash) VALUES (now(), 'x', 'x', 'read', 'fork', 'ok', ${head}, ${'f'.repeat(64)})`)).rejects.toThrow();
   });
 
   it('verifies the chain and finds a row edited behind the app’s back', async () => {

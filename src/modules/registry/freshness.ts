@@ -113,7 +113,7 @@ export class FreshnessService {
     );
     const total = await queryRows<{ n: number }>(this.store.db, sql`SELECT count(*)::int AS n FROM record_review WHERE ${where}`);
     const policies = new Map((await this.policies()).map((x) => [x.id, x]));
-    const grids = new Map((await this.store.tree.getNodes([...new Set(rows.map((r) => r.grid_id))])).map((g) => [g.id, g.name]));
+    const grids = await this.store.tree.names(rows.map((r) => r.grid_id));
     const now = Date.now();
     return {
       items: rows.map((r) => {

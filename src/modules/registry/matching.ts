@@ -131,7 +131,7 @@ export class RecordMatcher {
     for await (const rows of this.pages('resident', conds, pageSize)) {
       const items = await this.store.decodeMany(ctx, 'resident', rows, access);
       const labelMap = await this.labels.forResidents(items.map((i) => i.id));
-      const grids = new Map((await this.store.tree.getNodes([...new Set(rows.map((r) => r.gridId as number))])).map((g) => [g.id, g.name]));
+      const grids = await this.store.tree.names(rows.map((r) => r.gridId as number));
       yield {
         access,
         items: items.map((i) => ({ ...i, gridName: grids.get(i.gridId as number), labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until })) })),

@@ -396,7 +396,7 @@ export class ReportSources {
         db,
         sql`SELECT v.id, v.visited_at, v.kind, v.resident_id, r.name, v.grid_id FROM visit v LEFT JOIN resident r ON r.id = v.resident_id WHERE v.id IN (${sql.join(ids.map((i) => sql`${Number(i)}`), sql`, `)}) ORDER BY v.visited_at DESC, v.id`,
       );
-      const grids = new Map((await store.tree.getNodes([...new Set(rows.map((r) => r.grid_id))])).map((g) => [g.id, g.name]));
+      const grids = await store.tree.names(rows.map((r) => r.grid_id));
       await store.logListRead(ctx, 'resident', rows.map((r) => r.resident_id).filter((x): x is number => !!x), { report: purpose.report, reason: purpose.reason ?? null, via: 'visit' });
       return rows.map((r) => ({
         id: r.id, kind: 'visit', title: r.name ?? '',

@@ -81,13 +81,13 @@ export class ResidentService {
     const { rows, total, totalCapped } = await this.store.listRows('resident', conds, f.limit, f.offset);
     const ids = rows.map((r) => r.id as number);
     // Independent reads side by side (on a server they use separate connections).
-    const [items, labelMap, gridNodes] = await Promise.all([
+    // The read is logged beside them: nothing is returned unless its audit row was written.
+    const [items, labelMap, grids] = await Promise.all([
       this.store.decodeMany(ctx, 'resident', rows, access),
       this.labels.forResidents(ids),
-      this.store.tree.getNodes([...new Set(rows.map((r) => r.gridId as number))]),
+      this.store.tree.names(rows.map((r) => r.gridId as number)),
+      this.store.logListRead(ctx, 'resident', ids, { ...f, limit: undefined, offset: f.offset }),
     ]);
-    const grids = new Map(gridNodes.map((g) => [g.id, g.name]));
-    await this.store.logListRead(ctx, 'resident', ids, { ...f, limit: undefined, offset: f.offset });
     const canSeeLabel = (code: string) => access.mode === 'full' || access.grants.some((g) => !g.labels.length || g.labels.includes(code));
     return {
       items: items.map((i) => ({ ...i, gridName: grids.get(i.gridId as number), labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until })) })),

@@ -56,7 +56,7 @@ const ListQuery = {
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
 };
-const ListOut = (item: TSchema) => Type.Object({ items: Type.Array(item), total: Type.Integer(), totalCapped: Type.Boolean({ description: 'The total was counted up to 10,000 only' }), limit: Type.Integer(), offset: Type.Integer() });
+const ListOut = (item: TSchema) => Type.Object({ items: Type.Array(item), total: Type.Integer(), totalCapped: Type.Boolean({ description: 'The total is a lower bound: rows were counted only as far as twenty pages past this one (at least 1,000); page on and the count goes further' }), limit: Type.Integer(), offset: Type.Integer() });
 const KindParam = StrictObject({ kind: Type.String({ enum: recordKinds.filter((k) => k !== 'resident') }) });
 const KindIdParam = StrictObject({ kind: Type.String({ enum: recordKinds.filter((k) => k !== 'resident') }), id: Type.Integer({ minimum: 1 }) });
 const HistoryOut = Type.Array(Type.Object({ version: Type.Integer(), operation: Type.String(), changedFields: Type.Array(Type.String()), source: Type.String(), reason: Type.Union([Type.String(), Type.Null()]), changedBy: Type.Union([Type.String(), Type.Null()]), changedAt: Type.String() }));

@@ -612,8 +612,10 @@ export class RegistryStore {
   async listRows(kind: RecordKind, conds: SQL[], limit: number, offset: number, db: DbOrTx = this.db): Promise<{ rows: Record<string, unknown>[]; total: number; totalCapped: boolean }> {
     const t = tableOf(kind);
     const where = and(...conds);
-    // Counting a whole district on every page would cost more than the page: count up to a cap.
-    const cap = 10_000;
+    // Counting a whole district on every page would cost more than the page: count only as far
+    // as the pager needs to look ahead (twenty pages past this one, at least 1,000 rows). The cap
+    // grows as the user pages on, so "1,000+" becomes "2,000+" when they get there.
+    const cap = countCap(limit, offset);
     const countRows = async () => {
       const counted = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${t} WHERE ${where} LIMIT ${cap + 1}) c`);
       return counted[0]?.n ?? 0;
@@ -645,4 +647,9 @@ export class RegistryStore {
   titleOf(def: FieldDef, lang: 'zh' | 'en'): string {
     return labelTitle(def, lang);
   }
+}
+
+/** How far a list's total is counted: twenty pages beyond the current one, never under 1,000 rows. */
+export function countCap(limit: number, offset: number): number {
+  return Math.max(1_000, offset + 20 * limit);
 }

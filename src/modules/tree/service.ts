@@ -73,6 +73,29 @@ export class TreeService {
     return db.select().from(treeNodes).where(inArray(treeNodes.id, [...new Set(ids)]));
   }
 
+  // A node's name never changes (a moved or split grid is closed and a new node opened), so the
+  // names lists show beside each row are kept in memory once read.
+  private readonly nameCache = new Map<number, string>();
+
+  /** Names of nodes by id, for labelling rows in lists (read once, then from memory). */
+  async names(ids: number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    const missing: number[] = [];
+    for (const id of new Set(ids)) {
+      const name = this.nameCache.get(id);
+      if (name === undefined) missing.push(id);
+      else out.set(id, name);
+    }
+    if (missing.length) {
+      if (this.nameCache.size > 200_000) this.nameCache.clear();
+      for (const n of await this.db.select({ id: treeNodes.id, name: treeNodes.name }).from(treeNodes).where(inArray(treeNodes.id, missing))) {
+        this.nameCache.set(n.id, n.name);
+        out.set(n.id, n.name);
+      }
+    }
+    return out;
+  }
+
   async findByCode(code: string, db: DbOrTx = this.db): Promise<TreeNode | undefined> {
     const rows = await db.select().from(treeNodes).where(and(eq(treeNodes.code, code), isNull(treeNodes.validTo))).limit(1);
     return rows[0];
