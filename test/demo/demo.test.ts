@@ -114,6 +114,16 @@ describe('the demo city', () => {
     expect(res.json().total).toBe(inScope[0]!.n);
   });
 
+  it('comes with the certificate catalogue, and certificates and assisted-service requests in the featured community', async () => {
+    const kinds = await rows<{ n: number }>(sql`SELECT count(DISTINCT kind_code)::int AS n FROM certificate_kind_version`);
+    expect(kinds[0]!.n).toBeGreaterThanOrEqual(4);
+    const certs = await rows<{ n: number; revoked: number }>(sql`SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'revoked')::int AS revoked FROM certificate`);
+    expect(certs[0]!.n).toBeGreaterThan(0);
+    expect(certs[0]!.revoked).toBeGreaterThan(0);
+    const assisted = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM assisted_request`);
+    expect(assisted[0]!.n).toBeGreaterThan(0);
+  });
+
   it('does not generate a second city into a database that has one', async () => {
     const before = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM resident`);
     const again = await ensureDemoCity(t.built, { residents: 500 });

@@ -12,6 +12,7 @@ import type { Tx } from '../../db/client.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import { loadCity, loadCommunities, type Division } from './divisions.js';
 import { OCCUPATIONS, personName, ROAD_WORDS, Rng, SHOP_KINDS } from './names.js';
+import { seedCertificatesDemo } from '../certificates/index.js';
 
 export const DEMO_PASSWORD = 'Qingche#2026';
 
@@ -187,6 +188,9 @@ class DemoGenerator {
     const staff = await this.buildStaff(city, districts, streets.filter((s) => chosenStreets.has(s.node.code)).map((s) => s.node), communities.map((c) => c.node), grids);
     await this.buildPartyOrgsAndLeaders(grids, staff.gridWorkerOf);
     await this.populate(communities, grids, target, staff.gridWorkerOf);
+    // The certificate catalogue, and a few certificates and assisted-service requests issued in
+    // the featured community, so that those pages have something real to show.
+    await seedCertificatesDemo(this.built, { log: this.log });
     this.log(`demo city ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return demoLoginsFor(this.named);
   }
