@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The one test command (`npm test`, also what CI runs): type-check, the suites on embedded
-// PGlite, the same suites on PostgreSQL when TEST_DATABASE_URL is set, then the browser tests in
-// Debian's Chromium. Each step's failure fails the whole run.
+// The one test command (`npm test`, also what CI runs): check the system tools every step needs
+// (installing the missing ones with apt-get when run as root), type-check, run the suites on
+// embedded PGlite, the same suites on PostgreSQL when TEST_DATABASE_URL is set, then the browser
+// tests in Debian's Chromium. Each step's failure fails the whole run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -18,6 +19,35 @@ const run = (label, cmd, args, env = {}) => {
   }
 };
 
+// Every system tool any step below uses, with the Debian package that provides it. Checked before
+// the first step, so that a new machine learns at once what it lacks rather than half-way through.
+const chromium = process.env.QC_CHROMIUM ?? '/usr/bin/chromium';
+const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+const cjkFont = () => (spawnSync('sh', ['-c', 'fc-list :lang=zh family 2>/dev/null | head -1'], { encoding: 'utf8' }).stdout ?? '').trim() !== '';
+const requirements = [
+  { what: 'pdftotext (reads certificate and handbook PDFs)', pkg: 'poppler-utils', ok: () => onPath('pdftotext') },
+  { what: 'pdftoppm (renders PDF pages to read their QR codes)', pkg: 'poppler-utils', ok: () => onPath('pdftoppm') },
+  { what: 'openssl (checks signatures independently)', pkg: 'openssl', ok: () => onPath('openssl') },
+  { what: `Chromium at ${chromium} (browser tests)`, pkg: 'chromium', ok: () => existsSync(chromium) },
+  { what: 'a CJK font (legible screenshots and PDF renders)', pkg: 'fonts-noto-cjk', ok: cjkFont },
+];
+const missing = requirements.filter((r) => !r.ok());
+if (missing.length) {
+  const pkgs = [...new Set(missing.map((m) => m.pkg))];
+  console.log(`\n== system tools missing:\n${missing.map((m) => `   - ${m.what}: Debian package ${m.pkg}`).join('\n')}`);
+  const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canApt) {
+    console.error(`\nInstall them first (no test tool downloads a browser):\n\n  sudo apt-get install -y ${pkgs.join(' ')}\n`);
+    process.exit(1);
+  }
+  run(`install ${pkgs.join(', ')} (apt-get)`, 'sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkgs.join(' ')} >/dev/null`]);
+  const still = requirements.filter((r) => !r.ok());
+  if (still.length) {
+    console.error(`\nStill missing after apt-get: ${still.map((m) => m.what).join('; ')}`);
+    process.exit(1);
+  }
+}
+
 run('type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (existsSync('web/tsconfig.json')) run('type-check web', 'npx', ['tsc', '-p', 'web/tsconfig.json', '--noEmit']);
 run('tests on PGlite', 'npx', ['vitest', 'run'], { QC_TEST_ENGINE: 'pglite' });
@@ -25,20 +55,7 @@ if (process.env.TEST_DATABASE_URL) run('tests on PostgreSQL', 'npx', ['vitest', 
 else console.log('\n(TEST_DATABASE_URL not set: the PostgreSQL pass is skipped)');
 
 if (existsSync('test/e2e')) {
-  const chromium = process.env.QC_CHROMIUM ?? '/usr/bin/chromium';
-  // Screenshots are for people to read: Chinese text needs a CJK font on the machine.
-  const cjkFont = spawnSync('sh', ['-c', 'fc-list :lang=zh family 2>/dev/null | head -1'], { encoding: 'utf8' }).stdout?.trim();
-  if (!existsSync(chromium) || !cjkFont) {
-    // Install Debian's Chromium when we can (root with apt-get); no test tool downloads a browser.
-    const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-    if (canApt) {
-      run('install Chromium (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-noto-cjk >/dev/null']);
-    } else if (!existsSync(chromium)) {
-      console.error(`\nBrowser tests need Chromium at ${chromium}: run \`sudo apt-get install -y chromium\` (or set QC_CHROMIUM).`);
-      process.exit(1);
-    }
-  }
   run('build web', 'node', ['scripts/ensure-web.mjs']);
-  run('browser tests (Chromium)', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts']);
+  run('browser tests (Chromium)', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts'], { QC_CHROMIUM: chromium });
 }
 console.log(`\n${steps.join('\n')}`);
