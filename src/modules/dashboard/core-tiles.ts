@@ -136,8 +136,10 @@ export function registryTiles(registry: RegistryService, tree: TreeService, conf
       const kinds = await registry.labels.kinds(false);
       const suppress = !scope.readsRegistry && ['city', 'district', 'street'].includes(scope.node.level);
       const threshold = config.smallCellThreshold;
+      // A department sees the groups its grants name, not every label kind of the city.
+      const shown = await registry.labelsShownTo(ctx, scope.node.path);
       const labels: Datum[] = kinds
-        .filter((k) => k.appliesTo === 'resident')
+        .filter((k) => k.appliesTo === 'resident' && (shown === 'all' || shown.has(k.code)))
         .map((k) => {
           const n = counts.residentsByLabel[k.code] ?? 0;
           return { key: k.code, label: say(ctx, k.nameZh, capitalise(k.nameEn)), value: suppress && n > 0 && n < threshold ? null : n, link: link(`/residents?labels=${k.code}`) };

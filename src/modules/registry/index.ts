@@ -113,6 +113,24 @@ export class RegistryService {
   }
 
   /**
+   * The label kinds whose figures a caller may see under a node: all for callers who read the
+   * register, and for a department only the labels its resident grants over that node name
+   * (their labels, or "label:<code>" read fields). Reports and dashboards leave out the rest.
+   */
+  async labelsShownTo(ctx: RequestContext, nodePath: string, db?: Tx): Promise<'all' | Set<string>> {
+    const p = ctx.principal;
+    if (!p || p.permissions.has('registry:read') || !p.departmentId) return 'all';
+    const fa = await this.store.platform.grants.fieldAccess(db ?? this.store.db, p, 'resident');
+    const codes = new Set<string>();
+    for (const g of fa.grants) {
+      if (!g.treePath.startsWith(nodePath) && !nodePath.startsWith(g.treePath)) continue;
+      for (const l of g.labels) codes.add(l);
+      for (const f of g.readFields) if (f.startsWith('label:')) codes.add(f.slice(6));
+    }
+    return codes;
+  }
+
+  /**
    * The person behind a certificate or a report drill-down, with the secrets in clear. Only for
    * callers with full access to the record; the read is logged with its purpose.
    */

@@ -127,14 +127,14 @@ export class RecordMatcher {
   async *scanResidents(ctx: RequestContext, f: Omit<ResidentFilter, 'limit' | 'offset'>, pageSize = 1000): AsyncGenerator<{ items: (RecordOut & { labels: { code: string; since: string; until: string | null }[]; gridName?: string })[]; access: RecordAccess }> {
     const access = await this.store.access(ctx, 'resident');
     const conds = await this.residentService.conditions(ctx, { ...f, limit: pageSize, offset: 0 }, access);
-    const canSeeLabel = (code: string) => access.mode === 'full' || access.grants.some((g) => !g.labels.length || g.labels.includes(code));
     for await (const rows of this.pages('resident', conds, pageSize)) {
       const items = await this.store.decodeMany(ctx, 'resident', rows, access);
+      const canSeeLabel = await this.store.labelVisibility(access, rows as { id: number; treePath: string }[]);
       const labelMap = await this.labels.forResidents(items.map((i) => i.id));
       const grids = await this.store.tree.names(rows.map((r) => r.gridId as number));
       yield {
         access,
-        items: items.map((i) => ({ ...i, gridName: grids.get(i.gridId as number), labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until })) })),
+        items: items.map((i) => ({ ...i, gridName: grids.get(i.gridId as number), labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(i.id, l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until })) })),
       };
     }
   }

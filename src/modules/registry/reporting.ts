@@ -437,8 +437,10 @@ export class ReportSources {
     const grids = new Map((await store.tree.getNodes([...new Set(ordered.map((r) => Number(r.gridId ?? r.nodeId)))])).map((g) => [g.id, g.name]));
     let labels = new Map<number, { labelCode: string }[]>();
     let lastVisit = new Map<number, string>();
+    let canSeeLabel: (residentId: number, code: string) => boolean = () => false;
     if (kind === 'resident') {
       labels = (await this.registry.labels.forResidents(numericIds)) as Map<number, { labelCode: string }[]>;
+      canSeeLabel = await store.labelVisibility(access, ordered as { id: number; treePath: string }[]);
       const lv = await queryRows<{ resident_id: number; at: string }>(db, sql`SELECT resident_id, max(visited_at) AS at FROM visit WHERE resident_id IN (${sql.join(numericIds.map((i) => sql`${i}`), sql`, `)}) GROUP BY resident_id`);
       lastVisit = new Map(lv.map((v) => [v.resident_id, new Date(v.at).toISOString()]));
     }
@@ -450,7 +452,7 @@ export class ReportSources {
       const { id, kind: _k, version: _v, treePath: _p, updatedAt: _u, maskedFields, ...rest } = d;
       const extra: Record<string, unknown> = { grid: grids.get(Number(src.gridId ?? src.nodeId)) ?? '' };
       if (kind === 'resident') {
-        extra.labels = (labels.get(id) ?? []).map((l) => kinds.get(l.labelCode) ?? l.labelCode);
+        extra.labels = (labels.get(id) ?? []).filter((l) => canSeeLabel(id, l.labelCode)).map((l) => kinds.get(l.labelCode) ?? l.labelCode);
         extra.lastVisitAt = lastVisit.get(id) ?? null;
       }
       const title = String(rest.name ?? rest.householdNo ?? rest.roomNo ?? id);

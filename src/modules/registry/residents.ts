@@ -88,9 +88,9 @@ export class ResidentService {
       this.store.tree.names(rows.map((r) => r.gridId as number)),
       this.store.logListRead(ctx, 'resident', ids, { ...f, limit: undefined, offset: f.offset }),
     ]);
-    const canSeeLabel = (code: string) => access.mode === 'full' || access.grants.some((g) => !g.labels.length || g.labels.includes(code));
+    const canSeeLabel = await this.store.labelVisibility(access, rows as { id: number; treePath: string }[]);
     return {
-      items: items.map((i) => ({ ...i, gridName: grids.get(i.gridId as number), labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until })) })),
+      items: items.map((i) => ({ ...i, gridName: grids.get(i.gridId as number), labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(i.id, l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until })) })),
       total,
       totalCapped,
     };
@@ -102,9 +102,9 @@ export class ResidentService {
     const access = await this.store.access(ctx, 'resident');
     const labelRows = (await this.labels.forResidents([id], false)).get(id) ?? [];
     const kinds = new Map((await this.labels.kinds(true)).map((k) => [k.code, k]));
-    const canSeeLabel = (code: string) => access.mode === 'full' || access.grants.some((g) => !g.labels.length || g.labels.includes(code));
+    const canSeeLabel = await this.store.labelVisibility(access, [{ id, treePath: resident.treePath as string }]);
     const labels = labelRows
-      .filter((l) => canSeeLabel(l.labelCode))
+      .filter((l) => canSeeLabel(id, l.labelCode))
       .map((l) => ({ code: l.labelCode, name: ctx.lang === 'zh' ? kinds.get(l.labelCode)?.nameZh : kinds.get(l.labelCode)?.nameEn, since: l.since, until: l.until, attributes: l.attributes, active: !l.until || l.until >= new Date().toISOString().slice(0, 10) }));
     let household: { id: number; householdNo: string; members: { id: number; name: string; relationToHead: string | null; age: number | null }[] } | null = null;
     let house: { id: number; building: string; unitNo: string | null; roomNo: string; address: string } | null = null;
@@ -163,8 +163,8 @@ export class ResidentService {
     } else {
       await this.store.platform.audit.recordNow(this.store.db, ctx, { category: 'read', action: 'resident.lookup', reason: q.reason, result: 'ok', detail: { by: q.idNumber ? 'idNumber' : 'name', hits: 0 } });
     }
-    const canSeeLabel = (code: string) => access.mode === 'full' || access.grants.some((g) => !g.labels.length || g.labels.includes(code));
-    return items.map((i) => ({ ...i, labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until, attributes: l.attributes })) }));
+    const canSeeLabel = await this.store.labelVisibility(access, rows as { id: number; treePath: string }[]);
+    return items.map((i) => ({ ...i, labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(i.id, l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until, attributes: l.attributes })) }));
   }
 
   /** Who read this person's record, and when (visible to the community and the auditor). */

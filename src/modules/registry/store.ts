@@ -121,10 +121,24 @@ export class RegistryStore {
         if (!r.treePath.startsWith(g.treePath)) continue;
         if (kind === 'resident' && g.labels.length && !g.labels.some((l) => labelsByResident.get(r.id)?.has(l))) continue;
         for (const f of g.readFields) set.add(f);
+        // A grant limited to labels shows them: the person is visible because they carry one.
+        if (kind === 'resident') for (const l of g.labels) set.add(`label:${l}`);
       }
       out.set(r.id, set);
     }
     return out;
+  }
+
+  /**
+   * Which labels the caller may see on each of these residents: every label with full access;
+   * for a department only those a grant covering that resident names, in its labels or as a
+   * "label:<code>" read field. Every place that shows labels (list, card, look-up, export,
+   * report drill-down) filters through this one rule.
+   */
+  async labelVisibility(access: RecordAccess, rows: { id: number; treePath: string }[], db: DbOrTx = this.db): Promise<(residentId: number, code: string) => boolean> {
+    if (access.mode === 'full') return () => true;
+    const readable = await this.rowReadable('resident', access, rows, db);
+    return (residentId, code) => readable.get(residentId)?.has(`label:${code}`) ?? false;
   }
 
   // ---- encoding input --------------------------------------------------------------------
