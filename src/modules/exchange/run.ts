@@ -8,7 +8,8 @@ import type { Platform } from '../../app.js';
 import type { Tx } from '../../db/client.js';
 import { isSystemPrincipal, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { fieldDef, fieldsOf, type RecordAccess, type RecordKind, type RegistryService } from '../registry/index.js';
+import type { AuditEntry } from '../../platform/audit.js';
+import { fieldDef, fieldsOf, RegistryErrors, residencyProbeEntry, type RecordAccess, type RecordKind, type RegistryService } from '../registry/index.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import { labelNameIndex, normaliseHeader, SPECIAL, specialName, type LabelKindInfo } from './headers.js';
 import type { SourceRow } from './sources.js';
@@ -313,6 +314,7 @@ export class ImportRun {
       } catch (err) {
         r.errors = [{ column: '', ...describeWriteError(err) }];
         thrown.push(r);
+        await this.store.auditResidencyProbe(this.ctx, err, { via: 'import', importId: this.job.id, rowNo: r.rowNo });
       }
     }
     tally.failed += thrown.length;
@@ -489,16 +491,21 @@ export class ImportRun {
       const withHash = res.filter((r) => !r.p.errors.length && r.p.values?.idNumberHash);
       const hits = await matching.residentsByIdHash(tx, withHash.map((r) => r.p.values!.idNumberHash as string));
       const byHash = new Map(hits.map((h) => [h.idNumberHash, h]));
+      const probes: AuditEntry[] = [];
       for (const r of withHash) {
         const h = byHash.get(r.p.values!.idNumberHash as string);
         if (!h) continue;
         const known = idFor.get(r);
-        if (known !== undefined && known !== h.id) {
+        if (!h.treePath.startsWith(this.community.path)) {
+          // Registered outside this community: neither the place nor the record is named, and
+          // the attempt is on that person's audit trail (a probe of where someone lives).
+          r.p.errors.push({ column: this.columnOf('idNumber'), zh: RegistryErrors.RESIDENT_REGISTERED_ELSEWHERE.zh, en: RegistryErrors.RESIDENT_REGISTERED_ELSEWHERE.en });
+          probes.push(residencyProbeEntry(this.ctx, { residentId: h.id, treePath: h.treePath, districtCode: h.districtCode }, { via: 'import', importId: this.job.id, rowNo: r.p.rowNo }));
+        } else if (known !== undefined && known !== h.id) {
           r.p.errors.push({ column: this.columnOf('idNumber'), zh: `该证件号码属于另一条记录（编号 ${h.id}），与记录编号 ${known} 不符`, en: `this ID number belongs to record ${h.id}, not ${known}` });
-        } else if (!h.treePath.startsWith(this.community.path)) {
-          r.p.errors.push({ column: this.columnOf('idNumber'), zh: `该证件号码已登记于${await this.placeName(tx, h.treePath)}，一人只能有一条记录（需迁入请先办理迁移）`, en: `this ID number is already registered in ${await this.placeName(tx, h.treePath)}; one person has one record` });
         } else idFor.set(r, h.id);
       }
+      if (probes.length) await this.deps.platform.audit.record(tx, this.ctx, probes);
       const noHash = res.filter((r) => !r.p.errors.length && !r.p.values?.idNumberHash && !idFor.has(r));
       await this.matchByKeys(tx, noHash, ['name', 'birthDate', 'address'], this.community.path, idFor, '同名、同出生日期、同住址的居民有多条，无法确定是哪一位，请补充证件号码');
     } else if (this.kind === 'household') {

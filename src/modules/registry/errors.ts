@@ -5,6 +5,11 @@ export const RegistryErrors = defineErrors({
   RECORD_INVALID: { status: 400, zh: '{field}：{reason}', en: '{field}: {reason}' },
   RECORD_VERSION_CONFLICT: { status: 409, zh: '该记录已被他人修改（当前版本 {current}，您编辑的是版本 {expected}），请刷新后再改', en: 'Someone else changed this record (now version {current}, you edited version {expected}); reload and edit again' },
   RESIDENT_DUPLICATE_ID: { status: 409, zh: '该证件号码已登记（{where}），一人只能有一条记录', en: 'This ID number is already registered ({where}); one person has one record' },
+  RESIDENT_REGISTERED_ELSEWHERE: {
+    status: 409,
+    zh: '该证件号码已在其他地方登记，一人只能有一条记录；如此人已迁入本辖区，请联系街道办理迁移',
+    en: 'This ID number is already registered elsewhere; one person has one record. If the person has moved here, ask the street to transfer the record',
+  },
   ORGANISATION_DUPLICATE_CREDIT_CODE: { status: 409, zh: '该统一社会信用代码已登记（{where}）', en: 'This credit code is already registered ({where})' },
   GRID_REQUIRED: { status: 400, zh: '请选择记录所属的网格', en: 'Choose the grid the record belongs to' },
   GRID_OUT_OF_SCOPE: { status: 404, zh: '所选网格不存在或不在您的管辖范围内', en: 'The chosen grid is not in your area' },

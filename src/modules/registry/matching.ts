@@ -32,10 +32,10 @@ export class RecordMatcher {
   ) {}
 
   /** Live residents (any status but deleted or merged) holding one of these ID-number blind indexes (hex), city-wide. */
-  async residentsByIdHash(db: DbOrTx, hashes: string[]): Promise<{ id: number; idNumberHash: string; treePath: string; gridId: number; version: number; status: string }[]> {
+  async residentsByIdHash(db: DbOrTx, hashes: string[]): Promise<{ id: number; idNumberHash: string; treePath: string; districtCode: string; gridId: number; version: number; status: string }[]> {
     if (!hashes.length) return [];
     const rows = await db
-      .select({ id: residents.id, idNumberHash: residents.idNumberHash, treePath: residents.treePath, gridId: residents.gridId, version: residents.version, status: residents.status })
+      .select({ id: residents.id, idNumberHash: residents.idNumberHash, treePath: residents.treePath, districtCode: residents.districtCode, gridId: residents.gridId, version: residents.version, status: residents.status })
       .from(residents)
       .where(and(sql`${residents.idNumberHash} = ANY(${`{${[...new Set(hashes)].filter((h) => /^[0-9a-f]{64}$/.test(h)).join(',')}}`}::char(64)[])`, notInArray(residents.status, HIDDEN)));
     return rows.map((r) => ({ ...r, idNumberHash: r.idNumberHash! }));

@@ -7,6 +7,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, lte, ne, notInArray, sql,
 import type { Platform } from '../../app.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { queryRows } from '../../db/client.js';
+import type { AuditEntry } from '../../platform/audit.js';
 import type { RequestContext } from '../../platform/context.js';
 import { AppError, PlatformErrors } from '../../platform/errors.js';
 import { scopeCondition, subtreeCondition, type DataGrant } from '../../platform/scope.js';
@@ -23,6 +24,32 @@ export function tableOf(kind: RecordKind): AnyRecordTable {
 }
 
 export type Source = 'community' | 'import' | 'department' | 'device' | 'system';
+
+const PROBE = Symbol('residency-probe');
+
+/** Where the person behind a refused ID number is registered (server-side only, never sent). */
+export interface ResidencyProbe {
+  residentId: number;
+  treePath: string;
+  districtCode: string;
+}
+
+export function residencyProbe(err: unknown): ResidencyProbe | null {
+  if (!err || typeof err !== 'object') return null;
+  return (err as { [PROBE]?: ResidencyProbe })[PROBE] ?? null;
+}
+
+/**
+ * The audit row of an attempt to register (or import) a person registered outside the caller's
+ * area: a refused read of that person's residency, on that person's trail; the ID number itself
+ * is not recorded (the subject id says who).
+ */
+export function residencyProbeEntry(ctx: RequestContext, probe: ResidencyProbe, detail: Record<string, unknown>): AuditEntry {
+  return {
+    category: 'read', action: 'resident.register_elsewhere', entityType: 'resident', entityId: probe.residentId, subjectId: probe.residentId,
+    treePath: probe.treePath, districtCode: probe.districtCode, result: 'denied', detail: { ...detail, callerArea: ctx.principal?.treePath ?? null },
+  };
+}
 
 /** What the caller may see and change of one record kind. */
 export interface RecordAccess {
@@ -324,13 +351,19 @@ export class RegistryStore {
   private async assertUnique(ctx: RequestContext, kind: RecordKind, values: Record<string, unknown>, db: DbOrTx, exceptId?: number): Promise<void> {
     if (kind === 'resident' && values.idNumberHash) {
       const rows = await db
-        .select({ id: residents.id, treePath: residents.treePath, gridId: residents.gridId })
+        .select({ id: residents.id, treePath: residents.treePath, districtCode: residents.districtCode })
         .from(residents)
         .where(and(eq(residents.idNumberHash, values.idNumberHash as string), notInArray(residents.status, STATUS_HIDDEN), exceptId ? ne(residents.id, exceptId) : undefined))
         .limit(1);
+      if (rows[0] && ctx.principal && rows[0].treePath.startsWith(ctx.principal.treePath)) {
+        throw new AppError(RegistryErrors.RESIDENT_DUPLICATE_ID, { where_zh: `本辖区，记录编号 ${rows[0].id}`, where_en: `in your area, record ${rows[0].id}` }, 'idNumber', { existingId: rows[0].id });
+      }
       if (rows[0]) {
-        const where = await this.whereLabel(ctx, rows[0].treePath, rows[0].id, db);
-        throw new AppError(RegistryErrors.RESIDENT_DUPLICATE_ID, { where_zh: where.zh, where_en: where.en }, 'idNumber', { existingId: ctx.principal && rows[0].treePath.startsWith(ctx.principal.treePath) ? rows[0].id : undefined });
+        // Registered outside the caller's area: say so without saying where (or which record),
+        // and let the caller of the transaction audit the attempt (see residencyProbe).
+        const err = new AppError(RegistryErrors.RESIDENT_REGISTERED_ELSEWHERE, {}, 'idNumber');
+        Object.defineProperty(err, PROBE, { value: { residentId: rows[0].id, treePath: rows[0].treePath, districtCode: rows[0].districtCode }, enumerable: false });
+        throw err;
       }
     }
     if (kind === 'organisation' && values.creditCode) {
@@ -344,6 +377,17 @@ export class RegistryStore {
         throw new AppError(RegistryErrors.ORGANISATION_DUPLICATE_CREDIT_CODE, { where_zh: where.zh, where_en: where.en }, 'creditCode');
       }
     }
+  }
+
+  /**
+   * After a write refused because the ID number is registered outside the caller's area: the
+   * audit row of that attempt (it tells the caller the person exists somewhere, a read of
+   * personal data). Written outside the refused transaction, so that it is not rolled back.
+   */
+  async auditResidencyProbe(ctx: RequestContext, err: unknown, via: Record<string, unknown>): Promise<void> {
+    const probe = residencyProbe(err);
+    if (!probe) return;
+    await this.platform.audit.recordNow(this.db, ctx, residencyProbeEntry(ctx, probe, via));
   }
 
   /** "in your community, record 12" or "in 滨体社区" (another community: no record details leak). */
@@ -415,7 +459,10 @@ export class RegistryStore {
       await this.platform.events.emit('registry.recordChanged', { recordKind: kind, recordId: r.id, operation: 'create', changedFields: Object.keys(values), treePath: r.treePath }, tx, ctx);
       return r.id;
     };
-    return opts.tx ? run(opts.tx) : this.db.transaction(run);
+    return opts.tx ? run(opts.tx) : this.db.transaction(run).catch(async (err: unknown) => {
+      await this.auditResidencyProbe(ctx, err, { via: opts.source, operation: 'create', attemptedIn: gridId ?? nodeId ?? null });
+      throw err;
+    });
   }
 
   /** Loads a row for writing, locked, and checks scope and version. */
@@ -470,7 +517,10 @@ export class RegistryStore {
       await this.platform.events.emit('registry.recordChanged', { recordKind: kind, recordId: id, operation: 'update', changedFields: fieldNames, treePath: u.treePath }, tx, ctx);
       return { version: u.version, changed: fieldNames };
     };
-    return opts.tx ? run(opts.tx) : this.db.transaction(run);
+    return opts.tx ? run(opts.tx) : this.db.transaction(run).catch(async (err: unknown) => {
+      await this.auditResidencyProbe(ctx, err, { via: opts.source, operation: 'update', recordId: id });
+      throw err;
+    });
   }
 
   /** Status changes (moved out, deceased, deleted …) keep the row and its history. */
