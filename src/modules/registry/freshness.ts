@@ -112,6 +112,12 @@ export class FreshnessService {
           LIMIT ${f.limit} OFFSET ${f.offset}`,
     );
     const total = await queryRows<{ n: number }>(this.store.db, sql`SELECT count(*)::int AS n FROM record_review WHERE ${where}`);
+    // The list names people (and organisations): a read of personal data, logged like any list page.
+    const filter = { via: 'stale', gridId: f.gridId, kind: f.kind, nodePath: f.nodePath, offset: f.offset };
+    for (const kind of ['resident', 'organisation'] as const) {
+      const ids = [...new Set(rows.filter((r) => r.record_kind === kind).map((r) => Number(r.record_id)))];
+      await this.store.logListRead(ctx, kind, ids, filter);
+    }
     const policies = new Map((await this.policies()).map((x) => [x.id, x]));
     const grids = await this.store.tree.names(rows.map((r) => r.grid_id));
     const now = Date.now();

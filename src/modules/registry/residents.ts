@@ -201,6 +201,8 @@ export class ResidentService {
             AND NOT (a.id_number_hash IS NOT NULL AND b.id_number_hash IS NOT NULL AND a.id_number_hash <> b.id_number_hash AND a.household_id IS DISTINCT FROM b.household_id AND coalesce(a.address, '') <> coalesce(b.address, ''))
           ORDER BY a.id LIMIT ${limit}`,
     );
+    // Names and birth dates of people: logged like any list page.
+    await this.store.logListRead(ctx, 'resident', [...new Set(rows.flatMap((r) => [Number(r.a), Number(r.b)]))], { via: 'duplicates', nodeId: nodeId ?? null });
     return rows.map((r) => ({ keepId: r.a, dropId: r.b, name: r.name, birthDate: r.birth_date, reason: r.reason }));
   }
 

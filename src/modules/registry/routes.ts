@@ -4,6 +4,8 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { auditRefusals } from '../../platform/refusals.js';
 import { errorResponses, IdParam, StrictObject } from '../../platform/http.js';
 import { codeTables } from './codes.js';
 import { fieldsOf, recordFields, type FieldDef } from './fields.js';
@@ -65,6 +67,8 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
   const { store, residents, labels, freshness, grants } = registry;
   return async (app) => {
     const tags = ['residents'];
+    // Refused reads of personal data (403, 404) leave a denied audit row (routes declare personalData).
+    auditRefusals(app as unknown as FastifyInstance, { audit: store.platform.audit, db: store.db });
 
     app.get(
       '/registry/catalogue',
@@ -88,7 +92,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
     app.get(
       '/residents',
       {
-        config: { permission: 'registry:read' },
+        config: { permission: 'registry:read', personalData: { action: 'resident.list', entityType: 'resident' } },
         schema: {
           tags, summary: 'Residents in the caller’s subtree, filtered by place, name/ID/phone, labels, age, sex, category and staleness (ID numbers and phones masked)',
           querystring: StrictObject({
@@ -132,7 +136,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
     app.get(
       '/residents/:id',
       {
-        config: { permission: ['registry:read', 'registry:lookup'] },
+        config: { permission: ['registry:read', 'registry:lookup'], personalData: { action: 'resident.read', entityType: 'resident' } },
         schema: {
           tags, summary: 'The resident card: record, labels, household, house, recent visits and review state. Departments must give a reason.', params: IdParam,
           querystring: StrictObject({ reason: Type.Optional(Type.String({ maxLength: 500 })) }),
@@ -183,14 +187,14 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
 
     app.get(
       '/residents/:id/history',
-      { config: { permission: ['registry:read', 'registry:lookup'] }, schema: { tags, summary: 'Every version: what changed, who, when, why and from which source', params: IdParam, response: { 200: HistoryOut, ...errorResponses } } },
+      { config: { permission: ['registry:read', 'registry:lookup'], personalData: { action: 'resident.history', entityType: 'resident' } }, schema: { tags, summary: 'Every version: what changed, who, when, why and from which source', params: IdParam, response: { 200: HistoryOut, ...errorResponses } } },
       async (req) => store.history(req.ctx, 'resident', req.params.id),
     );
 
     app.get(
       '/residents/:id/as-of',
       {
-        config: { permission: 'registry:read' },
+        config: { permission: 'registry:read', personalData: { action: 'resident.read_as_of', entityType: 'resident' } },
         schema: { tags, summary: 'The resident as the record stood at the end of a date', params: IdParam, querystring: StrictObject({ date: DateString }), response: { 200: Type.Union([ResidentOut, Type.Null()]), ...errorResponses } },
       },
       async (req) => store.asOf(req.ctx, 'resident', req.params.id, req.query.date),
@@ -199,7 +203,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
     app.post(
       '/residents/:id/unmask',
       {
-        config: { permission: ['registry:unmask', 'registry:lookup'] },
+        config: { permission: ['registry:unmask', 'registry:lookup'], personalData: { action: 'resident.unmask', entityType: 'resident' } },
         schema: { tags, summary: 'Reveal one masked value (ID number or phone) in clear: explicit and logged with its reason', params: IdParam, body: StrictObject({ field: Type.String({ enum: ['idNumber', 'phone'] }), reason: Reason }), response: { 200: Type.Object({ field: Type.String(), value: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses } },
       },
       async (req) => ({ field: req.body.field, value: await store.unmask(req.ctx, 'resident', req.params.id, req.body.field, req.body.reason) }),
@@ -208,7 +212,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
     app.get(
       '/residents/:id/trail',
       {
-        config: { permission: 'registry:trail' },
+        config: { permission: 'registry:trail', personalData: { action: 'resident.trail', entityType: 'resident' } },
         schema: {
           tags, summary: 'Who read this resident’s personal data, when and why (access trail)', params: IdParam,
           response: { 200: Type.Object({ items: Type.Array(Type.Object({ at: Type.String(), actor: Type.String(), role: Type.String(), department: Type.Union([Type.String(), Type.Null()]), action: Type.String(), reason: Type.Union([Type.String(), Type.Null()]), result: Type.String() })), total: Type.Integer() }), ...errorResponses },
@@ -266,7 +270,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
     app.post(
       '/lookup/residents',
       {
-        config: { permission: 'registry:lookup' },
+        config: { permission: 'registry:lookup', personalData: { action: 'resident.lookup', entityType: 'resident' } },
         schema: {
           tags: ['departments'], summary: '实时调阅: a department finds a person by ID number or full name within its grants; each hit is logged with the purpose',
           body: StrictObject({ idNumber: Type.Optional(Type.String({ maxLength: 32 })), name: Type.Optional(Type.String({ maxLength: 40 })), reason: Reason }),
@@ -390,13 +394,13 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
 
     app.get(
       '/records/:kind/:id',
-      { config: { permission: ['registry:read', 'registry:lookup'] }, schema: { tags: ['records'], summary: 'One record', params: KindIdParam, response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses } } },
+      { config: { permission: ['registry:read', 'registry:lookup'], personalData: { action: '{kind}.read', entityType: '{kind}', kinds: ['organisation'] } }, schema: { tags: ['records'], summary: 'One record', params: KindIdParam, response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses } } },
       async (req) => store.get(req.ctx, req.params.kind as RecordKind, req.params.id),
     );
 
     app.get(
       '/records/:kind/:id/history',
-      { config: { permission: ['registry:read', 'registry:lookup'] }, schema: { tags: ['records'], summary: 'Versions of one record', params: KindIdParam, response: { 200: HistoryOut, ...errorResponses } } },
+      { config: { permission: ['registry:read', 'registry:lookup'], personalData: { action: '{kind}.history', entityType: '{kind}', kinds: ['organisation'] } }, schema: { tags: ['records'], summary: 'Versions of one record', params: KindIdParam, response: { 200: HistoryOut, ...errorResponses } } },
       async (req) => store.history(req.ctx, req.params.kind as RecordKind, req.params.id),
     );
 

@@ -39,7 +39,7 @@ export class ReportService {
   readonly burden: BurdenService;
 
   constructor(
-    private readonly platform: Platform,
+    readonly platform: Platform,
     private readonly tree: TreeService,
     registry: RegistryService,
   ) {

@@ -4,9 +4,10 @@
 // drill down), the consolidated view per period, and the reviewer's burden page.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses, IdParam, StrictObject } from '../../platform/http.js';
+import { auditRefusals } from '../../platform/refusals.js';
 import { TemplateDefinition } from './definition.js';
 import { ReportErrors } from './errors.js';
 import { FormMapping } from './forms.js';
@@ -126,6 +127,8 @@ export function reportRoutes(svc: ReportService): FastifyPluginAsyncTypebox {
     // Schemas are used inline, not added with addSchema: a schema added inside a plugin gives that
     // plugin Fastify's default validator (which coerces and drops unknown fields) instead of the app's strict one.
     const tags = ['reports'];
+    // A refused drill-down (a protected figure, a department without a purpose …) is audited.
+    auditRefusals(app as unknown as FastifyInstance, { audit: svc.platform.audit, db: svc.platform.db });
     const Tpl = TemplateOut;
     const anyReports = ['reports:read', 'reports:draft', 'reports:review', 'reports:submit'] as const;
 
@@ -351,7 +354,7 @@ export function reportRoutes(svc: ReportService): FastifyPluginAsyncTypebox {
 
     app.get(
       '/reports/due/:id/drill',
-      { config: { permission: 'reports:submit' }, schema: { tags, summary: 'The records behind a figure of the preview', params: IdParam, querystring: DrillQuery, response: { 200: DrillOut, ...errorResponses } } },
+      { config: { permission: 'reports:submit', personalData: { action: 'report.drill', entityType: 'report_due' } }, schema: { tags, summary: 'The records behind a figure of the preview', params: IdParam, querystring: DrillQuery, response: { 200: DrillOut, ...errorResponses } } },
       async (req) => svc.submissions.drill(req.ctx, { dueId: req.params.id }, req.query.row, req.query.column, req.query),
     );
 
@@ -402,7 +405,7 @@ export function reportRoutes(svc: ReportService): FastifyPluginAsyncTypebox {
 
     app.get(
       '/reports/submissions/:id/drill',
-      { config: { permission: 'reports:read' }, schema: { tags, summary: 'The records behind a submitted figure, as the viewer may see them (departments give a reason; every read is logged)', params: IdParam, querystring: DrillQuery, response: { 200: DrillOut, ...errorResponses } } },
+      { config: { permission: 'reports:read', personalData: { action: 'report.drill', entityType: 'report_submission' } }, schema: { tags, summary: 'The records behind a submitted figure, as the viewer may see them (departments give a reason; every read is logged)', params: IdParam, querystring: DrillQuery, response: { 200: DrillOut, ...errorResponses } } },
       async (req) => svc.submissions.drill(req.ctx, { submissionId: req.params.id }, req.query.row, req.query.column, req.query),
     );
 
