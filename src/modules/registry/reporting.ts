@@ -318,6 +318,11 @@ export class ReportSources {
     return this.registry.labels.kinds(false, db);
   }
 
+  /** The label kinds whose figures the caller may see under a node ('all' for those who read the register). */
+  async labelsShownTo(ctx: RequestContext, nodePath: string): Promise<'all' | Set<string>> {
+    return this.registry.labelsShownTo(ctx, nodePath);
+  }
+
   async sources(db?: DbOrTx): Promise<ReportSource[]> {
     return [...staticSources(), labelSource(await this.labelKinds(db))];
   }

@@ -62,6 +62,12 @@ export const builtinTemplates: BuiltinTemplate[] = [
         keyGroup('correction', '社区矫正对象', 'community_correction'),
         keyGroup('mental', '严重精神障碍患者', 'severe_mental'),
       ],
+      // Small figures are protected along these sums too (a hidden 0-17 is not total − 18-59 − 60+).
+      sums: [
+        { total: 'total', parts: ['male', 'female'] },
+        { total: 'total', parts: ['registered', 'nonHukou', 'floating'] },
+        { total: 'total', parts: ['age0to17', 'age18to59', 'age60plus'] },
+      ],
       manualFields: [{ key: 'remarks', title: '情况说明', type: 'text', scope: 'report', required: false, maxLength: 500, hint: '本月人口变动中基础数据无法反映的情况（可不填）' }],
       totals: true,
       notes: '数据取自社区基础数据，人数按月末在册人员统计，年龄按月末计算；重点人群按月末有效标签统计。',
@@ -155,6 +161,7 @@ export const builtinTemplates: BuiltinTemplate[] = [
         { key: 'freshRate', title: '按期维护率', group: '数据维护', unit: '%', measure: { kind: 'ratio', numerator: 'fresh', denominator: 'reviews', scale: 100, decimals: 1 } },
         { key: 'stale', title: '逾期未维护', group: '数据维护', unit: '项', measure: { kind: 'count', from: 'rv', where: [{ field: 'fresh', op: 'isFalse' }] } },
       ],
+      sums: [{ total: 'reviews', parts: ['fresh', 'stale'] }],
       manualFields: [{ key: 'otherWork', title: '其他工作情况', type: 'text', scope: 'row', required: false, maxLength: 200 }],
       totals: true,
       notes: '走访与数据维护情况由平台工作记录自动生成。事件办理、预警响应两项待相应功能上线后由平台自动统计，不再手工填写。',

@@ -178,6 +178,20 @@ export function resolveTemplate(def: TemplateDefinition, allSources: ReportSourc
       }
     }
   }
+  // Declared sums: additive columns that exist, a total that is not one of its own parts.
+  (def.sums ?? []).forEach((sum, i) => {
+    const path = `sums[${i}]`;
+    const additive = (key: string, at: string) => {
+      const c = columns.get(key);
+      if (!c) bad(at, `列“${key}”不存在`, `column "${key}" does not exist`);
+      else if (!['count', 'countDistinct', 'sum'].includes(c.measure.kind)) bad(at, `列“${c.title}”不是计数或求和，不能相加`, `column "${c.title}" is not a count or a sum; it cannot be added up`);
+    };
+    additive(sum.total, `${path}.total`);
+    sum.parts.forEach((p, j) => {
+      additive(p, `${path}.parts[${j}]`);
+      if (p === sum.total) bad(`${path}.parts[${j}]`, '合计列不能是自己的组成部分', 'the total cannot be one of its own parts');
+    });
+  });
   for (const rs of sources) {
     if (!rs.columns.length) bad(`sources[${sources.indexOf(rs)}]`, `数据源“${rs.key}”没有被任何列使用`, `source "${rs.key}" is not used by any column`);
   }
@@ -634,6 +648,30 @@ export function grantNeeds(r: Resolved): { source: ReportSource; needs: GrantNee
     const viaLabelSource = rs.src.key === 'label' ? labelCodesFiltered(rs.filters) : [];
     return { source: rs.src, needs, confinedTo: confined.length || viaLabelSource.length ? [...confined, ...viaLabelSource] : null };
   });
+}
+
+/**
+ * The label codes a column's figures depend on: labels its source and its own conditions test
+ * (carrying one or not), label codes a label-facts source is filtered to, label groupings (every
+ * label), and for a ratio or a share the labels of the columns it uses. A department whose grants
+ * do not cover one of them does not get the column.
+ */
+export function columnLabels(r: Resolved, key: string, allLabels: string[], seen = new Set<string>()): string[] {
+  const c = r.columns.get(key);
+  if (!c || seen.has(key)) return [];
+  seen.add(key);
+  const m = c.measure;
+  if (m.kind === 'ratio') return [...new Set([...columnLabels(r, m.numerator, allLabels, seen), ...(typeof m.denominator === 'string' ? columnLabels(r, m.denominator, allLabels, seen) : [])])];
+  if (m.kind === 'share') return columnLabels(r, m.of, allLabels, seen);
+  const rs = r.byKey.get(m.from ?? r.def.sources[0]!.key);
+  if (!rs) return [];
+  const out = new Set<string>();
+  for (const f of [...rs.filters, ...(m.where ?? [])]) {
+    if (isLabelFilter(f)) out.add(f.label);
+    else if (f.field === 'labelCode') for (const v of Array.isArray(f.value) ? f.value : [f.value]) if (v !== undefined) out.add(String(v));
+  }
+  if (rs.src.key === 'label' && r.def.rows.some((g) => g.by === 'field' && g.field === 'labelCode')) for (const l of allLabels) out.add(l);
+  return [...out];
 }
 
 /** A column's meaning, independent of its heading: source, every condition, measure, field. */

@@ -94,12 +94,22 @@ export const SourceUse = StrictObject({
 });
 export type SourceUse = Static<typeof SourceUse>;
 
+export const SumDeclaration = StrictObject(
+  {
+    total: Type.String({ maxLength: 32, description: 'Column key of the total' }),
+    parts: Type.Array(Type.String({ maxLength: 32 }), { minItems: 2, maxItems: 30, uniqueItems: true, description: 'Column keys that add up to it' }),
+  },
+  { description: 'Columns that add up to another on every row (男 + 女 = 实有人口); the parts may fall short of the total when some records have no value. Small-count protection follows declared sums' },
+);
+export type SumDeclaration = Static<typeof SumDeclaration>;
+
 export const TemplateDefinition = StrictObject({
   sources: Type.Array(SourceUse, { minItems: 1, maxItems: 4 }),
   rows: Type.Array(Grouping, { maxItems: 2, description: 'Row grouping: none (one row), one or two levels' }),
   columns: Type.Array(Column, { minItems: 1, maxItems: 60 }),
   manualFields: Type.Array(ManualField, { maxItems: 20 }),
   totals: Type.Boolean({ description: 'Add a total row (合计)' }),
+  sums: Type.Optional(Type.Array(SumDeclaration, { maxItems: 20, description: 'Sums across columns, so that a hidden small figure cannot be worked out by subtraction along them' })),
   notes: Type.Optional(Type.String({ maxLength: 2000, description: '填表说明' })),
 });
 export type TemplateDefinition = Static<typeof TemplateDefinition>;

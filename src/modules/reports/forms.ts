@@ -10,7 +10,7 @@ import { StrictObject } from '../../platform/http.js';
 import type { TemplateDefinition } from './definition.js';
 import type { OutputInput } from './outputs.js';
 import { ReportErrors } from './errors.js';
-import { cellId } from './privacy.js';
+import { cellId, hiddenText } from './privacy.js';
 
 const Address = Type.String({ pattern: '^[A-Z]{1,3}[1-9][0-9]{0,5}$', description: 'A cell, e.g. C5' });
 const ColumnLetter = Type.String({ pattern: '^[A-Z]{1,3}$' });
@@ -87,7 +87,8 @@ function display(input: OutputInput, rowKey: string, column: string): string | n
   const r = input.result;
   const row = r.rows.find((x) => x.key === rowKey || (rowKey === '*' && x.level === 'total'));
   if (!row) return null;
-  if (r.suppressed?.includes(cellId(row.key, column))) return `<${r.suppressionThreshold}`;
+  const hidden = hiddenText(r, cellId(row.key, column));
+  if (hidden !== null) return hidden;
   const v = row.values[column] ?? input.manual?.rows?.[row.key]?.[column] ?? null;
   return v;
 }

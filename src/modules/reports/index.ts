@@ -197,8 +197,10 @@ export class ReportService {
         { key: '*', keys: ['*'], headings: ['合计'], level: 'total' as const, values: c.total, n: {} },
       ],
       manualFields: [], computedAt: new Date().toISOString(), computeMs: 0,
-      suppressed: c.rows.flatMap((r) => r.suppressed.map((col) => `${r.dueId}::${col}`)), suppressionThreshold: this.platform.config.smallCellThreshold,
-    } as unknown as ReportResult & { suppressed: string[]; suppressionThreshold: number };
+      suppressed: [...c.rows.flatMap((r) => r.suppressed.map((col) => `${r.dueId}::${col}`)), ...c.totalSuppressed.map((col) => `*::${col}`)],
+      complementary: [...c.rows.flatMap((r) => r.complementary.map((col) => `${r.dueId}::${col}`)), ...c.totalComplementary.map((col) => `*::${col}`)],
+      suppressionThreshold: this.platform.config.smallCellThreshold,
+    } as unknown as ReportResult & { suppressed: string[]; complementary: string[]; suppressionThreshold: number };
     const file = await this.render({ result }, format, `${t.title}-汇总-${c.periodLabel}`);
     await this.platform.audit.recordNow(this.platform.db, ctx, { category: 'export', action: 'report.export_consolidated', entityType: 'report_template', entityId: t.id, treePath: ctx.principal!.treePath, detail: { code, period, format } });
     return file;

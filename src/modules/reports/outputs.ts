@@ -6,11 +6,11 @@ import type { PDFPage } from 'pdf-lib';
 import { A4, newCjkPdf } from '../../platform/documents/pdf.js';
 import type { CellValue, ReportResult, ResultColumn, ResultRow } from './engine.js';
 import type { ManualValues } from './manual.js';
-import { cellId } from './privacy.js';
+import { cellId, hiddenText, protectionNote } from './privacy.js';
 import { writeXlsx, XlsxSheet, XS } from './xlsx.js';
 
 export interface OutputInput {
-  result: ReportResult & { suppressed?: string[]; suppressionThreshold?: number };
+  result: ReportResult & { suppressed?: string[]; complementary?: string[]; suppressionThreshold?: number; withheldColumns?: { key: string; title: string }[] };
   manual?: ManualValues;
   submittedBy?: string | null;
   submittedAt?: string | null;
@@ -31,8 +31,8 @@ function headingOf(c: ResultColumn): string {
 
 /** The display text of a cell, as the forms print it. */
 export function cellText(input: OutputInput, row: ResultRow, c: ResultColumn): string {
-  const hidden = input.result.suppressed?.includes(cellId(row.key, c.key));
-  if (hidden) return `<${input.result.suppressionThreshold ?? ''}`;
+  const hidden = hiddenText(input.result, cellId(row.key, c.key));
+  if (hidden !== null) return hidden;
   const v = row.values[c.key];
   if (v === null || v === undefined) return c.computed && (c.kind === 'ratio' || c.kind === 'share' || c.kind === 'avg') ? '—' : '';
   return typeof v === 'number' ? String(v) : String(v);
@@ -115,7 +115,7 @@ export async function toXlsx(input: OutputInput): Promise<Buffer> {
     for (let i = 0; i < dims; i++) sh.set(rowNo, i + 1, headings[i] ?? '', row.level === 'total' ? XS.textBoldCentre : bold ? XS.textBold : XS.text);
     cols.forEach((c, j) => {
       const col = dims + j + 1;
-      if (hidden.size && hidden.has(cellId(row.key, c.key))) return sh.set(rowNo, col, `<${r.suppressionThreshold}`, XS.textRight);
+      if (hidden.size && hidden.has(cellId(row.key, c.key))) return sh.set(rowNo, col, hiddenText(r, cellId(row.key, c.key))!, XS.textRight);
       const v: CellValue = row.values[c.key] ?? null;
       if (typeof v === 'number') {
         const frac = c.kind === 'ratio' || c.kind === 'share' || c.kind === 'avg';
@@ -139,7 +139,8 @@ export async function toXlsx(input: OutputInput): Promise<Buffer> {
   }
   if (r.notes) note(`填表说明：${r.notes}`, r.notes.length > 80 ? 32 : undefined);
   note(`制表依据：${r.template.legalBasis}`);
-  if (r.suppressed?.length) note(`注：为保护个人信息，小于 ${r.suppressionThreshold} 的数字显示为“<${r.suppressionThreshold}”。`);
+  const protNote = protectionNote(r);
+  if (protNote) note(protNote);
   note(`数据来源：轻车平台基础数据一键生成（计算于 ${cnDate(r.computedAt)}${input.version ? `，第 ${input.version} 次报送` : ''}）`);
   rowNo += 1;
   note(`单位负责人：　　　　　　　审核人：　　　　　　　填报人：${input.submittedBy ?? '　　　　'}　　　　　　　报出日期：${input.submittedAt ? cnDate(input.submittedAt) : '　　年　　月　　日'}`, 24);
@@ -179,7 +180,7 @@ export async function toPdf(input: OutputInput): Promise<Buffer> {
     ...manualLines,
     ...(r.notes ? [`填表说明：${r.notes}`] : []),
     `制表依据：${r.template.legalBasis}`,
-    ...(r.suppressed?.length ? [`注：为保护个人信息，小于 ${r.suppressionThreshold} 的数字显示为“<${r.suppressionThreshold}”。`] : []),
+    ...(protectionNote(r) ? [protectionNote(r)!] : []),
     `数据来源：轻车平台基础数据一键生成（计算于 ${cnDate(r.computedAt)}${input.version ? `，第 ${input.version} 次报送` : ''}）`,
   ];
   const signOff = `单位负责人：　　　　　　审核人：　　　　　　填报人：${input.submittedBy ?? '　　　　'}　　　　　　报出日期：${input.submittedAt ? cnDate(input.submittedAt) : '　　年　　月　　日'}`;

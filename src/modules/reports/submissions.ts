@@ -13,13 +13,13 @@ import { AppError, PlatformErrors } from '../../platform/errors.js';
 import { scopeCondition } from '../../platform/scope.js';
 import { dateParams, type DrillRow, type ReportSources } from '../registry/index.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
-import { baseColumn, compileDrill } from './compiler.js';
+import { baseColumn, columnLabels, compileDrill } from './compiler.js';
 import type { TemplateDefinition } from './definition.js';
 import { resultDigest, type CellValue, type ReportEngine, type ReportResult, type ResultRow } from './engine.js';
 import { ReportErrors } from './errors.js';
 import { validateManual, type ManualInput, type ManualValues } from './manual.js';
 import { addDays, chinaToday, deadlineOf, latestCompletedPeriod, oncePeriod, referenceDate, type Period } from './periods.js';
-import { cellId, protect, seesUnprotected, type SuppressedResult } from './privacy.js';
+import { cellId, protect, seesUnprotected, type ProtectOptions, type SuppressedResult } from './privacy.js';
 import { reportDues, reportReminders, reportSubmissions, type DueStatus } from './tables.js';
 import type { TemplateRow, TemplateService } from './templates.js';
 
@@ -369,13 +369,27 @@ export class SubmissionService {
     return this.view(ctx, await this.visibleSubmission(ctx, id));
   }
 
+  /**
+   * How a template's figures are protected for this viewer: along the sums its definition
+   * declares, and without the columns that count labels the viewer's grants do not cover (a
+   * department sees the figures of its own labels only, never per-grid counts of others').
+   */
+  private async protection(ctx: RequestContext, def: TemplateDefinition, unitPath: string): Promise<ProtectOptions> {
+    const shown = await this.sources.labelsShownTo(ctx, unitPath);
+    if (shown === 'all') return { sums: def.sums };
+    const r = await this.engine.resolve(def);
+    const all = (await this.sources.labelKinds()).map((k) => k.code);
+    return { sums: def.sums, withheld: def.columns.filter((c) => columnLabels(r, c.key, all).some((l) => !shown.has(l))).map((c) => c.key) };
+  }
+
   private async view(ctx: RequestContext, s: SubmissionRow): Promise<SubmissionView> {
     const template = (await this.templates.byId(s.templateId))!;
     const raw = s.result as ReportResult;
     const manual = s.manual as ManualValues;
     const isProtected = !seesUnprotected(ctx.principal!, s.treePath);
     const threshold = isProtected ? this.platform.config.smallCellThreshold : 0;
-    const result = protect(raw, threshold, derivedRefs(template.definition as TemplateDefinition));
+    const def = template.definition as TemplateDefinition;
+    const result = protect(raw, threshold, derivedRefs(def), await this.protection(ctx, def, s.treePath));
     const rows = result.rows.map((r) => (manual.rows?.[r.key] ? { ...r, values: { ...r.values, ...manual.rows[r.key] } } : r));
     return {
       id: s.id, dueId: s.dueId, templateId: s.templateId, templateCode: s.templateCode, version: s.version, status: s.status, period: s.period, referenceDate: s.referenceDate, reason: s.reason,
@@ -409,27 +423,16 @@ export class SubmissionService {
     const def = template.definition as TemplateDefinition;
     const bySub = new Map(subs.map((s) => [s.dueId, s]));
     const units = new Map((await this.tree.getNodes(dues.map((d) => d.unitNodeId))).map((n) => [n.id, n.name]));
-    const columns = def.columns.map((c) => ({ key: c.key, title: c.title, group: c.group, unit: c.unit, kind: c.measure.kind }));
     const threshold = this.platform.config.smallCellThreshold;
     const refs = derivedRefs(def);
-    const rawTotals: { values: Record<string, CellValue>; n: Record<string, number> }[] = [];
-    const rows = dues.map((d) => {
+    const rawTotals: { dueId: number; values: Record<string, CellValue>; n: Record<string, number> }[] = [];
+    for (const d of dues) {
       const s = bySub.get(d.id);
-      let values: Record<string, CellValue> = {};
-      let suppressed: string[] = [];
-      if (s) {
-        const raw = s.result as ReportResult;
-        const total = raw.rows.find((r) => r.level === 'total') ?? raw.rows[raw.rows.length - 1];
-        if (total) {
-          rawTotals.push({ values: total.values, n: total.n });
-          const one: ReportResult = { ...raw, dims: [], rows: [{ ...total, key: '*', keys: [], level: 'total' }] };
-          const prot = protect(one, seesUnprotected(ctx.principal!, d.treePath) ? 0 : threshold, refs);
-          values = prot.rows[0]!.values;
-          suppressed = prot.suppressed.map((x) => x.split('::')[1]!);
-        }
-      }
-      return { dueId: d.id, unit: { id: d.unitNodeId, name: units.get(d.unitNodeId) ?? '' }, status: d.status, deadline: d.deadline, submissionId: s?.id ?? null, submittedAt: s?.submittedAt.toISOString() ?? null, values, suppressed };
-    });
+      if (!s) continue;
+      const raw = s.result as ReportResult;
+      const total = raw.rows.find((r) => r.level === 'total') ?? raw.rows[raw.rows.length - 1];
+      if (total) rawTotals.push({ dueId: d.id, values: total.values, n: total.n });
+    }
     // Grand total from the units' unprotected figures, then protected as a whole.
     const grand: Record<string, CellValue> = {};
     const grandN: Record<string, number> = {};
@@ -455,11 +458,33 @@ export class SubmissionService {
     }
     const grandRow: ResultRow = { key: '*', keys: [], headings: ['合计'], level: 'total', values: grand, n: Object.fromEntries(def.columns.map((c) => [c.key, c.measure.kind === 'count' || c.measure.kind === 'countDistinct' ? Number(grand[c.key] ?? 0) : (grandN[c.key] ?? 0)])) };
     const wholeScope = dues.length ? dues.map((d) => d.treePath).reduce((a, b) => { let i = 0; while (i < a.length && a[i] === b[i]) i++; return a.slice(0, a.lastIndexOf('/', i - 1) + 1); }) : '/';
-    const protGrand = protect({ rows: [grandRow], dims: [], columns: def.columns.map((c) => ({ key: c.key, title: c.title, kind: c.measure.kind, computed: true, drillable: false })) } as unknown as ReportResult, seesUnprotected(ctx.principal!, wholeScope) ? 0 : threshold, refs);
+    // The units' totals and the grand total are one table: the grand total is the sum of the
+    // units, so a small figure of one unit is protected along that column as well as along the
+    // template's declared sums. Protected as a whole when any unit's figures leave it here.
+    const protectedView = dues.some((d) => bySub.has(d.id) && !seesUnprotected(ctx.principal!, d.treePath));
+    const table = {
+      dims: [{ by: 'unit', title: '填报单位' }],
+      columns: def.columns.map((c) => ({ key: c.key, title: c.title, kind: c.measure.kind, computed: true, drillable: false })),
+      rows: [...rawTotals.map((t) => ({ key: String(t.dueId), keys: [String(t.dueId)], headings: [], level: 'detail' as const, values: t.values, n: t.n })), grandRow],
+    } as unknown as ReportResult;
+    const prot = protect(table, protectedView ? threshold : 0, refs, await this.protection(ctx, def, wholeScope));
+    const withheld = new Set((prot.withheldColumns ?? []).map((c) => c.key));
+    const columns = def.columns.filter((c) => !withheld.has(c.key)).map((c) => ({ key: c.key, title: c.title, group: c.group, unit: c.unit, kind: c.measure.kind }));
+    const protRows = new Map(prot.rows.map((r) => [r.key, r]));
+    const hiddenOf = (key: string) => prot.suppressed.filter((x) => x.startsWith(`${key}::`)).map((x) => x.slice(key.length + 2));
+    const complementaryOf = (key: string) => prot.complementary.filter((x) => x.startsWith(`${key}::`)).map((x) => x.slice(key.length + 2));
+    const rows = dues.map((d) => {
+      const s = bySub.get(d.id);
+      const r = protRows.get(String(d.id));
+      return {
+        dueId: d.id, unit: { id: d.unitNodeId, name: units.get(d.unitNodeId) ?? '' }, status: d.status, deadline: d.deadline, submissionId: s?.id ?? null, submittedAt: s?.submittedAt.toISOString() ?? null,
+        values: r ? r.values : {}, suppressed: r ? hiddenOf(r.key) : [], complementary: r ? complementaryOf(r.key) : [],
+      };
+    });
     return {
       template: { id: template.id, code: template.code, title: template.title, version: template.version, department: template.departmentName },
       period, periodLabel: periodLabelOf(period), columns, rows,
-      total: protGrand.rows[0]!.values,
+      total: protRows.get('*')!.values, totalSuppressed: hiddenOf('*'), totalComplementary: complementaryOf('*'), withheldColumns: prot.withheldColumns ?? [],
       summary: { units: dues.length, submitted: dues.filter((d) => d.status === 'submitted').length, overdue: dues.filter((d) => d.status === 'overdue').length, pending: dues.filter((d) => d.status === 'pending').length },
     };
   }
@@ -486,6 +511,7 @@ export class SubmissionService {
       period = { key: due.period, start: due.periodStart, end: due.periodEnd, labelZh: '', labelEn: '' };
       ref = s.referenceDate;
       const view = await this.view(ctx, s);
+      if (view.result.withheldColumns?.some((c) => c.key === column)) throw new AppError(ReportErrors.REPORT_COLUMN_WITHHELD, {}, 'column');
       const row = view.result.rows.find((r) => r.key === rowKey);
       if (!row || !(column in row.values)) throw new AppError(ReportErrors.REPORT_CELL_UNKNOWN, { cell: `${rowKey} / ${column}` }, 'row');
       const suppressed = view.result.suppressed.includes(cellId(rowKey, column));

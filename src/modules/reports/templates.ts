@@ -463,6 +463,13 @@ export class TemplateService {
   /** The platform's own templates, approved from day one (idempotent; an existing code is left as it is). */
   async ensureBuiltins(): Promise<void> {
     const have = new Set((await this.db.selectDistinct({ code: reportTemplates.code }).from(reportTemplates)).map((r) => r.code));
+    // Declared sums guide small-count protection only (no figure changes): templates shipped
+    // before they were declared take them over.
+    for (const b of builtinTemplates) {
+      if (!b.definition.sums || !have.has(b.code)) continue;
+      await this.db.execute(sql`UPDATE report_template SET definition = jsonb_set(definition, '{sums}', ${JSON.stringify(b.definition.sums)}::jsonb)
+        WHERE code = ${b.code} AND builtin AND NOT (definition ? 'sums')`);
+    }
     const missing = builtinTemplates.filter((b) => !have.has(b.code));
     if (!missing.length) return;
     await this.db

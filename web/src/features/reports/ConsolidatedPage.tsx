@@ -17,8 +17,10 @@ interface Consolidated {
   period: string;
   periodLabel: string;
   columns: { key: string; title: string; group?: string; unit?: string; kind: string }[];
-  rows: { dueId: number; unit: { id: number; name: string }; status: string; deadline: string; submissionId: number | null; submittedAt: string | null; values: Record<string, CellValue>; suppressed: string[] }[];
+  rows: { dueId: number; unit: { id: number; name: string }; status: string; deadline: string; submissionId: number | null; submittedAt: string | null; values: Record<string, CellValue>; suppressed: string[]; complementary?: string[] }[];
   total: Record<string, CellValue>;
+  totalSuppressed?: string[];
+  totalComplementary?: string[];
   summary: { units: number; submitted: number; overdue: number; pending: number };
 }
 
@@ -39,7 +41,7 @@ export default function ConsolidatedPage() {
       title: col.unit ? `${col.title}（${col.unit}）` : col.title,
       align: 'right',
       render: (_, r) => {
-        if (r.suppressed?.includes(col.key)) return '<5';
+        if (r.suppressed?.includes(col.key)) return r.complementary?.includes(col.key) ? '*' : '<5';
         const v = r.values[col.key];
         const s = v === null || v === undefined ? (r.isTotal || r.submissionId ? '—' : '') : String(v);
         return r.isTotal ? <strong>{s}</strong> : s;
@@ -66,7 +68,7 @@ export default function ConsolidatedPage() {
     return out;
   }, [c, t, lang, navigate]);
   if (data.error) return <ErrorPage error={data.error} onRetry={data.reload} />;
-  const rows: Row[] = c ? [...c.rows.map((r) => ({ ...r, key: String(r.dueId) })), { dueId: 0, unit: { id: 0, name: '' }, status: '', deadline: '', submissionId: null, submittedAt: null, values: c.total, suppressed: [], key: 'total', isTotal: true }] : [];
+  const rows: Row[] = c ? [...c.rows.map((r) => ({ ...r, key: String(r.dueId) })), { dueId: 0, unit: { id: 0, name: '' }, status: '', deadline: '', submissionId: null, submittedAt: null, values: c.total, suppressed: c.totalSuppressed ?? [], complementary: c.totalComplementary ?? [], key: 'total', isTotal: true }] : [];
   return (
     <div>
       <PageHeader

@@ -70,9 +70,16 @@ export function ReportTable({ result, onDrill, manualRows, onManualChange, manua
           return v === null || v === undefined ? '' : String(v);
         }
         if (hidden.has(`${row.key}::${c.key}`)) {
+          const complementary = result.complementary?.includes(`${row.key}::${c.key}`);
           return (
-            <Tooltip title={t('该数字小于 {n}，为保护个人信息不予显示', 'Under {n}: hidden to protect individuals', { n: result.suppressionThreshold ?? '' })}>
-              <Typography.Text type="secondary">{`<${result.suppressionThreshold}`}</Typography.Text>
+            <Tooltip
+              title={
+                complementary
+                  ? t('用这个数字可以推算出受保护的小数字，为保护个人信息一并不予显示', 'Would give a protected small figure away by subtraction: hidden too')
+                  : t('该数字小于 {n}，为保护个人信息不予显示', 'Under {n}: hidden to protect individuals', { n: result.suppressionThreshold ?? '' })
+              }
+            >
+              <Typography.Text type="secondary" data-testid={`cell-${row.key}-${c.key}`}>{complementary ? '*' : `<${result.suppressionThreshold}`}</Typography.Text>
             </Tooltip>
           );
         }

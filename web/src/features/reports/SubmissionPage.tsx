@@ -99,7 +99,18 @@ export default function SubmissionPage() {
       {s && r ? (
         <Flex vertical gap={16}>
           {s.protected && (r.suppressed?.length ?? 0) > 0 ? (
-            <Alert type="info" showIcon title={t('为保护个人信息，小于 {n} 的数字显示为“<{n}”，也不能查看其明细', 'Figures under {n} show as “<{n}” and cannot be listed, to protect individuals', { n: r.suppressionThreshold ?? '' })} />
+            <Alert
+              type="info"
+              showIcon
+              title={
+                (r.complementary?.length ?? 0) > 0
+                  ? t('为保护个人信息，小于 {n} 的数字显示为“<{n}”，可据以推算出它们的数字显示为“*”，均不能查看明细', 'Figures under {n} show as “<{n}”, figures that would give them away as “*”; neither can be listed', { n: r.suppressionThreshold ?? '' })
+                  : t('为保护个人信息，小于 {n} 的数字显示为“<{n}”，也不能查看其明细', 'Figures under {n} show as “<{n}” and cannot be listed, to protect individuals', { n: r.suppressionThreshold ?? '' })
+              }
+            />
+          ) : null}
+          {(r.withheldColumns?.length ?? 0) > 0 ? (
+            <Alert type="info" showIcon title={t('贵单位的数据授权未涵盖以下标签，相应的列不予显示：{cols}', 'Your grants do not cover these labels; their columns are not shown: {cols}', { cols: (r.withheldColumns ?? []).map((c) => c.title).join(lang === 'en' ? ', ' : '、') })} data-testid="withheld-columns" />
           ) : null}
           {!current ? <Alert type="warning" showIcon title={t('这是已被更正的旧版本', 'This version has been corrected since')} /> : null}
           <Card size="small">

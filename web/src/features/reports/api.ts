@@ -50,7 +50,11 @@ export interface ReportResult {
   computedAt: string;
   computeMs: number;
   suppressed?: string[];
+  /** Hidden only because they would give a small figure away: shown as "*". */
+  complementary?: string[];
   suppressionThreshold?: number;
+  /** Columns left out for this viewer (labels its grants do not cover). */
+  withheldColumns?: { key: string; title: string }[];
 }
 
 export interface Coverage {
