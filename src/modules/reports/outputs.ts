@@ -6,6 +6,7 @@ import type { PDFPage } from 'pdf-lib';
 import { A4, newCjkPdf } from '../../platform/documents/pdf.js';
 import type { CellValue, ReportResult, ResultColumn, ResultRow } from './engine.js';
 import type { ManualValues } from './manual.js';
+import { csvLine } from '../../platform/csv.js';
 import { cellId, hiddenText, protectionNote } from './privacy.js';
 import { writeXlsx, XlsxSheet, XS } from './xlsx.js';
 
@@ -149,12 +150,13 @@ export async function toXlsx(input: OutputInput): Promise<Buffer> {
 
 export function toCsv(input: OutputInput): string {
   const r = input.result;
-  const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  // Every cell goes through csvCell: headings a department typed, grid names, hand-entered text
+  // can start with "=" and would otherwise run as formulas in the reader's spreadsheet.
   const dims = r.dims.length ? r.dims.map((d) => d.title) : ['单位'];
-  const lines = [[...dims, ...r.columns.map((c) => (c.group ? `${c.group}-${headingOf(c)}` : headingOf(c)))].map(esc).join(',')];
+  const lines = [csvLine([...dims, ...r.columns.map((c) => (c.group ? `${c.group}-${headingOf(c)}` : headingOf(c)))])];
   for (const row of r.rows) {
     const heads = r.dims.length ? row.headings : [row.headings[0] ?? r.unit.name];
-    lines.push([...heads, ...r.columns.map((c) => cellText(input, row, c))].map(esc).join(','));
+    lines.push(csvLine([...heads, ...r.columns.map((c) => cellText(input, row, c))]));
   }
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
