@@ -28,6 +28,7 @@ import { ErrorBody } from './platform/errors.js';
 import { EventBus } from './platform/events.js';
 import { installErrorHandling, newRequestId } from './platform/http.js';
 import { JobQueue } from './platform/jobs.js';
+import { loggerOptions } from './platform/logging.js';
 import { GrantService } from './platform/scope.js';
 import { createModules, type Modules } from './modules/index.js';
 
@@ -60,6 +61,8 @@ export interface AppOptions {
   keys: DataKeys;
   /** Pino logger options; tests pass { level: 'silent' }. */
   logger?: boolean | Record<string, unknown>;
+  /** Where the server's own log options write (tests capture the log with it). */
+  logStream?: import('node:stream').Writable;
 }
 
 const webDist = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
@@ -68,11 +71,8 @@ const version = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.
 export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
   const { config, database } = opts;
   const app = Fastify({
-    logger: opts.logger ?? {
-      level: config.logLevel,
-      // Secrets never reach the log: tokens, cookies and passwords are cut out wherever they appear.
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.newPassword', '*.currentPassword', '*.token'], censor: '[redacted]' },
-    },
+    // Secrets never reach the log, nor query-string values (see platform/logging.ts).
+    logger: opts.logger ?? loggerOptions(config.logLevel, opts.logStream),
     genReqId: newRequestId,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: true,

@@ -88,6 +88,15 @@ export class FieldCipher {
   blindIndex(kind: string, normalised: string): string {
     return hmacSm3Hex(this.keys.index, `${kind}:${normalised}`);
   }
+
+  /**
+   * Keyed SM3 of the last four characters of a normalised value (kinds "id4", "phone4"),
+   * truncated to 64 bits: only 10,000 values exist, so the key is what keeps them from being
+   * mapped back; the truncation keeps the index small.
+   */
+  tailIndex(kind: 'id4' | 'phone4', normalised: string): string {
+    return this.blindIndex(kind, normalised.slice(-4).toUpperCase()).slice(0, 16);
+  }
 }
 
 // scrypt parameters: N=2^15, r=8, p=1 is OWASP's baseline and costs ~50 ms here.

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
@@ -10,8 +11,11 @@ let b: Subtree;
 let worker: string;
 let otherWorker: string;
 
+/** The server's log, as its real logger writes it. */
+const log: string[] = [];
+
 beforeAll(async () => {
-  t = await testApp();
+  t = await testApp({}, { logStream: new Writable({ write: (chunk, _enc, done) => (log.push(String(chunk)), done()) }) });
   a = await makeSubtree(t);
   b = await makeSubtree(t);
   worker = (await loginAs(t, { role: 'community_worker', node: a.community })).token;
@@ -74,22 +78,96 @@ describe('registering residents', () => {
     const again = await register({ name: '钱七', idNumber: id });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('RESIDENT_DUPLICATE_ID');
-    // From another community: caught too, naming only where, not the record.
+    // From another community: caught too, naming neither where nor the record (test/security/residency-probe.test.ts).
     const elsewhere = await t.call('POST', '/api/residents', { token: otherWorker, body: { gridId: b.grid.id, name: '钱七', idNumber: id } });
     expect(elsewhere.statusCode).toBe(409);
-    expect(elsewhere.json().error.message).toContain(a.community.name);
+    expect(elsewhere.json().error.code).toBe('RESIDENT_REGISTERED_ELSEWHERE');
+    expect(elsewhere.json().error.message).not.toContain(a.community.name);
     expect(elsewhere.json().error.details?.existingId).toBeUndefined();
   });
 
-  it('stores no ID number or phone in clear anywhere in the database', async () => {
+  it('stores no ID number or phone in clear anywhere in the database, the audit log or the server log, searches included', async () => {
     const id = idNumber({ birth: '1961-07-08' });
     const phone = mobile();
-    await register({ name: '孙八', idNumber: id, phone });
+    const created = (await register({ name: '孙八', idNumber: id, phone })).json();
+    // Searches as a counter makes them: the whole ID number, the phone, the last four of each.
+    for (const q of [id, phone, id.slice(-4), phone.slice(-4)]) {
+      const r = await t.call('POST', '/api/residents/search', { token: worker, body: { q } });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json().items.map((x: { id: number }) => x.id)).toContain(created.id);
+    }
+    // A number in a URL is refused with a pointer to the POST (and the refused URL is not logged in clear either).
+    const inUrl = await t.call('GET', `/api/residents?q=${id}`, { token: worker });
+    expect(inUrl.statusCode).toBe(400);
+    expect(inUrl.json().error.code).toBe('RESIDENT_SEARCH_USE_POST');
+    expect(inUrl.json().error.message).toContain('POST /api/residents/search');
+    const exportUrl = await t.call('GET', `/api/exports/residents?q=${phone}`, { token: worker });
+    expect(exportUrl.json().error.code).toBe('RESIDENT_SEARCH_USE_POST');
+    // The audit rows of those searches name the blind index, not the number.
+    const audit = await queryRows<{ detail: { filter: { q: Record<string, string> } } }>(t.database.db, sql`SELECT detail FROM audit_log WHERE action = 'resident.list' AND detail->'filter' ? 'q' ORDER BY id DESC LIMIT 4`);
+    expect(audit.map((a) => a.detail.filter.q.by).sort()).toEqual(['idNumber', 'last4', 'last4', 'phone']);
+    for (const a of audit) expect(a.detail.filter.q.index).toMatch(/^[0-9a-f]{16,64}$/);
+
     const tables = await queryRows<{ table_name: string }>(t.database.db, sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
+    expect(tables.map((x) => x.table_name)).toContain('audit_log');
     for (const { table_name } of tables) {
       const hits = await queryRows<{ n: number }>(t.database.db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table_name)} x WHERE x::text LIKE ${`%${id}%`} OR x::text LIKE ${`%${phone}%`}`);
       expect(hits[0]!.n, `plaintext found in ${table_name}`).toBe(0);
     }
+    const logged = log.join('');
+    expect(logged).toContain('/api/residents');
+    expect(logged).not.toContain(id);
+    expect(logged).not.toContain(phone);
+    // The embedded database's files, write-ahead log included.
+    if (t.database.pglite) {
+      const files = Buffer.from(await (await t.database.pglite.dumpDataDir('none')).arrayBuffer());
+      expect(files.includes(Buffer.from(id)), 'ID number in the data folder').toBe(false);
+      expect(files.includes(Buffer.from(phone)), 'phone in the data folder').toBe(false);
+    }
+  });
+});
+
+describe('search by the last four (后四位)', () => {
+  it('finds residents by the last four of an ID number or a phone, scoped and masked', async () => {
+    const id = idNumber({ birth: '1975-01-01' });
+    const phone = mobile();
+    const mine = (await register({ name: '尾号甲', idNumber: id, phone })).json();
+    // Someone in another community with the same last four of the phone.
+    const theirPhone = `137${String(Date.now()).slice(-4)}${phone.slice(-4)}`;
+    const theirs = (await register({ name: '尾号乙', phone: theirPhone, gridId: b.grid.id }, otherWorker)).json();
+    const byPhone = (await t.call('POST', '/api/residents/search', { token: worker, body: { q: phone.slice(-4) } })).json().items as { id: number; phone: string; idNumber: string }[];
+    expect(byPhone.map((r) => r.id)).toContain(mine.id);
+    expect(byPhone.map((r) => r.id)).not.toContain(theirs.id);
+    const hit = byPhone.find((r) => r.id === mine.id)!;
+    expect(hit.phone).toMatch(/\*{4}/);
+    expect(hit.idNumber).toMatch(/\*{6,}/);
+    expect((await t.call('POST', '/api/residents/search', { token: worker, body: { q: id.slice(-4).toLowerCase() } })).json().items.map((r: { id: number }) => r.id)).toContain(mine.id);
+    expect((await t.call('POST', '/api/residents/search', { token: otherWorker, body: { q: phone.slice(-4) } })).json().items.map((r: { id: number }) => r.id)).toEqual([theirs.id]);
+    // Filters combine with the search; names still work by POST too.
+    expect((await t.call('POST', '/api/residents/search', { token: worker, body: { q: phone.slice(-4), sex: '2' } })).json().items.map((r: { id: number }) => r.id)).not.toContain(mine.id);
+    expect((await t.call('POST', '/api/residents/search', { token: worker, body: { q: '尾号' } })).json().items.map((r: { id: number }) => r.id)).toContain(mine.id);
+    // A number that is neither whole nor four characters is a clear error.
+    const bad = await t.call('POST', '/api/residents/search', { token: worker, body: { q: '13812' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('RESIDENT_SEARCH_NUMBER_INVALID');
+  });
+
+  it('keeps the tail index in step with edits, and fills it for rows stored without one', async () => {
+    const phone = mobile();
+    const r = (await register({ name: '尾号丙', phone })).json();
+    const next = mobile();
+    await t.call('PATCH', `/api/residents/${r.id}`, { token: worker, body: { version: r.version, phone: next } });
+    const find = async (q: string) => (await t.call('POST', '/api/residents/search', { token: worker, body: { q } })).json().items.map((x: { id: number }) => x.id) as number[];
+    expect(await find(next.slice(-4))).toContain(r.id);
+    if (next.slice(-4) !== phone.slice(-4)) expect(await find(phone.slice(-4))).not.toContain(r.id);
+    // As stored before the tail indexes existed.
+    await t.database.db.execute(sql`UPDATE resident SET id_number_tail_hash = NULL, phone_tail_hash = NULL WHERE id = ${r.id}`);
+    expect(await find(next.slice(-4))).not.toContain(r.id);
+    const version = (await queryRows<{ version: number }>(t.database.db, sql`SELECT version FROM resident WHERE id = ${r.id}`))[0]!.version;
+    expect(await t.built.modules.registry.service.backfillTailIndexes(2)).toBeGreaterThanOrEqual(1);
+    expect(await find(next.slice(-4))).toContain(r.id);
+    expect((await queryRows<{ version: number }>(t.database.db, sql`SELECT version FROM resident WHERE id = ${r.id}`))[0]!.version).toBe(version);
+    expect(await t.built.modules.registry.service.backfillTailIndexes()).toBe(0);
   });
 });
 
@@ -102,8 +180,9 @@ describe('scope', () => {
     expect(byId.json().error.code).toBe('RECORD_NOT_FOUND');
     const list = await t.call('GET', '/api/residents?limit=200', { token: otherWorker });
     expect(list.json().items.map((r: { id: number }) => r.id)).not.toContain(created.id);
-    const search = await t.call('GET', `/api/residents?q=${id}`, { token: otherWorker });
+    const search = await t.call('POST', '/api/residents/search', { token: otherWorker, body: { q: id } });
     expect(search.json().items).toHaveLength(0);
+    expect((await t.call('POST', '/api/residents/search', { token: otherWorker, body: { q: id.slice(-4) } })).json().items.map((r: { id: number }) => r.id)).not.toContain(created.id);
     const patch = await t.call('PATCH', `/api/residents/${created.id}`, { token: otherWorker, body: { version: 1, occupation: '黑客' } });
     expect(patch.statusCode).toBe(404);
   });
@@ -118,8 +197,8 @@ describe('scope', () => {
     const id = idNumber();
     const phone = mobile();
     const created = (await register({ name: '郑十一', idNumber: id, phone })).json();
-    expect((await t.call('GET', `/api/residents?q=${id}`, { token: worker })).json().items[0].id).toBe(created.id);
-    expect((await t.call('GET', `/api/residents?q=${phone}`, { token: worker })).json().items[0].id).toBe(created.id);
+    expect((await t.call('POST', '/api/residents/search', { token: worker, body: { q: id } })).json().items[0].id).toBe(created.id);
+    expect((await t.call('POST', '/api/residents/search', { token: worker, body: { q: phone } })).json().items[0].id).toBe(created.id);
     expect((await t.call('GET', `/api/residents?q=${encodeURIComponent('郑十')}`, { token: worker })).json().items.map((r: { id: number }) => r.id)).toContain(created.id);
   });
 });

@@ -3,6 +3,9 @@
 // platform writes that starts with =, +, -, @, a tab or a carriage return is now prefixed with an
 // apostrophe (OWASP), plain numbers excepted. In xlsx, text is written as text (inline or shared
 // strings), never as a formula: checked in the files themselves.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import unzipper from 'unzipper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell } from '../../src/platform/csv.js';
@@ -40,7 +43,9 @@ const dangerous = (s: string) => /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?%?
 
 /** Every <f> (formula) element in the worksheets of an xlsx file, and all its text. */
 async function sheetXml(buf: Buffer): Promise<{ formulas: number; text: string }> {
-  const dir = await unzipper.Open.buffer(buf);
+  const file = join(mkdtempSync(join(tmpdir(), 'qc-xlsx-')), 'f.xlsx');
+  writeFileSync(file, buf);
+  const dir = await unzipper.Open.file(file);
   let formulas = 0;
   let text = '';
   for (const e of dir.files) {

@@ -25,12 +25,13 @@ export interface TestApp {
   login(username: string, password?: string, totp?: string): Promise<string>;
 }
 
-export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+/** `logStream`: build the app with the server's real log options, writing to this stream (to check what is logged). */
+export async function testApp(overrides: Partial<Config> = {}, opts: { logStream?: import('node:stream').Writable } = {}): Promise<TestApp> {
   const database = await freshDatabase();
   const config = loadConfig({}, {
     env: 'test', dataDir: mkdtempSync(join(tmpdir(), 'qingche-data-')), mqttPort: 0, jobsEnabled: false, logLevel: 'silent', port: 0, ...overrides,
   });
-  const built = await buildApp({ config, database, keys: testDataKeys(), logger: false });
+  const built = await buildApp(opts.logStream ? { config: { ...config, logLevel: 'info' }, database, keys: testDataKeys(), logStream: opts.logStream } : { config, database, keys: testDataKeys(), logger: false });
   await built.app.ready();
   const t: TestApp = {
     built,

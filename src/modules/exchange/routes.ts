@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses, IdParam, StrictObject } from '../../platform/http.js';
-import { codeTables, recordKinds, type RecordKind } from '../registry/index.js';
+import { assertNoNumberInUrl, codeTables, recordKinds, type RecordKind } from '../registry/index.js';
 import { ExchangeErrors } from './errors.js';
 import type { ExportService } from './exporter.js';
 import type { ImportService } from './importer.js';
@@ -62,7 +62,7 @@ const ResidentFilterQuery = {
   nodeId: Type.Optional(Type.Integer({ minimum: 1, description: 'Limit to the subtree of this node' })),
   gridId: Type.Optional(Type.Integer({ minimum: 1 })),
   status: Type.Optional(Type.Array(Type.String({ enum: ['active', 'moved_out', 'deceased', 'closed'] }), { maxItems: 4 })),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Name prefix, or an exact ID number or phone' })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Name prefix (no digits: a URL is logged)' })),
   labels: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 })),
   labelMatch: Type.Optional(Type.String({ enum: ['any', 'all'] })),
   sex: Type.Optional(Type.String({ enum: ['0', '1', '2', '9'] })),
@@ -241,6 +241,8 @@ export function exchangeRoutes(imports: ImportService, exports: ExportService): 
       },
       async (req, reply) => {
         const { lang: _lang, ...f } = req.query;
+        // Numbers never travel in a URL (it is logged): an export is filtered by name only.
+        assertNoNumberInUrl(f.q);
         const r = await exports.residents(req.ctx, { ...f, labelMatch: f.labelMatch as 'any' | 'all' | undefined });
         return reply.header('content-type', XLSX_TYPE).header('content-disposition', r.disposition).send(r.stream);
       },

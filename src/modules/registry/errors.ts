@@ -10,6 +10,12 @@ export const RegistryErrors = defineErrors({
     zh: '该证件号码已在其他地方登记，一人只能有一条记录；如此人已迁入本辖区，请联系街道办理迁移',
     en: 'This ID number is already registered elsewhere; one person has one record. If the person has moved here, ask the street to transfer the record',
   },
+  RESIDENT_SEARCH_USE_POST: {
+    status: 400,
+    zh: '身份证号、电话等号码不能放在网址中查询（网址会被记入日志），请用 POST /api/residents/search 在请求体中发送',
+    en: 'ID numbers and phones must not travel in a URL (URLs are logged): send them in the body of POST /api/residents/search',
+  },
+  RESIDENT_SEARCH_NUMBER_INVALID: { status: 400, zh: '请输入完整的身份证号、证件号码或电话号码，或其后四位', en: 'Give a whole ID number, document number or phone, or its last four characters' },
   ORGANISATION_DUPLICATE_CREDIT_CODE: { status: 409, zh: '该统一社会信用代码已登记（{where}）', en: 'This credit code is already registered ({where})' },
   GRID_REQUIRED: { status: 400, zh: '请选择记录所属的网格', en: 'Choose the grid the record belongs to' },
   GRID_OUT_OF_SCOPE: { status: 404, zh: '所选网格不存在或不在您的管辖范围内', en: 'The chosen grid is not in your area' },

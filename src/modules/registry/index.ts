@@ -27,7 +27,7 @@ export { residencyProbe, residencyProbeEntry } from './store.js';
 export type { RecordOut, RecordAccess, Source, ResidencyProbe } from './store.js';
 export type { BulkRecord } from './bulk.js';
 export type { RecordListFilter } from './matching.js';
-export type { ResidentFilter } from './residents.js';
+export { assertNoNumberInUrl, type ResidentFilter } from './residents.js';
 
 /** Aggregate counts under a subtree (dashboards). */
 export interface RegistryCounts {
@@ -69,6 +69,37 @@ export class RegistryService {
     const have = new Set(existing.map((e) => `${e.kind}/${e.group}/${e.label ?? ''}`));
     const missing = defaultPolicies.filter((p) => !have.has(`${p.recordKind}/${p.fieldGroup}/${p.labelCode ?? ''}`));
     if (missing.length) await db.insert(fieldPolicies).values(missing.map((p) => ({ ...p, labelCode: p.labelCode ?? null })));
+  }
+
+  /**
+   * Fills the tail indexes (last four of the ID number and of the phone) of residents stored
+   * before they existed, or written by a path that left them out: each value is decrypted here,
+   * in this process, once, and only its keyed tail hash is written. Batches of `batch` rows in id
+   * order; the record's version is not touched (an index is not a change). Returns rows filled.
+   */
+  async backfillTailIndexes(batch = 1000): Promise<number> {
+    const db = this.store.db;
+    const cipher = this.store.platform.cipher;
+    let filled = 0;
+    let after = 0;
+    for (;;) {
+      const rows = await queryRows<{ id: number; id_number_enc: string | null; phone_enc: string | null; id_number_tail_hash: string | null; phone_tail_hash: string | null }>(
+        db,
+        sql`SELECT id, id_number_enc, phone_enc, id_number_tail_hash, phone_tail_hash FROM resident
+            WHERE ((id_number_enc IS NOT NULL AND id_number_tail_hash IS NULL) OR (phone_enc IS NOT NULL AND phone_tail_hash IS NULL)) AND id > ${after}
+            ORDER BY id LIMIT ${batch}`,
+      );
+      if (!rows.length) return filled;
+      const values = rows.map((r) => ({
+        id: Number(r.id),
+        i: r.id_number_tail_hash ?? (r.id_number_enc ? cipher.tailIndex('id4', cipher.decrypt(r.id_number_enc)) : null),
+        p: r.phone_tail_hash ?? (r.phone_enc ? cipher.tailIndex('phone4', cipher.decrypt(r.phone_enc)) : null),
+      }));
+      await db.execute(sql`UPDATE resident r SET id_number_tail_hash = v.i, phone_tail_hash = v.p
+        FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(id bigint, i text, p text) WHERE r.id = v.id`);
+      filled += rows.length;
+      after = values[values.length - 1]!.id;
+    }
   }
 
   /**
@@ -215,8 +246,25 @@ export class RegistryService {
   }
 }
 
+export const TAIL_INDEX_JOB = 'registry.tail_index';
+
 export function createRegistryModule(platform: Platform, deps: { tree: TreeService }): AppModule<RegistryService> {
   const service = new RegistryService(platform, deps.tree);
   service.wire(platform);
-  return { name: 'registry', service, routes: registryRoutes(service), init: () => service.ensureDefaults() };
+  platform.jobs.handle(TAIL_INDEX_JOB, async () => {
+    const n = await service.backfillTailIndexes();
+    if (n) platform.log.info({ rows: n }, 'tail indexes of ID numbers and phones filled');
+  });
+  return {
+    name: 'registry',
+    service,
+    routes: registryRoutes(service),
+    async init() {
+      await service.ensureDefaults();
+      // Residents stored before the tail indexes existed get them in the background (a partial
+      // index makes this check free once they are all filled).
+      const pending = await queryRows(platform.db, sql`SELECT 1 FROM resident WHERE (id_number_enc IS NOT NULL AND id_number_tail_hash IS NULL) OR (phone_enc IS NOT NULL AND phone_tail_hash IS NULL) LIMIT 1`);
+      if (pending.length) await platform.jobs.enqueue(platform.db, TAIL_INDEX_JOB, {}, { dedupeKey: TAIL_INDEX_JOB });
+    },
+  };
 }

@@ -30,6 +30,21 @@ export interface ResidentFilter {
   offset: number;
 }
 
+/** What a search term asks for, and how its audit row records it (never the number itself). */
+export interface SearchTerm {
+  cond: SQL;
+  /** For the audit row: a name prefix as typed; a number only as its keyed blind index. */
+  audit: { by: 'name'; q: string } | { by: 'idNumber' | 'phone' | 'document' | 'last4'; index: string };
+}
+
+/**
+ * Refuses a search term that holds digits in a URL: ID numbers and phones travel in a POST body
+ * only, so that no request log, proxy log or browser history keeps them. Names hold no digits.
+ */
+export function assertNoNumberInUrl(q: string | undefined): void {
+  if (q && /[0-9０-９]/.test(q)) throw new AppError(RegistryErrors.RESIDENT_SEARCH_USE_POST, {}, 'q');
+}
+
 export class ResidentService {
   constructor(
     private readonly store: RegistryStore,
@@ -46,15 +61,7 @@ export class ResidentService {
     // sub-queries too lets the planner start from the few labelled (or overdue) people in it
     // instead of probing every resident of a street.
     const under = `${nodePath ?? ctx.principal!.treePath}%`;
-    if (f.q) {
-      const q = normaliseInput(f.q);
-      // An ID number or phone is matched exactly through its blind index; anything else is a name prefix.
-      const id = checkIdNumber(q);
-      const phone = checkPhone(q);
-      if (id.ok) conds.push(eq(residents.idNumberHash, this.store.platform.cipher.blindIndex('id', id.value.number)));
-      else if (phone.ok) conds.push(eq(residents.phoneHash, this.store.platform.cipher.blindIndex('phone', phone.value.number)));
-      else conds.push(sql`${residents.name} LIKE ${`${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`}`);
-    }
+    if (f.q) conds.push(this.searchTerm(f.q).cond);
     if (f.labels?.length) {
       const active = sql`(${residentLabels.until} IS NULL OR ${residentLabels.until} >= CURRENT_DATE)`;
       if (f.labelMatch === 'all') {
@@ -75,6 +82,40 @@ export class ResidentService {
     return conds;
   }
 
+  /**
+   * A search term: a whole ID number, document number or phone (its blind index), the last four
+   * characters of an ID number or a phone (their tail indexes, as counters ask: "后四位"), or a
+   * name prefix. Nothing is ever decrypted to search.
+   */
+  searchTerm(raw: string): SearchTerm {
+    const q = normaliseInput(raw);
+    const cipher = this.store.platform.cipher;
+    const id = checkIdNumber(q);
+    if (id.ok) {
+      const index = cipher.blindIndex('id', id.value.number);
+      return { cond: eq(residents.idNumberHash, index), audit: { by: 'idNumber', index } };
+    }
+    const phone = checkPhone(q);
+    if (phone.ok) {
+      const index = cipher.blindIndex('phone', phone.value.number);
+      return { cond: eq(residents.phoneHash, index), audit: { by: 'phone', index } };
+    }
+    if (/^[0-9]{3}[0-9Xx]$/.test(q)) {
+      const idTail = cipher.tailIndex('id4', q);
+      const phoneTail = /^[0-9]{4}$/.test(q) ? cipher.tailIndex('phone4', q) : null;
+      return { cond: phoneTail ? or(eq(residents.idNumberTailHash, idTail), eq(residents.phoneTailHash, phoneTail))! : eq(residents.idNumberTailHash, idTail), audit: { by: 'last4', index: idTail } };
+    }
+    if (/[0-9]/.test(q)) {
+      // Another document type (passport, permit …): matched whole, as stored.
+      // A short run of digits is part of a number, not a document number: say what works.
+      const doc = q.toUpperCase();
+      if (!/^[A-Z0-9]{5,20}$/.test(doc) || /^[0-9]{1,7}$/.test(doc)) throw new AppError(RegistryErrors.RESIDENT_SEARCH_NUMBER_INVALID, {}, 'q');
+      const index = cipher.blindIndex('id', doc);
+      return { cond: eq(residents.idNumberHash, index), audit: { by: 'document', index } };
+    }
+    return { cond: sql`${residents.name} LIKE ${`${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`}`, audit: { by: 'name', q } };
+  }
+
   async list(ctx: RequestContext, f: ResidentFilter): Promise<{ items: (RecordOut & { labels: { code: string; since: string; until: string | null }[]; gridName?: string })[]; total: number; totalCapped: boolean }> {
     const access = await this.store.access(ctx, 'resident');
     const conds = await this.conditions(ctx, f, access);
@@ -86,7 +127,7 @@ export class ResidentService {
       this.store.decodeMany(ctx, 'resident', rows, access),
       this.labels.forResidents(ids),
       this.store.tree.names(rows.map((r) => r.gridId as number)),
-      this.store.logListRead(ctx, 'resident', ids, { ...f, limit: undefined, offset: f.offset }),
+      this.store.logListRead(ctx, 'resident', ids, { ...f, q: f.q ? this.searchTerm(f.q).audit : undefined, limit: undefined, offset: f.offset }),
     ]);
     const canSeeLabel = await this.store.labelVisibility(access, rows as { id: number; treePath: string }[]);
     return {
@@ -223,7 +264,7 @@ export class ResidentService {
         throw new AppError(RegistryErrors.MERGE_INVALID, { reason_zh: '两条记录的证件号码不同，是两个人', reason_en: 'the two records carry different ID numbers: two people' });
       }
       const fill: Record<string, unknown> = {};
-      for (const k of ['idNumberEnc', 'idNumberHash', 'birthDate', 'idAddressCode', 'phoneEnc', 'phoneHash', 'ethnicity', 'maritalStatus', 'politicalStatus', 'education', 'hukouAddress', 'address', 'occupation', 'employer', 'residentSince', 'householdId', 'houseId', 'relationToHead', 'notes']) {
+      for (const k of ['idNumberEnc', 'idNumberHash', 'idNumberTailHash', 'birthDate', 'idAddressCode', 'phoneEnc', 'phoneHash', 'phoneTailHash', 'ethnicity', 'maritalStatus', 'politicalStatus', 'education', 'hukouAddress', 'address', 'occupation', 'employer', 'residentSince', 'householdId', 'houseId', 'relationToHead', 'notes']) {
         if ((keep[k] === null || keep[k] === undefined) && drop[k] !== null && drop[k] !== undefined) fill[k] = drop[k];
       }
       if (keep.sex === '0' && drop.sex !== '0') fill.sex = drop.sex;
@@ -237,13 +278,13 @@ export class ResidentService {
       }
       await tx.update(visits).set({ residentId: keepId }).where(eq(visits.residentId, dropId));
       await tx.delete(recordReviews).where(and(eq(recordReviews.recordKind, 'resident'), eq(recordReviews.recordId, dropId)));
-      await this.store.writeVersion(tx, ctx, 'resident', keepId, 'merge', [...new Set(Object.keys(fill).map((k) => k.replace(/(Enc|Hash)$/, '')))], 'community', reason);
+      await this.store.writeVersion(tx, ctx, 'resident', keepId, 'merge', [...new Set(Object.keys(fill).map((k) => k.replace(/(Enc|TailHash|Hash)$/, '')))], 'community', reason);
       await this.store.writeVersion(tx, ctx, 'resident', dropId, 'merge', ['status'], 'community', reason);
       await this.store.platform.audit.record(tx, ctx, [
         { category: 'write', action: 'resident.merge', entityType: 'resident', entityId: keepId, subjectId: keepId, treePath: keep.treePath, districtCode: keep.districtCode, reason, detail: { merged: dropId, filled: Object.keys(fill) } },
         { category: 'write', action: 'resident.merged_into', entityType: 'resident', entityId: dropId, subjectId: dropId, treePath: drop.treePath, districtCode: drop.districtCode, reason, detail: { into: keepId } },
       ]);
-      return { keepId, dropId, filled: [...new Set(Object.keys(fill).map((k) => k.replace(/(Enc|Hash)$/, '')))] };
+      return { keepId, dropId, filled: [...new Set(Object.keys(fill).map((k) => k.replace(/(Enc|TailHash|Hash)$/, '')))] };
     });
   }
 

@@ -10,6 +10,7 @@ import { errorResponses, IdParam, StrictObject } from '../../platform/http.js';
 import { codeTables } from './codes.js';
 import { fieldsOf, recordFields, type FieldDef } from './fields.js';
 import type { RegistryService } from './index.js';
+import { assertNoNumberInUrl } from './residents.js';
 import { recordKinds, type RecordKind } from './tables.js';
 
 const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
@@ -89,30 +90,58 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
 
     // ---- residents ----------------------------------------------------------------------
 
+    const residentFilters = {
+      labels: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 })),
+      labelMatch: Type.Optional(Type.String({ enum: ['any', 'all'] })),
+      sex: Type.Optional(Type.String({ enum: ['0', '1', '2', '9'] })),
+      ageMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+      ageMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+      residenceStatus: Type.Optional(Type.String({ enum: Object.keys(codeTables.residenceStatus) })),
+      householdId: Type.Optional(Type.Integer({ minimum: 1 })),
+      stale: Type.Optional(Type.Boolean({ description: 'Only records with an overdue review' })),
+    };
     app.get(
       '/residents',
       {
         config: { permission: 'registry:read', personalData: { action: 'resident.list', entityType: 'resident' } },
         schema: {
-          tags, summary: 'Residents in the caller’s subtree, filtered by place, name/ID/phone, labels, age, sex, category and staleness (ID numbers and phones masked)',
+          tags, summary: 'Residents in the caller’s subtree, filtered by place, name, labels, age, sex, category and staleness (ID numbers and phones masked)',
+          description: 'Search by ID number or phone (whole, or the last four) with POST /api/residents/search: a search term holding digits is refused here (RESIDENT_SEARCH_USE_POST), because URLs end up in logs.',
           querystring: StrictObject({
             ...ListQuery,
-            q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Name prefix, or an exact ID number or phone' })),
-            labels: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 })),
-            labelMatch: Type.Optional(Type.String({ enum: ['any', 'all'] })),
-            sex: Type.Optional(Type.String({ enum: ['0', '1', '2', '9'] })),
-            ageMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
-            ageMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
-            residenceStatus: Type.Optional(Type.String({ enum: Object.keys(codeTables.residenceStatus) })),
-            householdId: Type.Optional(Type.Integer({ minimum: 1 })),
-            stale: Type.Optional(Type.Boolean({ description: 'Only records with an overdue review' })),
+            q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Name prefix (no digits: numbers go to POST /api/residents/search)' })),
+            ...residentFilters,
           }),
           response: { 200: ListOut(ResidentOut), ...errorResponses },
         },
       },
       async (req) => {
+        assertNoNumberInUrl(req.query.q);
         const r = await residents.list(req.ctx, { ...req.query, labelMatch: req.query.labelMatch as 'any' | 'all' | undefined });
         return { ...r, limit: req.query.limit, offset: req.query.offset };
+      },
+    );
+
+    app.post(
+      '/residents/search',
+      {
+        config: { permission: 'registry:read', personalData: { action: 'resident.list', entityType: 'resident' } },
+        schema: {
+          tags, summary: 'Find residents by a whole ID number, document number or phone, by the last four characters of either, or by name, with the list filters; the term travels in the body and is audited only as its keyed blind index',
+          body: StrictObject({
+            q: Type.String({ minLength: 1, maxLength: 40, description: 'A whole ID number / document number / phone, its last four characters (身份证或手机后四位), or a name prefix' }),
+            nodeId: ListQuery.nodeId, gridId: ListQuery.gridId, status: ListQuery.status,
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+            ...residentFilters,
+          }),
+          response: { 200: ListOut(ResidentOut), ...errorResponses },
+        },
+      },
+      async (req) => {
+        const b = req.body;
+        const page = { limit: b.limit ?? 50, offset: b.offset ?? 0 };
+        const r = await residents.list(req.ctx, { ...b, ...page, labelMatch: b.labelMatch as 'any' | 'all' | undefined });
+        return { ...r, ...page };
       },
     );
 

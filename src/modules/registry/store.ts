@@ -192,14 +192,17 @@ export class RegistryStore {
       const empty = raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '');
       if (empty) {
         if (def.required) bad(key, '不能为空', 'is required');
-        else if (def.secret) Object.assign(values, { [`${key}Enc`]: null, [`${key}Hash`]: null });
+        else if (def.secret) Object.assign(values, { [`${key}Enc`]: null, [`${key}Hash`]: null }, kind === 'resident' ? { [`${key}TailHash`]: null } : {});
         else values[key] = null;
         continue;
       }
       if (def.secret === 'phone') {
         const r = checkPhone(String(raw));
         if (!r.ok) problems.push({ field: key, reason: r.reason });
-        else Object.assign(values, { [`${key}Enc`]: cipher.encrypt(r.value.number), [`${key}Hash`]: cipher.blindIndex('phone', r.value.number) });
+        else {
+          Object.assign(values, { [`${key}Enc`]: cipher.encrypt(r.value.number), [`${key}Hash`]: cipher.blindIndex('phone', r.value.number) });
+          if (kind === 'resident') values[`${key}TailHash`] = cipher.tailIndex('phone4', r.value.number);
+        }
         continue;
       }
       if (def.secret === 'idNumber') {
@@ -287,7 +290,7 @@ export class RegistryStore {
       }
       const givenBirth = values.birthDate;
       Object.assign(values, {
-        idNumberEnc: cipher.encrypt(r.value.number), idNumberHash: cipher.blindIndex('id', r.value.number),
+        idNumberEnc: cipher.encrypt(r.value.number), idNumberHash: cipher.blindIndex('id', r.value.number), idNumberTailHash: cipher.tailIndex('id4', r.value.number),
         birthDate: r.value.birthDate, sex: r.value.sex, idAddressCode: r.value.addressCode,
       });
       if (givenBirth !== undefined && givenBirth !== null && givenBirth !== r.value.birthDate) {
@@ -300,7 +303,7 @@ export class RegistryStore {
     } else {
       const s = normaliseInput(raw).toUpperCase();
       if (!/^[A-Z0-9]{5,20}$/.test(s)) problems.push({ field: 'idNumber', reason: { zh: '证件号码应为 5-20 位字母或数字', en: 'a document number has 5-20 letters or digits' } });
-      else Object.assign(values, { idNumberEnc: cipher.encrypt(s), idNumberHash: cipher.blindIndex('id', s), idAddressCode: null });
+      else Object.assign(values, { idNumberEnc: cipher.encrypt(s), idNumberHash: cipher.blindIndex('id', s), idNumberTailHash: cipher.tailIndex('id4', s), idAddressCode: null });
     }
   }
 
@@ -497,7 +500,9 @@ export class RegistryStore {
       await this.checkReferences(kind, values, node, tx);
       await this.assertUnique(ctx, kind, values, tx, id);
       // Only real changes make a version: re-saving the same values (or re-importing a file) is a no-op.
+      // Blind indexes follow their encrypted value; they are never a change of their own.
       const changed = Object.keys(values).filter((k) => {
+        if (k.endsWith('Hash')) return false;
         if (k.endsWith('Enc')) return values[k.replace(/Enc$/, 'Hash')] !== row[k.replace(/Enc$/, 'Hash')];
         return JSON.stringify(values[k]) !== JSON.stringify(row[k] ?? null);
       });
@@ -505,7 +510,10 @@ export class RegistryStore {
       const set: Record<string, unknown> = { version: row.version + 1, updatedAt: new Date() };
       for (const k of changed) {
         set[k] = values[k];
-        if (k.endsWith('Enc')) set[k.replace(/Enc$/, 'Hash')] = values[k.replace(/Enc$/, 'Hash')];
+        if (k.endsWith('Enc')) {
+          set[k.replace(/Enc$/, 'Hash')] = values[k.replace(/Enc$/, 'Hash')];
+          if (k.replace(/Enc$/, 'TailHash') in values) set[k.replace(/Enc$/, 'TailHash')] = values[k.replace(/Enc$/, 'TailHash')];
+        }
       }
       if (kind === 'resident') set.updatedBy = ctx.principal?.userId ?? null;
       const t = tableOf(kind);

@@ -98,6 +98,13 @@ export const residents = pgTable(
     idAddressCode: char('id_address_code', { length: 6 }),
     phoneEnc: text('phone_enc'),
     phoneHash: char('phone_hash', { length: 64 }),
+    /**
+     * Keyed SM3 of the last four characters of the ID number and of the phone (truncated to 64
+     * bits): how a counter finds "身份证后四位 1234" without decrypting anything. Written with the
+     * value; rows stored before these columns existed are filled by a start-up job.
+     */
+    idNumberTailHash: char('id_number_tail_hash', { length: 16 }),
+    phoneTailHash: char('phone_tail_hash', { length: 16 }),
     /** GB/T 3304 ethnicity code, 01 汉族. */
     ethnicity: varchar('ethnicity', { length: 2 }),
     /** GB/T 2261.2: 10 未婚, 20 已婚, 30 丧偶, 40 离婚, 90 未说明. */
@@ -128,6 +135,10 @@ export const residents = pgTable(
     pathIndex('resident_path_idx', t.treePath, t.id),
     uniqueIndex('resident_id_number_uq').on(t.idNumberHash).where(sql`status NOT IN ('deleted','merged') AND id_number_hash IS NOT NULL`),
     index('resident_phone_idx').on(t.phoneHash),
+    index('resident_id_tail_idx').on(t.idNumberTailHash),
+    index('resident_phone_tail_idx').on(t.phoneTailHash),
+    // Rows still waiting for their tail indexes (empty once the start-up job has run).
+    index('resident_tail_backfill_idx').on(t.id).where(sql`(id_number_enc IS NOT NULL AND id_number_tail_hash IS NULL) OR (phone_enc IS NOT NULL AND phone_tail_hash IS NULL)`),
     index('resident_household_idx').on(t.householdId),
     index('resident_grid_idx').on(t.gridId),
     index('resident_dedupe_idx').on(t.name, t.birthDate),

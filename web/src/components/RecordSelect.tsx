@@ -30,7 +30,9 @@ export function RecordSelect({ kind, value, onChange, gridId, placeholder, testI
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => {
       setLoading(true);
-      api.get<Page<RecordOut>>(path, { q: q.trim() || undefined, gridId: gridId ?? undefined, limit: 30 }).then(
+      // Residents are searched in a request body: a number typed here never goes into a URL.
+      const found = kind === 'resident' && q.trim() ? api.post<Page<RecordOut>>('/residents/search', { q: q.trim(), gridId: gridId ?? undefined, limit: 30 }) : api.get<Page<RecordOut>>(path, { q: q.trim() || undefined, gridId: gridId ?? undefined, limit: 30 });
+      found.then(
         (r) => {
           setOptions((old) => {
             const chosen = old.filter((o) => o.value === value);

@@ -1,6 +1,8 @@
 // 居民列表: the residents of the current place, filtered by label, population category, sex, age,
-// staleness and name / ID number / phone; ID numbers and phones masked. Filters live in the URL,
-// so a dashboard figure can link straight to the list behind it.
+// staleness and name / ID number / phone (whole, or the last four); ID numbers and phones masked.
+// Filters live in the URL, so a dashboard figure can link straight to the list behind it; a
+// number typed into the search box never does: it stays in the page and is sent in the body of
+// POST /residents/search, so that no log or browser history keeps it.
 import { FilterOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Col, Empty, Flex, Form, Input, InputNumber, Pagination, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
@@ -30,6 +32,7 @@ export default function ResidentListPage() {
   const [params, setParams] = useSearchParams();
   // Open on desktops, folded on phones, until the user decides.
   const [filtersChoice, setShowFilters] = useState<boolean | null>(null);
+  const [numberQ, setNumberQ] = useState('');
   const showFilters = filtersChoice ?? !mobile;
 
   const f = {
@@ -55,27 +58,32 @@ export default function ResidentListPage() {
     setParams(next, { replace: true });
   };
 
-  const { data, error, loading, reload } = useApi(
-    (signal) =>
-      api.get<Page<ResidentOut>>(
-        '/residents',
-        {
-          nodeId: place?.id,
-          q: f.q || undefined,
-          labels: f.labels,
-          residenceStatus: f.residenceStatus,
-          sex: f.sex,
-          ageMin: f.ageMin,
-          ageMax: f.ageMax,
-          stale: f.stale || undefined,
-          status: f.status.length ? f.status : undefined,
-          limit: PAGE,
-          offset: (f.page - 1) * PAGE,
-        },
-        signal,
-      ),
-    [place?.id, key],
-  );
+  const { data, error, loading, reload } = useApi((signal) => {
+    const query = {
+      nodeId: place?.id,
+      labels: f.labels.length ? f.labels : undefined,
+      residenceStatus: f.residenceStatus,
+      sex: f.sex,
+      ageMin: f.ageMin,
+      ageMax: f.ageMax,
+      stale: f.stale || undefined,
+      status: f.status.length ? f.status : undefined,
+      limit: PAGE,
+      offset: (f.page - 1) * PAGE,
+    };
+    return numberQ ? api.post<Page<ResidentOut>>('/residents/search', { ...query, q: numberQ }, undefined, signal) : api.get<Page<ResidentOut>>('/residents', { ...query, q: f.q || undefined }, signal);
+  }, [place?.id, key, numberQ]);
+  const onSearch = (raw: string) => {
+    const v = raw.trim();
+    // Names go into the URL (shareable); numbers stay here and travel in a request body.
+    if (/[0-9０-９]/.test(v)) {
+      setNumberQ(v);
+      set({ q: undefined });
+    } else {
+      setNumberQ('');
+      set({ q: v });
+    }
+  };
 
   const labelName = useMemo(() => new Map((labelKinds ?? []).map((l) => [l.code, lang === 'en' ? l.nameEn : l.nameZh])), [labelKinds, lang]);
   const labelOptions = (labelKinds ?? []).filter((l) => l.appliesTo === 'resident' && l.active).map((l) => ({ value: l.code, label: lang === 'en' ? l.nameEn : l.nameZh }));
@@ -178,12 +186,12 @@ export default function ResidentListPage() {
       />
       <Flex gap={8} style={{ marginBottom: 12 }}>
         <Input.Search
-          key={f.q}
-          defaultValue={f.q}
-          placeholder={t('姓名，或完整身份证号、手机号', 'Name, or a full ID number or phone')}
+          key={f.q || 'number'}
+          defaultValue={numberQ || f.q}
+          placeholder={t('姓名、身份证号或电话（可只输后四位）', 'Name, ID number or phone (or its last four)')}
           allowClear
           enterButton={<SearchOutlined />}
-          onSearch={(v) => set({ q: v.trim() })}
+          onSearch={onSearch}
           style={{ maxWidth: 420 }}
           data-testid="resident-search"
         />
