@@ -12,7 +12,7 @@ let browser: Browser;
 type Api = Awaited<ReturnType<typeof apiAs>>;
 let community: Api;
 
-interface Row { id: number; name: string; version: number; gridName: string; labels: { code: string }[] }
+interface Row { id: number; name: string; version: number; gridName: string; labels: { code: string }[]; phone: string | null }
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -45,6 +45,25 @@ describe('a community worker and the resident card', () => {
     await page.getByTestId('resident-card').waitFor();
     expect(await page.getByTestId('resident-name').textContent()).toBe(person.name);
     expect(await page.getByTestId('value-idNumber').textContent()).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+  });
+
+  it('finds a person by the last four of the phone, and the number stays out of the address bar', async () => {
+    const { page } = tp;
+    const { body } = await community<{ items: Row[] }>('GET', '/residents?limit=100');
+    const withPhone = body.items.find((r) => r.phone)!;
+    const last4 = withPhone.phone!.slice(-4);
+    await page.getByTestId('menu-residents').click();
+    await page.getByTestId('resident-search').locator('input').fill(last4);
+    await page.getByTestId('resident-search').locator('input').press('Enter');
+    await page.getByTestId(`resident-${withPhone.id}`).waitFor();
+    expect(page.url()).not.toContain(last4);
+    await screenshot(page, 'residents-search-last4');
+    // Back to the person of this walk-through, by name.
+    await page.getByTestId('resident-search').locator('input').fill(person.name);
+    await page.getByTestId('resident-search').locator('input').press('Enter');
+    await expect.poll(() => page.locator('[data-testid=resident-table] tr.ant-table-row').count()).toBe(1);
+    await page.getByTestId(`resident-${person.id}`).click();
+    await page.getByTestId('resident-card').waitFor();
   });
 
   it('shows the full ID number only with a reason, and the look lands in the access trail', async () => {
