@@ -68,10 +68,21 @@ async function runEngine(ctx: BenchContext, engine: Engine): Promise<Row[]> {
 
     const cases: Case[] = [
       {
-        name: 'resident by ID number (community worker, GET /api/residents?q=)',
+        name: 'resident by ID number (community worker, POST /api/residents/search)',
         user: DEMO_USERS.community,
-        request: (i) => ({ method: 'GET', path: `/api/residents?q=${inCommunity[i % inCommunity.length]}&limit=50` }),
+        request: (i) => ({ method: 'POST', path: '/api/residents/search', body: { q: inCommunity[i % inCommunity.length], limit: 50 } }),
         bare: (i) => sql`SELECT * FROM resident WHERE id_number_hash = ${cipher.blindIndex('id', inCommunity[i % inCommunity.length]!)} AND tree_path LIKE ${`${communityPath}%`} AND status = 'active' ORDER BY tree_path, id LIMIT 50`,
+        expectRows: true,
+      },
+      {
+        name: 'residents by the last four of an ID number or phone (community worker, POST /api/residents/search)',
+        user: DEMO_USERS.community,
+        request: (i) => ({ method: 'POST', path: '/api/residents/search', body: { q: inCommunity[i % inCommunity.length]!.slice(-4), limit: 50 } }),
+        bare: (i) => {
+          const tail = inCommunity[i % inCommunity.length]!.slice(-4);
+          const phone = /^[0-9]{4}$/.test(tail) ? sql` OR phone_tail_hash = ${cipher.tailIndex('phone4', tail)}` : sql``;
+          return sql`SELECT * FROM resident WHERE (id_number_tail_hash = ${cipher.tailIndex('id4', tail)}${phone}) AND tree_path LIKE ${`${communityPath}%`} AND status = 'active' ORDER BY tree_path, id LIMIT 50`;
+        },
         expectRows: true,
       },
       {
