@@ -44,6 +44,8 @@ beforeAll(async () => {
   const other = (await loginAs(t, { role: 'community_worker', node: b.community })).token;
   await t.call('POST', '/api/residents', { token: other, body: { gridId: b.grid.id, name: '孙外人', idNumber: idNumber() } });
   const dept = await t.built.modules.tree.service.createDepartment({ code: 'health', name: '太原市卫生健康委员会', shortName: '卫健', nodeId: a.city.id }, systemContext('test'));
+  // 卫健's grant names the labels it follows; the dashboard shows it those groups only.
+  await t.built.modules.registry.service.grants.create(systemContext('test'), { departmentId: dept.id, recordKind: 'resident', nodeId: a.city.id, labels: ['elderly_alone', 'disabled'], readFields: ['name', 'label:elderly_alone', 'label:disabled'], purpose: '老年人与残疾人健康随访' });
   deptToken = (await loginAs(t, { role: 'department_staff', node: a.city, departmentId: dept.id })).token;
 });
 afterAll(() => t.close());
@@ -127,6 +129,8 @@ describe('the home dashboard', () => {
     expect(datum(labels, 'elderly_alone')).toBeNull();
     expect(labels.note).toMatch(/少于 5 人/);
     expect(datum(labels, 'disabled')).toBe(0);
+    // Groups its grants do not name are not shown at all.
+    expect(labels.series!.map((s) => s.key).sort()).toEqual(['disabled', 'elderly_alone']);
     const records = tile(res.json(), 'registry.records');
     expect(stat(records, 'resident')).toBe(4);
     expect(records.stats!.every((s) => s.link === undefined)).toBe(true);
