@@ -73,12 +73,16 @@ describe('refused attempts on personal data', () => {
       const r = await t.call(method, url, { token: outsider.token, body });
       expect(r.statusCode, url).toBe(404);
     }
+    const shop = await t.call('POST', '/api/records/organisation', { token: worker, body: { gridId: a.grid.id, name: '审计小卖部', kind: 'shop', legalRepName: '店主甲' } });
+    expect(shop.statusCode, shop.body).toBe(201);
+    expect((await t.call('GET', `/api/records/organisation/${shop.json().id}`, { token: outsider.token })).statusCode).toBe(404);
     const rows = (await rowsOf(outsider.user.id)).filter((x) => x.result === 'denied');
-    expect(rows.map((x) => x.action)).toEqual(['resident.read', 'resident.unmask', 'resident.history', 'resident.trail', 'resident.read_as_of']);
-    for (const x of rows) {
+    expect(rows.map((x) => x.action)).toEqual(['resident.read', 'resident.unmask', 'resident.history', 'resident.trail', 'resident.read_as_of', 'organisation.read']);
+    for (const x of rows.slice(0, 5)) {
       expect(x.subject_id).toBe(resident.id);
       expect(x.detail).toMatchObject({ status: 404 });
     }
+    expect(rows[5]).toMatchObject({ entity_id: String(shop.json().id), subject_id: null });
     // The owning community sees the refused attempts in the person's trail.
     const trail = (await t.call('GET', `/api/residents/${resident.id}/trail`, { token: worker })).json();
     expect(trail.items.filter((i: { result: string }) => i.result === 'denied').length).toBeGreaterThanOrEqual(rows.length);
