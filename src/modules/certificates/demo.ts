@@ -75,9 +75,18 @@ export async function seedCertificatesDemo(built: BuiltApp, opts: { worker?: str
   if (adults[4]) {
     const wrong = await tryIssue({ residentId: adults[4].id, kind: 'residence', purpose: '办理社保转移', recipient: null });
     if (wrong) {
-      await s.certificates.revoke(ctx, wrong.id, '居民告知用途写错，已作废并重新出具');
+      await s.certificates.revoke(ctx, wrong.id, { category: 'issued_in_error', reason: '居民告知用途写错，已作废并重新出具' });
       result.revoked += 1;
       await tryIssue({ residentId: adults[4].id, kind: 'residence', purpose: '办理医保关系转移', recipient: null });
+    }
+  }
+  // One issued long enough ago to be past its validity, so the verification page has an expired one to show.
+  if (adults[5]) {
+    try {
+      await s.certificates.issue(ctx, { residentId: adults[5].id, kind: 'residence', purpose: '办理居住证续签', recipient: null }, { today: addDays(todayCn(), -200) });
+      result.issued += 1;
+    } catch (err) {
+      log(`certificate demo: the expired sample was not issued: ${(err as Error).message}`);
     }
   }
   const alone = await find({ labels: ['elderly_alone'] });
