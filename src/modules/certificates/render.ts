@@ -305,7 +305,7 @@ export async function renderCertificate(d: CertificateDoc): Promise<Uint8Array> 
   const paragraphs = d.text.split('\n').map((p) => `　　${p.trim()}`);
   const closing = '　　特此证明。';
   const validity = `　　本证明自出具之日起至${chineseDate(d.validUntil)}有效。`;
-  const expiredLine = `　　本证明已于${chineseDate(d.validUntil)}过期，此件为存档副本，不作证明使用。`;
+  const expiredLine = `　　本证明已过期（有效期至${chineseDate(d.validUntil)}），此件为存档副本，不作证明使用。`;
   const numberLine = `编号：${d.number}`;
   const date = chineseDate(d.issuedOn);
   const codeLine = `核验码：${displayVerifyCode(d.verifyCode)}`;
