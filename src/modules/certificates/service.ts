@@ -9,7 +9,7 @@ import { roleNames, type Role } from '../../platform/auth/roles.js';
 import { isSystemPrincipal, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { scopeCondition, subtreeCondition } from '../../platform/scope.js';
-import { codeTables, maskIdNumber, RegistryErrors, type RegistryService } from '../registry/index.js';
+import { codeTables, maskIdNumber, RegistryErrors, type RegistryService, type ResidentAddress } from '../registry/index.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import type { AssistedService } from './assisted.js';
 import type { CatalogueService, KindOut, KindVersion } from './catalogue.js';
@@ -106,6 +106,20 @@ export interface CertificateFilter {
 type Person = Awaited<ReturnType<RegistryService['residentInClear']>> & Record<string, unknown>;
 
 const HARDSHIP_LABELS = ['low_income', 'extreme_poverty', 'disabled'];
+
+/** The address check as a line of the checks the worker sees before issuing. */
+export function addressFinding(a: ResidentAddress): CheckResult {
+  const rule = { zh: '现住址已核实（与所住房屋一致，且在维护周期内）', en: 'the address is checked (agrees with the linked house, confirmed within its review period)' };
+  const since = a.reviewedAt ? a.reviewedAt.slice(0, 10) : null;
+  if (a.status === 'mismatch') {
+    return { type: 'address_checked', ok: false, rule, found: { zh: `登记的现住址“${a.text}”与所住房屋“${a.house}”不一致，请先更正其一`, en: `the address entered ("${a.text}") differs from the linked house ("${a.house}"); correct one of them first` } };
+  }
+  if (a.overdue) {
+    return { type: 'address_checked', ok: false, rule, found: { zh: `现住址${since ? `自${since}起` : ''}未再核实，已超过维护周期，请走访核实后再出具`, en: `the address has not been confirmed${since ? ` since ${since}` : ''}, beyond its review period; confirm it on a visit first` } };
+  }
+  const from = a.status === 'text_only' ? { zh: '（未关联房屋，按登记的现住址）', en: ' (no house linked: as entered)' } : { zh: '（按所住房屋）', en: ' (from the linked house)' };
+  return { type: 'address_checked', ok: !!a.address, rule, found: a.address ? { zh: `${a.address}${from.zh}`, en: `${a.address}${from.en}` } : { zh: '未登记现住址', en: 'no address recorded' } };
+}
 
 export function unitFullName(node: Pick<TreeNode, 'name' | 'kind'>): string {
   if (node.name.endsWith('委员会')) return node.name;
@@ -233,6 +247,15 @@ export class CertificateService {
     };
     const names = await this.catalogue.labelNames();
     const checks = kind.preconditions.map((p) => evaluate(p, facts, names));
+    // The address printed is the checked one (docs/decisions/0021): the linked house's, when the
+    // free text agrees with it; and only when it was confirmed within its review period.
+    let address = (subject.address as string | null) ?? null;
+    if (used.has('address')) {
+      const a = await this.registry.residents.addressCheck({ id: input.residentId, houseId: subject.houseId, address: subject.address });
+      address = a.address;
+      // With no address at all, the missing-data answer says what to fill in.
+      if (a.status !== 'none') checks.push(addressFinding(a));
+    }
     const validUntil = addDays(today, kind.validityDays);
     const code = (table: keyof typeof codeTables, v: unknown) => (v === null || v === undefined ? null : (codeTables[table] as Record<string, { zh: string }>)[String(v)]?.zh ?? null);
     const sex = (v: unknown) => (v === '1' ? '男' : v === '2' ? '女' : null);
@@ -246,7 +269,7 @@ export class CertificateService {
       idType: code('idType', subject.idType),
       idNumber: subject.idNumber ?? null,
       ethnicity: code('ethnicity', subject.ethnicity),
-      address: (subject.address as string | null) ?? null,
+      address,
       hukouAddress: (subject.hukouAddress as string | null) ?? null,
       residentSince: facts.residentSince ? chineseDate(facts.residentSince) : null,
       residenceDuration: months !== null && months >= 0 ? durationZh(months) : null,

@@ -26,7 +26,8 @@ export { ReportSources, dateParams, type ReportSource, type ReportField, type Re
 export type { RecordOut, RecordAccess, Source } from './store.js';
 export type { BulkRecord } from './bulk.js';
 export type { RecordListFilter } from './matching.js';
-export type { ResidentFilter } from './residents.js';
+export type { ResidentFilter, ResidentAddress } from './residents.js';
+export { checkAddress, houseAddress, type AddressCheck } from './address.js';
 
 /** Aggregate counts under a subtree (dashboards). */
 export interface RegistryCounts {
