@@ -91,6 +91,7 @@ describe('issue, verify, revoke', () => {
     await progress.waitFor();
     expect(await progress.getAttribute('data-phase')).toBe('drawing');
     await expect.poll(async () => (await page.getByTestId('cert-print-status').textContent()) ?? '').toMatch(/正在生成 PDF（已用 [12] 秒）/);
+    await page.waitForTimeout(400); // the dialog's opening animation
     await screenshot(page, 'certificates-print-progress');
     const tab = await popup;
     await expect.poll(async () => progress.getAttribute('data-phase'), { timeout: 30_000 }).toBe('opened');
