@@ -41,7 +41,7 @@ export function AddressMismatch({ card, onFixed }: { card: ResidentCard; onFixed
             {t('登记的现住址：{a}；所住房屋：{h}。以所住房屋为准；未更正前，需要写明住址的证明不能出具。', 'Address entered: {a}; linked house: {h}. The house is the source of truth; certificates that state an address cannot be issued until the two agree.', { a: a.text ?? '', h: a.house ?? '' })}
           </span>
           {can('registry:write') ? (
-            <Button size="small" onClick={() => void takeHouse()} loading={busy} style={{ alignSelf: 'flex-start' }} data-testid="resident-address-take-house">
+            <Button onClick={() => void takeHouse()} loading={busy} style={{ alignSelf: 'flex-start', minHeight: 44 }} data-testid="resident-address-take-house">
               {t('按所住房屋更正现住址', 'Take the house’s address')}
             </Button>
           ) : null}
