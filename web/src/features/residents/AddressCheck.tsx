@@ -9,7 +9,8 @@ import type { ResidentCard } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 
-export function AddressMismatch({ card, onFixed }: { card: ResidentCard; onFixed(): void }) {
+/** announce: say it was corrected (off where the caller says so itself). */
+export function AddressMismatch({ card, onFixed, announce = true }: { card: ResidentCard; onFixed(): void; announce?: boolean }) {
   const { t } = useI18n();
   const { can } = useAuth();
   const { message } = App.useApp();
@@ -20,7 +21,7 @@ export function AddressMismatch({ card, onFixed }: { card: ResidentCard; onFixed
     setBusy(true);
     try {
       await api.patch(`/residents/${card.resident.id}`, { version: card.resident.version, address: a.house, reason: '现住址按所住房屋更正' });
-      message.success(t('已按所住房屋更正现住址', 'Address corrected from the linked house'));
+      if (announce) message.success(t('已按所住房屋更正现住址', 'Address corrected from the linked house'));
       onFixed();
     } catch (e) {
       message.error((e as ApiError).message);

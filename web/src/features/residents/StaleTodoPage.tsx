@@ -199,7 +199,7 @@ function StaleDetail({ group, onDone }: { group: Group; onDone(text: string): vo
         {!c && !card.error ? <Skeleton active /> : null}
         {c ? (
           <>
-            <AddressMismatch card={c} onFixed={() => onDone(t('已按所住房屋更正现住址', 'Address corrected from the linked house'))} />
+            <AddressMismatch card={c} announce={false} onFixed={() => onDone(t('已按所住房屋更正现住址', 'Address corrected from the linked house'))} />
             <Descriptions size="small" column={1} style={{ marginBottom: 8 }}>
               <Descriptions.Item label={t('性别/年龄', 'Sex / age')}>
                 {text('resident', 'sex', c.resident.sex)} · {c.resident.age ?? '—'}
