@@ -27,6 +27,9 @@ const cjkFont = () => (spawnSync('sh', ['-c', 'fc-list :lang=zh family 2>/dev/nu
 const requirements = [
   { what: 'pdftotext (reads certificate and handbook PDFs)', pkg: 'poppler-utils', ok: () => onPath('pdftotext') },
   { what: 'pdftoppm (renders PDF pages to read their QR codes)', pkg: 'poppler-utils', ok: () => onPath('pdftoppm') },
+  { what: 'pdffonts (names the fonts a PDF embeds)', pkg: 'poppler-utils', ok: () => onPath('pdffonts') },
+  { what: 'zbarimg (reads printed QR codes the way a scanner does)', pkg: 'zbar-tools', ok: () => onPath('zbarimg') },
+  { what: 'base32 (decodes QR payloads in the offline-verification test)', pkg: 'coreutils', ok: () => onPath('base32') },
   { what: 'openssl (checks signatures independently)', pkg: 'openssl', ok: () => onPath('openssl') },
   { what: `Chromium at ${chromium} (browser tests)`, pkg: 'chromium', ok: () => existsSync(chromium) },
   { what: 'a CJK font (legible screenshots and PDF renders)', pkg: 'fonts-noto-cjk', ok: cjkFont },

@@ -3,6 +3,7 @@
 import { buildApp, type BuiltApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { openDatabase, runMigrations, type Database } from './db/client.js';
+import { publicAddressWarning } from './modules/certificates/index.js';
 import { loadDataKeys } from './platform/crypto.js';
 
 export interface ServeOptions {
@@ -35,6 +36,8 @@ export async function serve(opts: ServeOptions = {}): Promise<BuiltApp> {
   const address = await built.app.listen({ port: config.port, host: config.host });
   const url = config.publicBaseUrl || address.replace('0.0.0.0', '127.0.0.1');
   const lines = [``, `  轻车 Qingche is running at ${url}`, `  API docs: ${url}/api/docs`];
+  const publicWarning = publicAddressWarning(config.publicBaseUrl);
+  if (publicWarning) lines.push('', `  ! ${publicWarning.zh}`, `  ! ${publicWarning.en}`);
   if (demoLogins?.length) {
     lines.push('', '  Demo log-ins (演示账号):');
     for (const d of demoLogins) lines.push(`    ${d.role.padEnd(18)} ${d.username.padEnd(16)} ${d.password}   ${d.node}`);

@@ -1,9 +1,12 @@
 // Certificates: issuing and verification, on a scratch copy of the demo city (issuing writes).
 //
 // 1. Issue + sign + PDF: the community worker of 滨体社区 issues a residence certificate through
-//    the API (POST /api/certificates) and prints it (GET …/pdf), one after the other, measured
-//    end to end in the process (app.inject). Target p95 < 150 ms. Baseline: drawing the same
-//    PDF alone, in the same run.
+//    the API (POST /api/certificates) and prints it (GET …/pdf), one after the other, sent over
+//    loopback HTTP by a client in a child process (so that the client never shares the server's
+//    event loop and the figure is what a browser waits for), measured twice: on a quiet server,
+//    and under load, while a second child process keeps 16 connections of public verification
+//    requests going. Target p95 < 150 ms (quiet). Each row carries the load average (1 min) at
+//    its start and end. Baseline: drawing the same PDF alone, in the same run.
 // 2. Verification API over loopback vs the raw signature-verification rate, for SM2 (SM3,
 //    GB/T 32918, DER) and Ed25519, each on its own set of freshly issued certificates:
 //    - raw: the verifier the server uses (sm-crypto-v2 with a precomputed public point for SM2,
@@ -22,7 +25,7 @@
 import { cpus, loadavg } from 'node:os';
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { eq } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import { sm2 } from 'sm-crypto-v2';
 import { rolePermissions, type Role } from '../../src/platform/auth/roles.js';
 import type { RequestContext } from '../../src/platform/context.js';
@@ -87,6 +90,64 @@ const count = (s, w) => s.split(w).length - 1;
 }
 `;
 
+/** Issues and prints one certificate after the other, as a worker at the counter does. */
+const ISSUE_CLIENT = `
+const http = require('node:http');
+let input = '';
+process.stdin.on('data', (c) => (input += c));
+process.stdin.on('end', () => run(JSON.parse(input)));
+function run({ host, port, token, bodies }) {
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function send(method, path, body) {
+  return new Promise((resolve, reject) => {
+    const data = body ? Buffer.from(JSON.stringify(body)) : null;
+    const headers = { authorization: 'Bearer ' + token, accept: '*/*' };
+    if (data) { headers['content-type'] = 'application/json'; headers['content-length'] = data.length; }
+    const req = http.request({ agent, host, port, method, path, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+(async () => {
+  const both = [], print = [];
+  for (const b of bodies) {
+    const s = performance.now();
+    const r = await send('POST', '/api/certificates', b);
+    if (r.status !== 201) throw new Error('issue ' + r.status + ' ' + r.body.toString().slice(0, 200));
+    const id = JSON.parse(r.body.toString()).id;
+    const p0 = performance.now();
+    const pdf = await send('GET', '/api/certificates/' + id + '/pdf');
+    if (pdf.status !== 200 || pdf.body.length < 10000) throw new Error('pdf ' + pdf.status);
+    const e = performance.now();
+    both.push(e - s);
+    print.push(e - p0);
+  }
+  agent.destroy();
+  process.stdout.write(JSON.stringify({ both, print }));
+})().catch((e) => { console.error(e); process.exit(1); });
+}
+`;
+
+function runIssueClient(url: string, token: string, bodies: unknown[]): Promise<{ both: number[]; print: number[] }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', ISSUE_CLIENT], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { both: number[]; print: number[] }) : reject(new Error(`issue client exited with ${code}`))));
+    child.stdin.end(JSON.stringify({ host: u.hostname, port: Number(u.port), token, bodies }));
+  });
+}
+
+const load1 = () => loadavg()[0]!.toFixed(1);
+
 interface ClientResult {
   total: number;
   lat: number[];
@@ -141,34 +202,56 @@ async function engineRows(ctx: BenchContext, engine: Engine): Promise<Row[]> {
     await seedCertificatesDemo(fx.built, { worker: 'no-such-user' });
     const wctx = await workerContext(fx, DEMO_USERS.community);
     const token = await login(fx, DEMO_USERS.community);
-    // Residents of 滨体社区 who meet the residence certificate's conditions.
+    // Residents of 滨体社区 who meet the residence certificate's conditions (and whose address is checked).
     const today = new Date().toISOString().slice(0, 10);
-    const eligible = (await fx.built.modules.registry.service.residents.list(wctx, { limit: 200, offset: 0, ageMin: 18 })).items
+    const candidates = (await fx.built.modules.registry.service.residents.list(wctx, { limit: 200, offset: 0, ageMin: 18 })).items
       .filter((r) => r.residentSince && String(r.residentSince) <= `${Number(today.slice(0, 4)) - 1}${today.slice(4)}` && r.address)
       .map((r) => r.id);
+    const eligible: number[] = [];
+    for (const id of candidates) if ((await s.certificates.check(wctx, { residentId: id, kind: 'residence', purpose: '申领居住证' })).ok) eligible.push(id);
     if (eligible.length < 10) throw new Error(`only ${eligible.length} residents of the community can get a residence certificate`);
     const input = (i: number) => ({ residentId: eligible[i % eligible.length]!, kind: 'residence', purpose: '申领居住证', recipient: null });
 
-    // ---- 1. issue + sign + PDF ----------------------------------------------------------
+    // ---- 1. issue + sign + PDF, from a client in another process ----------------------------
+    const server = await listen(fx);
     const nIssue = ctx.quick ? 40 : 200;
-    let lastId = 0;
-    const issueAndPrint = async (i: number) => {
-      const res = await fx.built.app.inject({ method: 'POST', url: '/api/certificates', headers: { authorization: `Bearer ${token}` }, payload: input(i) });
-      if (res.statusCode !== 201) throw new Error(`issue: ${res.statusCode} ${res.body.slice(0, 300)}`);
-      lastId = (res.json() as CertificateOut).id;
-      const pdf = await fx.built.app.inject({ method: 'GET', url: `/api/certificates/${lastId}/pdf`, headers: { authorization: `Bearer ${token}` } });
-      if (pdf.statusCode !== 200 || pdf.rawPayload.length < 10_000) throw new Error(`pdf: ${pdf.statusCode}`);
-    };
-    const issued = await measure(issueAndPrint, { n: nIssue, warmup: 5 });
-    const [full] = await fx.database.db.select().from(certificates).where(eq(certificates.id, lastId));
+    await runIssueClient(server.url, token, Array.from({ length: 5 }, (_, i) => input(i)));
+    const quietLoad0 = load1();
+    const quiet = await runIssueClient(server.url, token, Array.from({ length: nIssue }, (_, i) => input(i)));
+    const quietLoad1 = load1();
+    // The same while public verification keeps the server busy (16 connections from another process).
+    const [lastRow] = await fx.database.db.select().from(certificates).orderBy(desc(certificates.id)).limit(1);
+    const loadPayload = new URL(s.certificates.present(lastRow!).verifyUrl).searchParams.get('p')!;
+    const busyLoad0 = load1();
+    let stopLoad = false;
+    const background = (async () => {
+      let sent = 0;
+      while (!stopLoad) {
+        const r = await runClient(server.url, Array.from({ length: 400 }, () => ({ method: 'GET', path: `/api/public/certificates/verify?payload=${loadPayload}` })), 16);
+        sent += 400 - r.bad;
+      }
+      return sent;
+    })();
+    const busy = await runIssueClient(server.url, token, Array.from({ length: nIssue }, (_, i) => input(i + nIssue)));
+    stopLoad = true;
+    const checksMeanwhile = await background;
+    const busyLoad1 = load1();
+    const [full] = await fx.database.db.select().from(certificates).orderBy(desc(certificates.id)).limit(1);
     const renderOnly = await measure(() => s.certificates.render(full!), { n: nIssue, warmup: 5 });
-    rows.push({
-      name: `issue + sign + PDF, p95 (API, one at a time) [${E}]`, value: issued.p95, unit: 'ms', baseline: { name: 'drawing the same PDF alone', value: renderOnly.p95 }, better: 'lower',
-      target: 'p95 < 150 ms', limit: { max: 150 }, note: `n=${issued.n}; p50 ${issued.p50.toFixed(1)} ms (PDF alone p50 ${renderOnly.p50.toFixed(1)} ms); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
-    });
+    const cores = cpus().length;
+    rows.push(
+      {
+        name: `issue + sign + PDF, p95 (HTTP from another process, one at a time) [${E}]`, value: p(quiet.both, 0.95), unit: 'ms', baseline: { name: 'drawing the same PDF alone', value: renderOnly.p95 }, better: 'lower',
+        target: 'p95 < 150 ms', limit: { max: 150 },
+        note: `n=${quiet.both.length}; p50 ${p(quiet.both, 0.5).toFixed(1)} ms; the print (GET …/pdf) alone p50 ${p(quiet.print, 0.5).toFixed(1)} / p95 ${p(quiet.print, 0.95).toFixed(1)} ms (PDF drawn in-process p50 ${renderOnly.p50.toFixed(1)} ms); load average ${quietLoad0} → ${quietLoad1} on ${cores} cores`,
+      },
+      {
+        name: `issue + sign + PDF under verification load, p95 [${E}]`, value: p(busy.both, 0.95), unit: 'ms', better: 'lower',
+        note: `n=${busy.both.length} while another process sent ${checksMeanwhile} public checks over 16 connections; p50 ${p(busy.both, 0.5).toFixed(1)} ms; print alone p95 ${p(busy.print, 0.95).toFixed(1)} ms; load average ${busyLoad0} → ${busyLoad1} on ${cores} cores`,
+      },
+    );
 
     // ---- 2. verification --------------------------------------------------------------------
-    const server = await listen(fx);
     const perSet = ctx.quick ? 300 : 1000;
     const warm = 40;
     for (const algorithm of ['SM2', 'Ed25519'] as Algorithm[]) {
@@ -194,14 +277,14 @@ async function engineRows(ctx: BenchContext, engine: Engine): Promise<Row[]> {
       });
       const key = keys.find((k) => k.kid === decoded[0]!.statement.kid)!;
       const verifier = new Verifier(algorithm, key.publicKeyHex, key.publicKeyPem, key.signerId);
-      for (const d of decoded.slice(0, 20)) verifier.verify(d.statementText, d.signature);
+      for (const d of decoded.slice(0, 20)) verifier.verify(d.bytes, d.signature);
       // Measured before, between and after the API runs; the best of the three is the baseline, so a
       // busy moment of the machine during one raw run cannot flatter the API's ratio.
       let rawCpuMs = Infinity;
       const rawOnce = () => {
         const t0 = performance.now();
         const c0 = process.cpuUsage();
-        for (const d of decoded) if (!verifier.verify(d.statementText, d.signature)) throw new Error('raw verification failed');
+        for (const d of decoded) if (!verifier.verify(d.bytes, d.signature)) throw new Error('raw verification failed');
         const c = process.cpuUsage(c0);
         rawCpuMs = Math.min(rawCpuMs, (c.user + c.system) / 1000);
         return (decoded.length / (performance.now() - t0)) * 1000;
@@ -212,7 +295,7 @@ async function engineRows(ctx: BenchContext, engine: Engine): Promise<Row[]> {
         // The library's one-call verify from the hex key, without a precomputed point, for contrast.
         const few = decoded.slice(0, 30);
         const t1 = performance.now();
-        for (const d of few) sm2.doVerifySignature(d.statementText, d.signature.toString('hex'), key.publicKeyHex, { hash: true, der: true, userId: key.signerId! });
+        for (const d of few) sm2.doVerifySignature(d.bytes, d.signature.toString('hex'), key.publicKeyHex, { hash: true, der: true, userId: key.signerId! });
         libNote = `; sm-crypto-v2 without a precomputed key: ${((few.length / (performance.now() - t1)) * 1000).toFixed(0)}/s`;
       }
 

@@ -1,6 +1,9 @@
 // Shared set-up for the certificate tests: an app with the starter catalogue, two communities
 // with their workers, an admin, and a way to register residents (and households) as a worker would.
-import { seedCertificatesDemo } from '../../src/modules/certificates/index.js';
+import { eq } from 'drizzle-orm';
+import { seedCertificatesDemo, type Algorithm } from '../../src/modules/certificates/index.js';
+import { formatStatement, parseStored } from '../../src/modules/certificates/statement.js';
+import { certificates } from '../../src/modules/certificates/tables.js';
 import { addDays, todayCn } from '../../src/modules/certificates/dates.js';
 import { systemContext } from '../../src/platform/context.js';
 import { loginAs, makeSubtree, testApp, type Subtree, type TestApp } from '../support/app.js';
@@ -53,4 +56,21 @@ export async function departmentLabel(w: World, residentId: number, code: string
 
 export async function issue(w: World, body: Record<string, unknown>, token = w.worker) {
   return w.t.call('POST', '/api/certificates', { token, body: { purpose: '申领居住证', ...body } });
+}
+
+/**
+ * Turns a freshly issued certificate into one issued before the compact format existed: its
+ * statement re-signed as QC1 text with the unit's own key, as the platform signed it then.
+ */
+export async function asLegacyQc1(w: World, certificateId: number): Promise<{ verifyUrl: string; statement: string }> {
+  const s = w.t.built.modules.certificates.service;
+  const [row] = await w.t.database.db.select().from(certificates).where(eq(certificates.id, certificateId));
+  const parsed = parseStored(row!.statement);
+  if (!parsed.ok) throw new Error('statement');
+  const entry = await s.keys.verifier(row!.kid);
+  const statement = formatStatement({ ...parsed.statement, algorithm: entry!.key.algorithm as Algorithm, signerId: entry!.key.signerId });
+  const signature = s.keys.signer(entry!.key).sign(statement).toString('base64url');
+  await w.t.database.db.update(certificates).set({ statement, signature }).where(eq(certificates.id, certificateId));
+  const out = (await w.t.call('GET', `/api/certificates/${certificateId}`, { token: w.worker })).json() as { verifyUrl: string };
+  return { verifyUrl: out.verifyUrl, statement };
 }

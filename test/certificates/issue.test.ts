@@ -59,8 +59,10 @@ describe('issuing in one step', () => {
     expect(c.publicText).toContain('自2019年3月1日起');
     expect(c.publicText).toContain(`${id.slice(0, 3)}***********${id.slice(-4)}`);
     expect(c.publicText).not.toContain(id);
-    expect(c.statement.startsWith('QC1|SM2|1234567812345678|')).toBe(true);
-    expect(c.verifyUrl).toMatch(/\/verify\?p=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(c.statement.startsWith('QC2:')).toBe(true);
+    expect(c.statementFormat).toBe('QC2');
+    expect(c.statementText).toContain(`|${c.number}|`);
+    expect(c.verifyUrl).toMatch(/\/verify\?p=[A-Z2-7]+$/);
 
     const pdf = await w.t.call('GET', c.pdfUrl, { token: w.worker });
     expect(pdf.statusCode).toBe(200);
@@ -226,7 +228,7 @@ describe('the issued list and revocation', () => {
     expect((await w.t.call('GET', '/api/certificates?q=欧阳', { token: w.street })).json().total).toBe(1);
     // The street reads but does not print or revoke.
     expect((await w.t.call('GET', c.pdfUrl, { token: w.street })).statusCode).toBe(403);
-    expect((await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.street, body: { reason: '测试' } })).statusCode).toBe(403);
+    expect((await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.street, body: { category: 'other', reason: '测试' } })).statusCode).toBe(403);
     const stats = (await w.t.call('GET', '/api/certificates/stats', { token: w.street })).json();
     expect(stats.find((s: { kind: string }) => s.kind === 'residence').issued).toBeGreaterThan(0);
   });
@@ -234,11 +236,18 @@ describe('the issued list and revocation', () => {
   it('revokes with a reason, refuses to print or revoke again', async () => {
     const rid = await resident(w, { name: '作废测试' });
     const c = (await issue(w, { residentId: rid, kind: 'residence' })).json();
-    expect((await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { reason: '' } })).statusCode).toBe(400);
-    const r = await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { reason: '用途写错，重新出具' } });
+    expect((await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { category: 'issued_in_error', reason: '' } })).statusCode).toBe(400);
+    // Revoking requires a category, and one from the list.
+    const noCategory = await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { reason: '用途写错，重新出具' } });
+    expect(noCategory.statusCode).toBe(400);
+    expect(noCategory.json().error.field).toBe('category');
+    const unknown = await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { category: 'gossip', reason: '用途写错，重新出具' } });
+    expect(unknown.json().error).toMatchObject({ code: 'CERT_REVOKE_CATEGORY_INVALID', field: 'category' });
+    expect(unknown.json().error.message).toContain('误开');
+    const r = await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { category: 'issued_in_error', reason: '用途写错，重新出具' } });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ state: 'revoked', revokeReason: '用途写错，重新出具' });
-    const again = await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { reason: '再次作废' } });
+    expect(r.json()).toMatchObject({ state: 'revoked', revokeReason: '用途写错，重新出具', revokeCategory: 'issued_in_error' });
+    const again = await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { category: 'issued_in_error', reason: '再次作废' } });
     expect(again.json().error.code).toBe('CERT_ALREADY_REVOKED');
     const print = await w.t.call('GET', c.pdfUrl, { token: w.worker });
     expect(print.statusCode).toBe(409);
@@ -248,6 +257,24 @@ describe('the issued list and revocation', () => {
     expect(revokedList.items.map((i: { id: number }) => i.id)).toContain(c.id);
     const audit = await queryRows<{ reason: string }>(w.t.database.db, sql`SELECT reason FROM audit_log WHERE action = 'certificate.revoke' AND entity_id = ${String(c.id)}`);
     expect(audit[0]!.reason).toBe('用途写错，重新出具');
+  });
+
+  it('keeps revocation categories as data an admin edits', async () => {
+    const list = (await w.t.call('GET', '/api/certificates/revoke-categories', { token: w.worker })).json();
+    expect(list.map((c: { nameZh: string }) => c.nameZh)).toEqual(expect.arrayContaining(['信息变更', '误开', '迁出']));
+    expect((await w.t.call('PUT', '/api/certificates/revoke-categories/deceased', { token: w.worker, body: { nameZh: '死亡', nameEn: 'Deceased' } })).statusCode).toBe(403);
+    const added = await w.t.call('PUT', '/api/certificates/revoke-categories/duplicate', { token: w.admin, body: { nameZh: '重复出具', nameEn: 'Issued twice' } });
+    expect(added.statusCode).toBe(200);
+    expect((await w.t.call('PUT', '/api/certificates/revoke-categories/Bad-Code', { token: w.admin, body: { nameZh: '坏', nameEn: 'Bad' } })).json().error.code).toBe('CERT_REVOKE_CATEGORY_CODE');
+    const rid = await resident(w, { name: '重复作废' });
+    const c = (await issue(w, { residentId: rid, kind: 'residence' })).json();
+    const r = await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { category: 'duplicate', reason: '同一天开了两份' } });
+    expect(r.json().revokeCategory).toBe('duplicate');
+    expect((await w.t.call('GET', `/api/public/certificates/verify?code=${c.verifyCode}`)).json().certificate.revokeCategory).toBe('重复出具');
+    // A withdrawn category is no longer offered.
+    await w.t.call('PUT', '/api/certificates/revoke-categories/duplicate', { token: w.admin, body: { nameZh: '重复出具', nameEn: 'Issued twice', active: false } });
+    const c2 = (await issue(w, { residentId: rid, kind: 'residence' })).json();
+    expect((await w.t.call('POST', `/api/certificates/${c2.id}/revoke`, { token: w.worker, body: { category: 'duplicate', reason: '同一天开了两份' } })).json().error.code).toBe('CERT_REVOKE_CATEGORY_INVALID');
   });
 
   it('validates what a worker sends', async () => {

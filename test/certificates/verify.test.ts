@@ -7,7 +7,8 @@ import { sql } from 'drizzle-orm';
 import smCrypto from 'sm-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePayload } from '../../src/modules/certificates/index.js';
-import { issue, resident, world, type World } from './helpers.js';
+import { compactStatement, encodePayload, storedForm, type Statement } from '../../src/modules/certificates/statement.js';
+import { asLegacyQc1, issue, resident, world, type World } from './helpers.js';
 
 let w: World;
 beforeAll(async () => {
@@ -52,24 +53,43 @@ describe('verification by anyone, without logging in', () => {
   it('calls a tampered QR payload forged, and shows what it claimed', async () => {
     const c = await freshCertificate('钱多多');
     const d = decodePayload(c.verifyUrl);
-    expect(d.ok).toBe(true);
-    if (!d.ok) return;
-    const forgedStatement = d.statementText.replace('钱多多', '钱少少');
-    const forged = `${Buffer.from(forgedStatement).toString('base64url')}.${d.signature.toString('base64url')}`;
-    const res = await verify(`payload=${forged}`);
+    if (!d.ok) throw new Error(d.reason.en);
+    expect(d.statement.format).toBe('QC2');
+    // The compact statement re-encoded with one field changed, the old signature kept.
+    const forge = (patch: Partial<Statement>) => encodePayload(storedForm('QC2', compactStatement({ ...d.statement, ...patch })!), d.signature);
+    const res = await verify(`payload=${forge({ subjectName: '钱少少' })}`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'forged', reason: 'signature_invalid', certificate: null, claimed: { subjectName: '钱少少' } });
     expect(res.json().message).toContain('伪造');
     // A later validity date, the classic edit.
-    const extended = d.statementText.replace(/\|(\d{4}-\d{2}-\d{2})\|([^|]+)$/, '|2099-12-31|$2');
-    expect((await verify(`payload=${Buffer.from(extended).toString('base64url')}.${d.signature.toString('base64url')}`)).json().status).toBe('forged');
+    expect((await verify(`payload=${forge({ validUntil: '2099-12-31' })}`)).json().status).toBe('forged');
     // A key nobody published.
-    const unknownKey = d.statementText.replace(`|${c.kid}|`, '|deadbeef|');
-    expect((await verify(`payload=${Buffer.from(unknownKey).toString('base64url')}.${d.signature.toString('base64url')}`)).json()).toMatchObject({ status: 'forged', reason: 'unknown_key' });
+    expect((await verify(`payload=${forge({ kid: 'deadbeef' })}`)).json()).toMatchObject({ status: 'forged', reason: 'unknown_key' });
+    // A unit that is not the key's.
+    expect((await verify(`payload=${forge({ unitCode: w.b.community.code, number: d.statement.number.replace(w.a.community.code, w.b.community.code) })}`)).json()).toMatchObject({ status: 'forged', reason: 'key_mismatch' });
     // Garbage is an error with the field, not a verdict.
     const junk = await verify('payload=hello-world');
     expect(junk.statusCode).toBe(400);
     expect(junk.json().error).toMatchObject({ code: 'CERT_PAYLOAD_MALFORMED', field: 'payload' });
+    expect((await verify('payload=AAAAAAAA')).json().error.code).toBe('CERT_PAYLOAD_MALFORMED');
+  });
+
+  it('still verifies certificates issued in the older QC1 format, and catches their tampering', async () => {
+    const c = await freshCertificate('孙旧版');
+    const legacy = await asLegacyQc1(w, c.id);
+    expect(legacy.statement.startsWith('QC1|SM2|1234567812345678|')).toBe(true);
+    expect(legacy.verifyUrl).toMatch(/\/verify\?p=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect((await w.t.call('POST', '/api/public/certificates/verify', { body: { payload: legacy.verifyUrl } })).json()).toMatchObject({ status: 'valid', certificate: { subjectName: '孙旧版' } });
+    expect((await verify(`code=${c.verifyCode}`)).json().status).toBe('valid');
+    const d = decodePayload(legacy.verifyUrl);
+    if (!d.ok) throw new Error(d.reason.en);
+    const text = d.bytes.toString('utf8');
+    const forged = `${Buffer.from(text.replace('孙旧版', '孙新版')).toString('base64url')}.${d.signature.toString('base64url')}`;
+    expect((await verify(`payload=${forged}`)).json()).toMatchObject({ status: 'forged', reason: 'signature_invalid', claimed: { subjectName: '孙新版' } });
+    const unknownKey = text.replace(`|${c.kid}|`, '|deadbeef|');
+    expect((await verify(`payload=${Buffer.from(unknownKey).toString('base64url')}.${d.signature.toString('base64url')}`)).json()).toMatchObject({ status: 'forged', reason: 'unknown_key' });
+    // The old certificate reprints with its old QR code, which still reads back.
+    expect((await w.t.call('GET', `/api/certificates/${c.id}/pdf`, { token: w.worker })).statusCode).toBe(200);
   });
 
   it('answers a code that was never issued, and a malformed code, plainly', async () => {
@@ -82,15 +102,26 @@ describe('verification by anyone, without logging in', () => {
     expect((await verify('')).json().error.code).toBe('CERT_VERIFY_INPUT');
   });
 
-  it('shows a revocation at once, for the code and for a replayed QR code', async () => {
+  it('shows a revocation at once, for the code and for a replayed QR code, by category and never the note', async () => {
     const c = await freshCertificate('孙作废');
     expect((await verify(`code=${c.verifyCode}`)).json().status).toBe('valid');
-    await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { reason: '居民信息有误' } });
-    const byCode = (await verify(`code=${c.verifyCode}`)).json();
-    expect(byCode).toMatchObject({ status: 'revoked', certificate: { revokeReason: '居民信息有误' } });
+    await w.t.call('POST', `/api/certificates/${c.id}/revoke`, { token: w.worker, body: { category: 'moved_out', reason: '离婚后随子女迁往外地' } });
+    const res = await verify(`code=${c.verifyCode}`);
+    const byCode = res.json();
+    expect(byCode).toMatchObject({ status: 'revoked', certificate: { revokeCategory: '迁出' } });
+    // Residents' circumstances stay with staff: the note appears nowhere in the public answer.
+    expect(res.body).not.toContain('离婚');
+    expect(byCode.certificate).not.toHaveProperty('revokeReason');
+    expect((await w.t.call('GET', `/api/public/certificates/verify?code=${c.verifyCode}`, { headers: { 'accept-language': 'en' } })).json().certificate.revokeCategory).toBe('Moved away');
     // The signature still checks out (it was genuine), but the paper is no longer good.
     expect(byCode.signature.valid).toBe(true);
-    expect((await w.t.call('POST', '/api/public/certificates/verify', { body: { payload: c.verifyUrl } })).json().status).toBe('revoked');
+    const replay = await w.t.call('POST', '/api/public/certificates/verify', { body: { payload: c.verifyUrl } });
+    expect(replay.json()).toMatchObject({ status: 'revoked', certificate: { revokeCategory: '迁出' } });
+    expect(replay.body).not.toContain('离婚');
+    const batch = await w.t.call('POST', '/api/public/certificates/verify/batch', { body: { items: [{ code: c.verifyCode }] } });
+    expect(batch.body).not.toContain('离婚');
+    // Staff still read the note.
+    expect((await w.t.call('GET', `/api/certificates/${c.id}`, { token: w.worker })).json()).toMatchObject({ revokeCategory: 'moved_out', revokeReason: '离婚后随子女迁往外地' });
   });
 
   it('says expired once the validity date has passed', async () => {
@@ -120,7 +151,7 @@ describe('verification by anyone, without logging in', () => {
 
   it('answers checks arriving at once each with its own record (their look-ups share one query)', async () => {
     const certs = [await freshCertificate('同时甲'), await freshCertificate('同时乙'), await freshCertificate('同时丙')];
-    await w.t.call('POST', `/api/certificates/${certs[1]!.id}/revoke`, { token: w.worker, body: { reason: '并发测试' } });
+    await w.t.call('POST', `/api/certificates/${certs[1]!.id}/revoke`, { token: w.worker, body: { category: 'other', reason: '并发测试' } });
     const asks = [
       ...certs.map((c) => verify(`code=${c.verifyCode}`)),
       ...certs.map((c) => w.t.call('POST', '/api/public/certificates/verify', { body: { payload: c.verifyUrl } })),
@@ -161,33 +192,55 @@ describe('offline verification with the published keys (interoperability)', () =
   it('verifies with sm-crypto and with the openssl command line, and refuses a tampered statement', async () => {
     const c = await freshCertificate('互通验证');
     const keys = (await w.t.call('GET', '/api/public/certificates/keys')).json();
-    expect(keys.format).toBe('QC1');
+    expect(keys.format).toBe('QC2');
+    expect(keys.formats).toEqual(['QC2', 'QC1']);
     expect(keys.defaultSignerId).toBe('1234567812345678');
     const key = (keys.keys as Key[]).find((k) => k.kid === c.kid)!;
     expect(key).toMatchObject({ algorithm: 'SM2', signerId: '1234567812345678', unitCode: w.a.community.code, status: 'active' });
+    // What a third party does with the QR content: base32-decode it; byte 1 is the statement's length.
+    const p = payloadOf(c.verifyUrl);
+    const dir = mkdtempSync(join(tmpdir(), 'qc-verify-'));
+    writeFileSync(join(dir, 'p.txt'), `${p}${'='.repeat((8 - (p.length % 8)) % 8)}\n`);
+    const blob = execFileSync('base32', ['-d', join(dir, 'p.txt')]);
+    const n = blob[1]!;
+    const statement = blob.subarray(0, n);
+    const sig = blob.subarray(n);
     const d = decodePayload(c.verifyUrl);
     if (!d.ok) throw new Error('payload');
+    expect(statement.equals(d.bytes)).toBe(true);
     // sm-crypto (an independent implementation): SM3 digest with Z(signer ID), DER signature.
-    const sigHex = d.signature.toString('hex');
-    expect(smCrypto.sm2.doVerifySignature(d.statementText, sigHex, key.publicKeyHex, { der: true, hash: true, userId: key.signerId! })).toBe(true);
-    expect(smCrypto.sm2.doVerifySignature(`${d.statementText}x`, sigHex, key.publicKeyHex, { der: true, hash: true, userId: key.signerId! })).toBe(false);
-    expect(smCrypto.sm2.doVerifySignature(d.statementText, sigHex, key.publicKeyHex, { der: true, hash: true, userId: 'someone-else' })).toBe(false);
+    const sigHex = sig.toString('hex');
+    const asArray = (b: Buffer) => [...b] as unknown as string;
+    expect(smCrypto.sm2.doVerifySignature(asArray(statement), sigHex, key.publicKeyHex, { der: true, hash: true, userId: key.signerId! })).toBe(true);
+    const tampered = Buffer.from(statement);
+    tampered[27] ^= 1;
+    expect(smCrypto.sm2.doVerifySignature(asArray(tampered), sigHex, key.publicKeyHex, { der: true, hash: true, userId: key.signerId! })).toBe(false);
+    expect(smCrypto.sm2.doVerifySignature(asArray(statement), sigHex, key.publicKeyHex, { der: true, hash: true, userId: 'someone-else' })).toBe(false);
 
     // openssl 3 reads the published PEM as an SM2 key and verifies with the distinguishing ID.
-    const dir = mkdtempSync(join(tmpdir(), 'qc-verify-'));
     writeFileSync(join(dir, 'key.pem'), key.publicKeyPem);
-    writeFileSync(join(dir, 'statement.txt'), d.statementText);
-    writeFileSync(join(dir, 'tampered.txt'), d.statementText.replace('互通验证', '互通伪造'));
-    writeFileSync(join(dir, 'sig.der'), d.signature);
+    writeFileSync(join(dir, 'statement.bin'), statement);
+    writeFileSync(join(dir, 'tampered.bin'), tampered);
+    writeFileSync(join(dir, 'sig.der'), sig);
     const version = execFileSync('openssl', ['version'], { encoding: 'utf8' });
     expect(version).toMatch(/^OpenSSL 3\./);
-    const args = (file: string) => ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'key.pem'), '-rawin', '-digest', 'sm3', '-pkeyopt', `distid:${key.signerId}`, '-in', join(dir, file), '-sigfile', join(dir, 'sig.der')];
-    const good = openssl(args('statement.txt'));
+    const args = (file: string, sigFile = 'sig.der') => ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'key.pem'), '-rawin', '-digest', 'sm3', '-pkeyopt', `distid:${key.signerId}`, '-in', join(dir, file), '-sigfile', join(dir, sigFile)];
+    const good = openssl(args('statement.bin'));
     expect(good.out).toContain('Signature Verified Successfully');
     expect(good.ok).toBe(true);
-    expect(openssl(args('tampered.txt')).ok).toBe(false);
+    expect(openssl(args('tampered.bin')).ok).toBe(false);
     // Also the form people find in guides: openssl dgst.
-    expect(openssl(['dgst', '-sm3', '-verify', join(dir, 'key.pem'), '-sigopt', `distid:${key.signerId}`, '-signature', join(dir, 'sig.der'), join(dir, 'statement.txt')]).out).toContain('Verified OK');
+    expect(openssl(['dgst', '-sm3', '-verify', join(dir, 'key.pem'), '-sigopt', `distid:${key.signerId}`, '-signature', join(dir, 'sig.der'), join(dir, 'statement.bin')]).out).toContain('Verified OK');
+
+    // An older QC1 certificate: its statement is text, checked the same way.
+    const old = await freshCertificate('旧版互通');
+    const legacy = await asLegacyQc1(w, old.id);
+    const ld = decodePayload(legacy.verifyUrl);
+    if (!ld.ok) throw new Error('payload');
+    writeFileSync(join(dir, 'statement.txt'), ld.bytes);
+    writeFileSync(join(dir, 'sig1.der'), ld.signature);
+    expect(smCrypto.sm2.doVerifySignature(ld.bytes.toString('utf8'), ld.signature.toString('hex'), key.publicKeyHex, { der: true, hash: true, userId: key.signerId! })).toBe(true);
+    expect(openssl(args('statement.txt', 'sig1.der')).ok).toBe(true);
   });
 
   it('rotates a unit’s key to Ed25519: old certificates still verify, new ones use the new key', async () => {
@@ -206,22 +259,25 @@ describe('offline verification with the published keys (interoperability)', () =
 
     const fresh = await freshCertificate('轮换后');
     expect(fresh.kid).toBe(newKey.kid);
-    expect(fresh.statement.startsWith('QC1|Ed25519|-|')).toBe(true);
+    expect(fresh.statement.startsWith('QC2:')).toBe(true);
     expect((await verify(`code=${fresh.verifyCode}`)).json()).toMatchObject({ status: 'valid', signature: { algorithm: 'Ed25519' } });
     const d = decodePayload(fresh.verifyUrl);
     if (!d.ok) throw new Error('payload');
-    expect(nodeVerify(null, Buffer.from(d.statementText), createPublicKey(newKey.publicKeyPem), d.signature)).toBe(true);
+    expect(nodeVerify(null, d.bytes, createPublicKey(newKey.publicKeyPem), d.signature)).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'qc-ed-'));
     writeFileSync(join(dir, 'key.pem'), newKey.publicKeyPem);
-    writeFileSync(join(dir, 'statement.txt'), d.statementText);
+    writeFileSync(join(dir, 'statement.txt'), d.bytes);
     writeFileSync(join(dir, 'sig.bin'), d.signature);
     expect(openssl(['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'key.pem'), '-rawin', '-in', join(dir, 'statement.txt'), '-sigfile', join(dir, 'sig.bin')]).ok).toBe(true);
-    // Back to SM2 with a signer ID of the unit's own: written into the statement, checked on verify.
+    // Back to SM2 with a signer ID of the unit's own: published with the key, checked on verify.
     const sm2 = await w.t.call('POST', '/api/certificates/keys/rotate', { token: w.admin, body: { unitNodeId: w.a.community.id, algorithm: 'SM2', signerId: `QC${w.a.community.code}`, reason: '改回国密' } });
     expect(sm2.json().signerId).toBe(`QC${w.a.community.code}`);
     const third = await freshCertificate('自定义标识');
-    expect(third.statement.startsWith(`QC1|SM2|QC${w.a.community.code}|`)).toBe(true);
-    expect((await verify(`code=${third.verifyCode}`)).json().status).toBe('valid');
+    expect(third.statement.startsWith('QC2:')).toBe(true);
+    expect((await verify(`code=${third.verifyCode}`)).json()).toMatchObject({ status: 'valid', signature: { signerId: `QC${w.a.community.code}` } });
+    const td = decodePayload((await w.t.call('GET', `/api/certificates/${(third as { id: number }).id}`, { token: w.worker })).json().verifyUrl);
+    if (!td.ok) throw new Error('payload');
+    expect(smCrypto.sm2.doVerifySignature([...td.bytes] as unknown as string, td.signature.toString('hex'), sm2.json().publicKeyHex, { der: true, hash: true, userId: `QC${w.a.community.code}` })).toBe(true);
     expect((await verify(`code=${fresh.verifyCode}`)).json().status).toBe('valid');
   });
 

@@ -1,7 +1,8 @@
-// Certificates in a real browser: a community worker issues a residence certificate, anyone opens
-// its verification page from the QR code's address (no log-in) and sees it genuine; the worker
-// revokes it with a reason and the same page, and the typed short code, now say revoked. Also the
-// public service guide, on a phone.
+// Certificates in a real browser: a community worker issues a residence certificate and prints it
+// (with progress while the server draws it), anyone opens its verification page from the QR code's
+// address (no log-in) and sees it genuine; the worker revokes it with a category and a note, and the
+// same page, and the typed short code, now say revoked with the category only. Every verdict has its
+// own icon. Also the public service guide, on a phone.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { starterCatalogue } from '../../src/modules/certificates/defaults.js';
@@ -72,8 +73,34 @@ describe('issue, verify, revoke', () => {
     verifyUrl = (await page.getByTestId('cert-verify-link').getAttribute('href')) ?? '';
     expect(number).toMatch(/^\d{12}-\d{4}-\d{5}$/);
     expect(code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
-    expect(verifyUrl).toMatch(/\/verify\?p=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(verifyUrl).toMatch(/\/verify\?p=[A-Z2-7]+$/);
     await screenshot(page, 'certificates-issued');
+    expect(realProblems(staff)).toEqual([]);
+  });
+
+  it('prints with progress: drawing, downloading, then the PDF opens in a new tab', async () => {
+    const { page, context } = staff;
+    // A busy server: the PDF takes a while to come, as it does on a loaded machine.
+    await page.route('**/api/certificates/*/pdf', async (route) => {
+      await new Promise((r) => setTimeout(r, 2500));
+      await route.continue();
+    });
+    const popup = context.waitForEvent('page');
+    await page.getByTestId('cert-print').click();
+    const progress = page.getByTestId('cert-print-progress');
+    await progress.waitFor();
+    expect(await progress.getAttribute('data-phase')).toBe('drawing');
+    await expect.poll(async () => (await page.getByTestId('cert-print-status').textContent()) ?? '').toMatch(/正在生成 PDF（已用 [12] 秒）/);
+    await page.waitForTimeout(400); // the dialog's opening animation
+    await screenshot(page, 'certificates-print-progress');
+    const tab = await popup;
+    await expect.poll(async () => progress.getAttribute('data-phase'), { timeout: 30_000 }).toBe('opened');
+    await expect.poll(() => tab.url()).toMatch(/^blob:/);
+    expect(await page.getByTestId('cert-print-status').textContent()).toContain('已在新标签页打开');
+    await screenshot(page, 'certificates-print-opened');
+    await tab.close();
+    await page.getByTestId('cert-print-close').click();
+    await page.unroute('**/api/certificates/*/pdf');
     expect(realProblems(staff)).toEqual([]);
   });
 
@@ -84,6 +111,7 @@ describe('issue, verify, revoke', () => {
       await pub.page.getByTestId('verdict').waitFor();
       expect(await pub.page.getByTestId('verdict').getAttribute('data-status')).toBe('valid');
       expect(await pub.page.getByTestId('verdict-title').textContent()).toBe('真实有效');
+      expect(await pub.page.getByTestId('verdict-icon').getAttribute('data-icon')).toBe('safety-certificate');
       expect(await pub.page.getByTestId('verdict-text').textContent()).toContain(person.name);
       await screenshot(pub.page, 'certificates-verify-valid-phone');
       expect(pub.problems).toEqual([]);
@@ -98,8 +126,14 @@ describe('issue, verify, revoke', () => {
     await page.getByTestId('cert-row-number').first().click();
     await page.getByTestId('cert-revoke').click();
     await page.getByTestId('cert-revoke-reason').fill('居民告知用途有误，作废后重新出具');
+    // A category is required: without one nothing is revoked.
+    await page.getByTestId('cert-revoke-confirm').click();
+    await page.getByText('请选择作废类别').waitFor();
+    await page.getByTestId('cert-revoke-category').click();
+    await page.locator('.ant-select-item-option', { hasText: '信息变更' }).click();
     await page.getByTestId('cert-revoke-confirm').click();
     await expect.poll(async () => (await page.locator('.ant-drawer').textContent()) ?? '').toContain('作废原因：居民告知用途有误');
+    expect(await page.getByTestId('cert-revoked-detail').textContent()).toContain('作废类别：信息变更');
     await screenshot(page, 'certificates-revoked-detail');
 
     const pub = await newPage(browser, url);
@@ -107,7 +141,10 @@ describe('issue, verify, revoke', () => {
       await pub.page.goto(new URL(verifyUrl).pathname + new URL(verifyUrl).search);
       await pub.page.getByTestId('verdict').waitFor();
       expect(await pub.page.getByTestId('verdict').getAttribute('data-status')).toBe('revoked');
-      expect(await pub.page.getByTestId('verdict-revoked').textContent()).toContain('居民告知用途有误');
+      expect(await pub.page.getByTestId('verdict-revoked').textContent()).toContain('作废类别：信息变更');
+      // The worker's note is for staff: it is nowhere on the public page.
+      expect(await pub.page.locator('body').textContent()).not.toContain('居民告知用途有误');
+      expect(await pub.page.getByTestId('verdict-icon').getAttribute('data-icon')).toBe('stop');
       await screenshot(pub.page, 'certificates-verify-revoked');
       // The short code typed by hand gives the same answer.
       await pub.page.goto('/verify');
@@ -118,6 +155,41 @@ describe('issue, verify, revoke', () => {
       await pub.page.getByTestId('verify-code').fill('ZZZZZ-ZZZZZ');
       await pub.page.getByTestId('verify-submit').click();
       await expect.poll(async () => pub.page.getByTestId('verdict').getAttribute('data-status')).toBe('not_found');
+      expect(await pub.page.getByTestId('verdict-icon').getAttribute('data-icon')).toBe('file-search');
+      expect(pub.problems).toEqual([]);
+    } finally {
+      await pub.close();
+    }
+  });
+});
+
+describe('every verdict has its own icon', () => {
+  it('shows valid, revoked, expired, forged and not found each with a different icon', async () => {
+    const list = async (state: string) => (await community<{ items: { verifyCode: string; verifyUrl: string }[] }>('GET', `/certificates?state=${state}&limit=1`)).body.items[0]!;
+    const valid = await list('valid');
+    const revoked = await list('revoked');
+    const expired = await list('expired');
+    // A forged payload: the genuine one with a flipped character in the middle of its signature.
+    const p = new URL(valid.verifyUrl).searchParams.get('p')!;
+    const i = p.length - 20;
+    const forged = `${p.slice(0, i)}${p[i] === 'A' ? 'B' : 'A'}${p.slice(i + 1)}`;
+    const pub = await newPage(browser, url, { size: 'phone' });
+    const icons = new Map<string, string>();
+    try {
+      for (const [status, path] of [
+        ['valid', `/verify?code=${valid.verifyCode}`], ['revoked', `/verify?code=${revoked.verifyCode}`], ['expired', `/verify?code=${expired.verifyCode}`],
+        ['forged', `/verify?p=${forged}`], ['not_found', '/verify?code=ZZZZZ-ZZZZY'],
+      ] as const) {
+        await pub.page.goto(path);
+        await expect.poll(async () => pub.page.getByTestId('verdict').getAttribute('data-status')).toBe(status);
+        const icon = pub.page.getByTestId('verdict-icon');
+        icons.set(status, (await icon.getAttribute('data-icon')) ?? '');
+        // The icon is really drawn (an svg), not only named.
+        expect(await icon.locator('svg').count()).toBe(1);
+        await screenshot(pub.page, `certificates-verdict-${status}-phone`);
+      }
+      expect(new Set(icons.values()).size).toBe(5);
+      expect(Object.fromEntries(icons)).toEqual({ valid: 'safety-certificate', revoked: 'stop', expired: 'clock-circle', forged: 'warning', not_found: 'file-search' });
       expect(pub.problems).toEqual([]);
     } finally {
       await pub.close();

@@ -163,8 +163,9 @@ describe('a grid worker on the phone', () => {
       await loginAs(page, 'grid');
       await page.getByTestId('stale-list').locator('.qc-todo-item').first().waitFor();
       await page.getByTestId('stale-kind').getByText('居民').click();
-      // Wait for the filtered list (the first answer shows every kind).
-      const first = page.getByTestId('stale-list').locator('.qc-todo-item').first();
+      // Wait for the filtered list (the first answer shows every kind). An address that contradicts
+      // the house stays listed after a visit (a person has to correct it): take an overdue review.
+      const first = page.getByTestId('stale-list').locator('.qc-todo-item:not(:has([data-testid="stale-address-mismatch"]))').first();
       await expect.poll(async () => (await first.getAttribute('data-testid')) ?? '').toMatch(/^stale-resident-\d+$/);
       await expect.poll(() => page.getByTestId('stale-list').locator('.qc-todo-item:not([data-testid^="stale-resident-"])').count()).toBe(0);
       const testId = (await first.getAttribute('data-testid'))!;

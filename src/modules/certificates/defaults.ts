@@ -52,7 +52,7 @@ export const starterCatalogue: KindInput[] = [
     needsRelated: false,
     issuerRoles: ['community_worker'],
     validityDays: 90,
-    template: '兹证明{name}，{sex}，{ethnicity}，{birthDate}出生，{idType}号码：{idNumber}，自{residentSince}起在本社区（村）居住，现住址为{address}，至今已居住{residenceDuration}。\n此证明仅用于{purpose}。',
+    template: '兹证明{name}，{sex}，{ethnicity}，{birthDate}出生，{idType}号码：{idNumber}，自{residentSince}起在本{unitKind}居住，现住址为{address}，至今已居住{residenceDuration}。\n此证明仅用于{purpose}。',
     active: true,
   },
   {
@@ -66,7 +66,7 @@ export const starterCatalogue: KindInput[] = [
     needsRelated: true,
     issuerRoles: ['community_worker'],
     validityDays: 90,
-    template: '兹证明{name}（{sex}，{idType}号码：{idNumber}）与{relatedName}（{relatedSex}，{relatedIdType}号码：{relatedIdNumber}）在本社区（村）基础数据中登记为同一户，{relatedName}系{name}的{relation}。\n此证明仅用于{purpose}。',
+    template: '兹证明{name}（{sex}，{idType}号码：{idNumber}）与{relatedName}（{relatedSex}，{relatedIdType}号码：{relatedIdNumber}）在本{unitKind}基础数据中登记为同一户，{relatedName}系{name}的{relation}。\n此证明仅用于{purpose}。',
     active: true,
   },
   {
@@ -80,7 +80,7 @@ export const starterCatalogue: KindInput[] = [
     needsRelated: false,
     issuerRoles: ['community_worker'],
     validityDays: 180,
-    template: '兹证明{name}，{sex}，{birthDate}出生，{idType}号码：{idNumber}，现住{address}。经查本社区（村）基础数据，该户登记人数为{householdSize}人，{name}现独自居住。\n此证明仅用于{purpose}。',
+    template: '兹证明{name}，{sex}，{birthDate}出生，{idType}号码：{idNumber}，现住{address}。经查本{unitKind}基础数据，该户登记人数为{householdSize}人，{name}现独自居住。\n此证明仅用于{purpose}。',
     active: true,
   },
   {

@@ -69,15 +69,29 @@ export async function seedCertificatesDemo(built: BuiltApp, opts: { worker?: str
     }
   };
 
-  const adults = (await find({ ageMin: 25, ageMax: 59 })).filter((r) => r.residentSince && String(r.residentSince) < addDays(todayCn(), -200));
+  const adults: Awaited<ReturnType<typeof find>> = [];
+  for (const r of await find({ ageMin: 25, ageMax: 59 })) {
+    if (!r.residentSince || String(r.residentSince) >= addDays(todayCn(), -200)) continue;
+    // Some demo residents carry an address that contradicts their house (the to-do list shows them): not these.
+    if ((await s.certificates.check(ctx, { residentId: r.id, kind: 'residence', purpose: '申领居住证' })).ok) adults.push(r);
+  }
   for (const r of adults.slice(0, 3)) await tryIssue({ residentId: r.id, kind: 'residence', purpose: '申领居住证', recipient: null });
   if (adults[3]) await tryIssue({ residentId: adults[3].id, kind: 'residence', purpose: '办理子女入学登记', recipient: '太原市万柏林区教育局' });
   if (adults[4]) {
     const wrong = await tryIssue({ residentId: adults[4].id, kind: 'residence', purpose: '办理社保转移', recipient: null });
     if (wrong) {
-      await s.certificates.revoke(ctx, wrong.id, '居民告知用途写错，已作废并重新出具');
+      await s.certificates.revoke(ctx, wrong.id, { category: 'issued_in_error', reason: '居民告知用途写错，已作废并重新出具' });
       result.revoked += 1;
       await tryIssue({ residentId: adults[4].id, kind: 'residence', purpose: '办理医保关系转移', recipient: null });
+    }
+  }
+  // One issued long enough ago to be past its validity, so the verification page has an expired one to show.
+  if (adults[5]) {
+    try {
+      await s.certificates.issue(ctx, { residentId: adults[5].id, kind: 'residence', purpose: '办理居住证续签', recipient: null }, { today: addDays(todayCn(), -200) });
+      result.issued += 1;
+    } catch (err) {
+      log(`certificate demo: the expired sample was not issued: ${(err as Error).message}`);
     }
   }
   const alone = await find({ labels: ['elderly_alone'] });

@@ -16,6 +16,8 @@ export const CertificateErrors = defineErrors({
   CERT_UNIT_UNKNOWN: { status: 400, zh: '该居民不在任何社区（村）之下，无法确定出具单位', en: 'The resident is not under a community or village, so there is no issuing unit' },
   CERT_NOT_FOUND: { status: 404, zh: '未找到该证明，或不在您的管辖范围内', en: 'No such certificate in your area' },
   CERT_REVOKED: { status: 409, zh: '该证明已于 {at} 作废（{reason}），不能再打印或使用', en: 'This certificate was revoked on {at} ({reason}); it can no longer be printed or used' },
+  CERT_REVOKE_CATEGORY_INVALID: { status: 400, zh: '请选择作废类别（{names}），“{code}”不在其中', en: 'Choose a revocation category ({names}); "{code}" is not one of them' },
+  CERT_REVOKE_CATEGORY_CODE: { status: 400, zh: '类别代码应为小写字母开头的 2-32 位字母、数字或下划线', en: 'A category code has 2-32 lower-case letters, digits or underscores and starts with a letter' },
   CERT_ALREADY_REVOKED: { status: 409, zh: '该证明已于 {at} 作废', en: 'This certificate was already revoked on {at}' },
   CERT_PAYLOAD_MALFORMED: { status: 400, zh: '这不是本平台证明二维码的内容：{reason}', en: 'This is not the content of a certificate QR code from this platform: {reason}' },
   CERT_CODE_MALFORMED: { status: 400, zh: '核验码应为 10 位字母或数字（如 K7QM9-XRT2B）', en: 'A verification code has 10 letters or digits (e.g. K7QM9-XRT2B)' },

@@ -8,6 +8,8 @@ import { AssistedService } from './assisted.js';
 import { CatalogueService } from './catalogue.js';
 import { HandbookService } from './handbook.js';
 import { KeyService } from './keys.js';
+import { RevocationCategories } from './revocation.js';
+import { warmUpRenderer } from './render.js';
 import { certificateRoutes } from './routes.js';
 import { CertificateService } from './service.js';
 import { VerificationService } from './verify.js';
@@ -15,10 +17,23 @@ import { VerificationService } from './verify.js';
 export { CertificateErrors } from './errors.js';
 export { starterCatalogue, nationalHandbook, type KindInput, type HandbookInput } from './defaults.js';
 export { seedCertificatesDemo } from './demo.js';
+export { defaultRevokeCategories } from './revocation.js';
 export type { CertificateOut, IssueInput } from './service.js';
 export type { Verdict, VerdictStatus } from './verify.js';
 export { DEFAULT_SIGNER_ID, type Algorithm } from './signing.js';
 export { decodePayload, formatStatement, parseStatement, textDigest, STATEMENT_FORMAT } from './statement.js';
+
+/**
+ * Without QC_PUBLIC_BASE_URL the QR code and the printed address point at the server's own
+ * address (often 127.0.0.1): say so at start-up, in the log and in the start banner.
+ */
+export function publicAddressWarning(publicBaseUrl: string): { zh: string; en: string } | null {
+  if (publicBaseUrl) return null;
+  return {
+    zh: '未设置 QC_PUBLIC_BASE_URL：打印的证明上的二维码和核验网址将指向本服务器自身的地址，居民的手机无法访问。请设置为居民可访问的公开网址（如 https://zwfw.example.gov.cn）。',
+    en: 'QC_PUBLIC_BASE_URL is not set: printed certificates carry this server’s own address in their QR code and verification address, which residents cannot reach. Set it to the public address residents use (e.g. https://zwfw.example.gov.cn).',
+  };
+}
 
 export class CertificatesService {
   readonly catalogue: CatalogueService;
@@ -27,6 +42,7 @@ export class CertificatesService {
   readonly certificates: CertificateService;
   readonly verification: VerificationService;
   readonly assisted: AssistedService;
+  readonly revocation: RevocationCategories;
 
   constructor(
     readonly platform: Platform,
@@ -36,8 +52,9 @@ export class CertificatesService {
     this.catalogue = new CatalogueService(platform, registry);
     this.handbook = new HandbookService(platform);
     this.keys = new KeyService(platform);
-    this.certificates = new CertificateService(platform, tree, registry, this.catalogue, this.handbook, this.keys);
-    this.verification = new VerificationService(platform, this.keys);
+    this.revocation = new RevocationCategories(platform);
+    this.certificates = new CertificateService(platform, tree, registry, this.catalogue, this.handbook, this.keys, this.revocation);
+    this.verification = new VerificationService(platform, this.keys, this.revocation);
     this.assisted = new AssistedService(platform, tree, registry);
     this.certificates.assisted = this.assisted;
   }
@@ -49,8 +66,23 @@ export function createCertificatesModule(platform: Platform, deps: { tree: TreeS
     name: 'certificates',
     service,
     routes: certificateRoutes(service),
-    init: () => service.handbook.ensureDefaults(),
-    start: async () => service.verification.start(),
+    init: async () => {
+      await service.handbook.ensureDefaults();
+      await service.revocation.ensureDefaults();
+    },
+    start: async () => {
+      service.verification.start();
+      const warning = publicAddressWarning(platform.config.publicBaseUrl);
+      if (warning) platform.log.warn({ setting: 'QC_PUBLIC_BASE_URL' }, warning.en);
+      // The first PDF of a process pays for compiling the font subsetter and the PDF writer (about
+      // a second, several on a busy machine): pay it now, not at the counter's first print.
+      setImmediate(() => {
+        const started = performance.now();
+        warmUpRenderer()
+          .then(() => platform.log.info({ ms: Math.round(performance.now() - started) }, 'certificate printing ready'))
+          .catch((err: unknown) => platform.log.warn({ err }, 'certificate printing warm-up failed'));
+      });
+    },
     stop: () => service.verification.stop(),
   };
 }

@@ -45,7 +45,8 @@ export interface SubjectFacts {
 }
 
 export interface CheckResult {
-  type: Precondition['type'];
+  /** A precondition of the kind, or address_checked: the printed address was checked (added when the template prints {address}). */
+  type: Precondition['type'] | 'address_checked';
   ok: boolean;
   /** The rule in plain words. */
   rule: { zh: string; en: string };

@@ -5,13 +5,15 @@
 // against the embedded font subset.
 import fontkit from '@pdf-lib/fontkit';
 import {
-  degrees, fill, LineJoinStyle, PDFDocument, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingGrayscaleColor, setLineJoin, setLineWidth, setStrokingRgbColor,
+  concatTransformationMatrix, degrees, fill, LineJoinStyle, PDFDocument, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingGrayscaleColor, setLineJoin, setLineWidth, setStrokingRgbColor,
   setTextRenderingMode, TextRenderingMode, type PDFPage,
 } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
 import subsetFont from 'subset-font';
 import { A4, cjkFontBytes, mm, type CjkPdf } from '../../platform/documents/pdf.js';
 import { chineseDate, displayVerifyCode } from './dates.js';
+import { qrSegments } from './statement.js';
 import type { HandbookEntry } from './handbook.js';
 
 const RED: [number, number, number] = [0.8, 0.05, 0.05];
@@ -20,15 +22,20 @@ const RED: [number, number, number] = [0.8, 0.05, 0.05];
 const BASE_CHARS = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:;!?()[]{}<>-_+=/\\*#%&@|~"\'`^$年月日号，。：；、（）《》“”‘’？！—…·＊％　';
 
 /**
- * A document with one embedded font, Noto Sans SC Regular subset with HarfBuzz to the characters
- * drawn (see docs/decisions/0002). Bold is the same glyphs filled and stroked: subsetting and
- * compressing a second weight cost more than the rest of a certificate together.
+ * A document with one embedded font subset with HarfBuzz to the characters drawn (see
+ * docs/decisions/0002): Noto Serif SC (宋体-like, as official certificates are set) or Noto Sans
+ * SC. Bold is the same glyphs filled and stroked: subsetting and compressing a second weight cost
+ * more than the rest of a certificate together.
  */
-export async function newOneFontPdf(meta: { title: string; text: string; author?: string; subject?: string }): Promise<CjkPdf> {
+export async function newOneFontPdf(meta: { title: string; text: string; author?: string; subject?: string; face?: 'serif' | 'sans' }): Promise<CjkPdf> {
   const chars = [...new Set([...BASE_CHARS, ...meta.title, ...meta.text])].join('');
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(await subsetFont(cjkFontBytes('regular'), chars, { targetFormat: 'truetype' }), { subset: false });
+  // The font file is the largest stream: Node's zlib compresses it several times faster than the
+  // JavaScript deflate pdf-lib uses, with the same format.
+  const context = doc.context;
+  context.flateStream = (contents, dict = {}) => context.stream(deflateSync(typeof contents === 'string' ? Buffer.from(contents, 'latin1') : contents), { ...dict, Filter: 'FlateDecode' });
+  const font = await doc.embedFont(await subsetFont(cjkFontBytes(meta.face === 'sans' ? 'regular' : 'serif'), chars, { targetFormat: 'truetype' }), { subset: false });
   doc.setTitle(meta.title);
   doc.setAuthor(meta.author ?? '轻车 Qingche');
   if (meta.subject) doc.setSubject(meta.subject);
@@ -97,15 +104,60 @@ export interface CertificateDoc {
   /** What the QR code holds (the verification address with the signed payload). */
   qrText: string;
   verifyBase: string;
+  /** A reprint after the validity date carries a 已过期 stamp and says it is for the record only. */
+  expired?: boolean;
+}
+
+export interface SealLayout {
+  radius: number;
+  /** The name along the upper arc: each glyph's centre, angle from the top (radians) and size. */
+  glyphs: { ch: string; x: number; y: number; theta: number; size: number }[];
+  /** Lowest point any arc glyph can reach (its centre less half its diagonal), relative to the centre. */
+  arcBottom: number;
+  star: { y: number; outer: number };
+  bottom: { y: number; size: number };
+}
+
+/**
+ * Where the seal's parts go, relative to its centre. The arc is as wide as it can be while every
+ * glyph stays above `clearAbove` (the top of the unit's name line, which with the date sits in the
+ * seal's lower half as GB/T 9704 asks), so the arc never runs into the lines it is stamped over.
+ */
+export function sealLayout(name: string, radius: number, clearAbove: number, widthOf: (ch: string, size: number) => number = (_c, s) => s): SealLayout {
+  const chars = [...name];
+  const n = chars.length;
+  const place = (span: number) => {
+    const step = n > 1 ? span / (n - 1) : 0;
+    // Characters as large as the arc allows, at most a quarter of the radius; their tops just inside the ring.
+    let size = radius * 0.25;
+    if (n > 1) size = Math.min(size, 0.72 * radius * ((step * Math.PI) / 180) * 0.95);
+    const rc = radius * 0.9 - size * 0.5;
+    const glyphs = chars.map((ch, i) => {
+      const theta = ((-span / 2 + i * step) * Math.PI) / 180;
+      return { ch, theta, size, x: rc * Math.sin(theta), y: rc * Math.cos(theta), w: widthOf(ch, size) };
+    });
+    const arcBottom = Math.min(...glyphs.map((g) => g.y - Math.SQRT1_2 * Math.max(g.size, g.w)));
+    return { glyphs: glyphs.map(({ w: _w, ...g }) => g), arcBottom, size };
+  };
+  let span = Math.min(240, Math.max(100, n * 26));
+  let laid = place(span);
+  while (span > 90 && laid.arcBottom < clearAbove) {
+    span -= 4;
+    laid = place(span);
+  }
+  const starOuter = radius * 0.26;
+  return { radius, glyphs: laid.glyphs, arcBottom: laid.arcBottom, star: { y: clearAbove + starOuter + radius * 0.04, outer: starOuter }, bottom: { y: -radius * 0.86, size: radius * 0.14 } };
 }
 
 /** A circular seal: ring, five-pointed star, the unit's name along the upper arc and a line below. */
-export function drawSeal(page: PDFPage, pdf: CjkPdf, name: string, cx: number, cy: number, radius: number): void {
+export function drawSeal(page: PDFPage, pdf: CjkPdf, name: string, cx: number, cy: number, radius: number, clearAbove = radius * 0.12): void {
   const color = rgb(...RED);
   const opacity = 0.88;
+  const font = pdf.bold;
+  const layout = sealLayout(name, radius, clearAbove, (ch, size) => font.widthOfTextAtSize(ch, size));
   page.drawCircle({ x: cx, y: cy, size: radius, borderColor: color, borderWidth: radius * 0.055, borderOpacity: opacity, opacity: 0 });
-  // Star, point up, in SVG coordinates (y grows downwards) around (cx, cy).
-  const outer = radius * 0.3;
+  // Star, point up, in SVG coordinates (y grows downwards).
+  const outer = layout.star.outer;
   const inner = outer * 0.382;
   const pts: string[] = [];
   for (let k = 0; k < 10; k++) {
@@ -113,36 +165,41 @@ export function drawSeal(page: PDFPage, pdf: CjkPdf, name: string, cx: number, c
     const r = k % 2 === 0 ? outer : inner;
     pts.push(`${(r * Math.cos(a)).toFixed(3)} ${(r * Math.sin(a)).toFixed(3)}`);
   }
-  page.drawSvgPath(`M ${pts.join(' L ')} Z`, { x: cx, y: cy + outer * 0.1, color, opacity, borderWidth: 0 });
+  page.drawSvgPath(`M ${pts.join(' L ')} Z`, { x: cx, y: cy + layout.star.y, color, opacity, borderWidth: 0 });
   // The name along the arc, each character upright towards the rim.
-  const chars = [...name];
-  const n = chars.length;
-  const span = Math.min(260, Math.max(120, n * 26));
-  const step = n > 1 ? span / (n - 1) : 0;
-  // Characters as large as the arc allows, at most a quarter of the radius; their tops just inside the ring.
-  let size = radius * 0.27;
-  if (n > 1) size = Math.min(size, 0.72 * radius * ((step * Math.PI) / 180) * 0.95);
-  const rc = radius * 0.9 - size * 0.5;
-  const font = pdf.bold;
-  chars.forEach((ch, i) => {
-    const theta = ((-span / 2 + i * step) * Math.PI) / 180;
-    const phi = -theta;
-    const w = font.widthOfTextAtSize(ch, size);
-    const centerX = cx + rc * Math.sin(theta);
-    const centerY = cy + rc * Math.cos(theta);
+  for (const g of layout.glyphs) {
+    const phi = -g.theta;
+    const w = font.widthOfTextAtSize(g.ch, g.size);
     // The glyph's visual centre sits about 0.38 em above its baseline.
-    const dx = (w / 2) * Math.cos(phi) - 0.38 * size * Math.sin(phi);
-    const dy = (w / 2) * Math.sin(phi) + 0.38 * size * Math.cos(phi);
-    drawStyled(page, pdf, ch, { x: centerX - dx, y: centerY - dy, size, color: RED, opacity, rotate: (phi * 180) / Math.PI });
-  });
-  const bSize = radius * 0.17;
-  const bw = font.widthOfTextAtSize(SEAL_BOTTOM, bSize);
-  drawStyled(page, pdf, SEAL_BOTTOM, { x: cx - bw / 2, y: cy - radius * 0.62, size: bSize, color: RED, opacity });
+    const dx = (w / 2) * Math.cos(phi) - 0.38 * g.size * Math.sin(phi);
+    const dy = (w / 2) * Math.sin(phi) + 0.38 * g.size * Math.cos(phi);
+    drawStyled(page, pdf, g.ch, { x: cx + g.x - dx, y: cy + g.y - dy, size: g.size, color: RED, opacity, rotate: (phi * 180) / Math.PI });
+  }
+  const bw = font.widthOfTextAtSize(SEAL_BOTTOM, layout.bottom.size);
+  drawStyled(page, pdf, SEAL_BOTTOM, { x: cx - bw / 2, y: cy + layout.bottom.y, size: layout.bottom.size, color: RED, opacity });
 }
 
-/** Dark modules of the QR code as one filled path (one rectangle per run of dark modules in a row). */
-export function drawQr(page: PDFPage, text: string, x: number, y: number, sizePt: number): void {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+/** A rectangular 已过期 stamp, tilted, over the body of a certificate reprinted after its validity. */
+function drawExpiredStamp(page: PDFPage, pdf: CjkPdf, cx: number, cy: number) {
+  const text = '已过期';
+  const size = 44;
+  const tw = pdf.width(text, size);
+  const w = tw + 30;
+  const h = size + 22;
+  const a = (12 * Math.PI) / 180;
+  // Drawn around its own centre, then turned: the whole stamp is one rotated group.
+  page.pushOperators(pushGraphicsState(), concatTransformationMatrix(Math.cos(a), Math.sin(a), -Math.sin(a), Math.cos(a), cx, cy));
+  page.drawRectangle({ x: -w / 2, y: -h / 2, width: w, height: h, borderColor: rgb(...RED), borderWidth: 3.5, borderOpacity: 0.85, opacity: 0 });
+  drawStyled(page, pdf, text, { x: -tw / 2, y: -size * 0.34, size, color: RED, opacity: 0.85 });
+  page.pushOperators(popGraphicsState());
+}
+
+/**
+ * Dark modules of the QR code as one filled path (one rectangle per run of dark modules in a row).
+ * A QC2 payload goes in an alphanumeric segment (see statement.ts), which keeps the code small.
+ */
+export function drawQr(page: PDFPage, text: string, x: number, y: number, sizePt: number): { version: number; modulePt: number } {
+  const qr = QRCode.create(qrSegments(text), { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const quiet = 2;
   const cell = sizePt / (n + quiet * 2);
@@ -163,6 +220,7 @@ export function drawQr(page: PDFPage, text: string, x: number, y: number, sizePt
   }
   ops.push(fill(), popGraphicsState());
   page.pushOperators(...ops);
+  return { version: qr.version, modulePt: cell };
 }
 
 function spacedTitle(title: string): string {
@@ -178,30 +236,68 @@ const NO_LINE_START = new Set([...'，。、：；！？）》」』”’…%']
  * wider than the line, and closing punctuation never starts a line.
  */
 export function lines(pdf: CjkPdf, text: string, width: number, size: number, bold = false): string[] {
+  // Shaping a string is the costly part of drawing: each token is measured once and lines add up
+  // their tokens' advances (CJK faces do not kern across the characters where lines break).
+  const measured = new Map<string, number>();
+  const w = (t: string) => {
+    let v = measured.get(t);
+    if (v === undefined) {
+      v = pdf.width(t, size, bold);
+      measured.set(t, v);
+    }
+    return v;
+  };
   const out: string[] = [];
   for (const para of text.split('\n')) {
     const tokens = para.match(/[A-Za-z0-9][A-Za-z0-9\-_.:/@*]*|[\s\S]/gu) ?? [];
     let line = '';
+    let lineW = 0;
     for (const tok of tokens) {
-      if (!line || pdf.width(line + tok, size, bold) <= width || NO_LINE_START.has(tok)) {
+      const tw = w(tok);
+      if (!line || lineW + tw <= width || NO_LINE_START.has(tok)) {
         line += tok;
+        lineW += tw;
         continue;
       }
-      if (pdf.width(tok, size, bold) > width) {
+      if (tw > width) {
         for (const ch of [...tok]) {
-          if (line && pdf.width(line + ch, size, bold) > width) {
+          const cw = w(ch);
+          if (line && lineW + cw > width) {
             out.push(line);
             line = ch;
-          } else line += ch;
+            lineW = cw;
+          } else {
+            line += ch;
+            lineW += cw;
+          }
         }
         continue;
       }
       out.push(line);
       line = tok;
+      lineW = tw;
     }
     out.push(line);
   }
   return out;
+}
+
+/** Where the signature block's lines go: the unit's name and the date sit in the seal's lower half (GB/T 9704). */
+export function signatureBlock(unitY: number, signSize: number, radius: number) {
+  const dateY = unitY - signSize * 1.7;
+  // The seal's centre: the unit line's top (about 0.88 em above its baseline) a little below it.
+  const cy = unitY + signSize * 0.88 + radius * 0.02;
+  return { unitY, dateY, cy, clearAbove: unitY + signSize * 0.88 + radius * 0.06 - cy };
+}
+
+export const QR_SIZE_MM = 46;
+
+/** Draws one certificate and throws it away, so that the code paths are compiled before the first real print. */
+export async function warmUpRenderer(): Promise<void> {
+  await renderCertificate({
+    title: '居住证明', number: '000000000000-2000-00000', verifyCode: '0000000000', trail: ['预热'], unitName: '预热社区居民委员会', recipient: null, text: '兹证明预热。',
+    issuedOn: '2000-01-01', validUntil: '2000-01-02', issuedByName: '-', algorithm: 'SM2', kid: '00000000', qrText: 'http://localhost/verify?p=AAAA', verifyBase: 'http://localhost',
+  });
 }
 
 export async function renderCertificate(d: CertificateDoc): Promise<Uint8Array> {
@@ -209,6 +305,7 @@ export async function renderCertificate(d: CertificateDoc): Promise<Uint8Array> 
   const paragraphs = d.text.split('\n').map((p) => `　　${p.trim()}`);
   const closing = '　　特此证明。';
   const validity = `　　本证明自出具之日起至${chineseDate(d.validUntil)}有效。`;
+  const expiredLine = `　　本证明已过期（有效期至${chineseDate(d.validUntil)}），此件为存档副本，不作证明使用。`;
   const numberLine = `编号：${d.number}`;
   const date = chineseDate(d.issuedOn);
   const codeLine = `核验码：${displayVerifyCode(d.verifyCode)}`;
@@ -226,7 +323,7 @@ export async function renderCertificate(d: CertificateDoc): Promise<Uint8Array> 
     title: `${d.title} ${d.number}`,
     subject: d.unitName,
     author: d.unitName,
-    text: [heading, d.unitName, spacedTitle(d.title), numberLine, recipientLine, ...paragraphs, closing, validity, date, SEAL_BOTTOM, ...info, footer].join(''),
+    text: [heading, d.unitName, spacedTitle(d.title), numberLine, recipientLine, ...paragraphs, closing, validity, d.expired ? `${expiredLine}已过期` : '', date, SEAL_BOTTOM, ...info, footer].join(''),
   });
   const page = pdf.doc.addPage([A4.width, A4.height]);
   const W = A4.width;
@@ -246,34 +343,43 @@ export async function renderCertificate(d: CertificateDoc): Promise<Uint8Array> 
 
   // Body: shrink the type if a long template would run into the signature block.
   let size = 14;
-  const bodyLines = (s: number) => [...(recipientLine ? [recipientLine] : []), ...paragraphs.flatMap((p) => lines(pdf, p, width, s)), ...lines(pdf, closing, width, s), ...lines(pdf, validity, width, s)];
-  while (size > 10 && bodyLines(size).length * size * 1.9 > mm(120)) size -= 1;
-  let y = H - mm(80);
+  const bodyLines = (s: number) => [
+    ...(recipientLine ? [recipientLine] : []), ...paragraphs.flatMap((p) => lines(pdf, p, width, s)), ...lines(pdf, closing, width, s), ...lines(pdf, validity, width, s),
+    ...(d.expired ? lines(pdf, expiredLine, width, s) : []),
+  ];
+  while (size > 10 && bodyLines(size).length * size * 1.9 > mm(112)) size -= 1;
+  const bodyTop = H - mm(80);
+  let y = bodyTop;
   for (const l of bodyLines(size)) {
-    pdf.text(page, l, { x: left, y, size });
+    pdf.text(page, l, { x: left, y, size, color: d.expired && l === lines(pdf, expiredLine, width, size)[0] ? RED : undefined });
     y -= size * 1.9;
   }
 
-  // Unit and date, right side, under the seal.
+  // Unit and date, right side, in the lower half of the seal.
   const signSize = 14;
-  const unitY = Math.min(y - mm(22), mm(112));
+  const radius = mm(21);
+  const qrSize = mm(QR_SIZE_MM);
+  const qrY = mm(24);
+  // Above the QR code and its notes, below the body.
+  const block = signatureBlock(Math.min(y - mm(26), qrY + qrSize + mm(12) + radius), signSize, radius);
   const unitW = pdf.width(d.unitName, signSize);
   const dateW = pdf.width(date, signSize);
   const blockRight = right - mm(6);
-  pdf.text(page, d.unitName, { x: blockRight - unitW, y: unitY, size: signSize });
-  pdf.text(page, date, { x: blockRight - Math.max(unitW, dateW) / 2 - dateW / 2, y: unitY - signSize * 1.9, size: signSize });
-  drawSeal(page, pdf, d.unitName, blockRight - Math.max(unitW, dateW) / 2, unitY + signSize * 0.2, mm(21));
+  const blockCentre = blockRight - Math.max(unitW, dateW) / 2;
+  pdf.text(page, d.unitName, { x: blockCentre - unitW / 2, y: block.unitY, size: signSize });
+  pdf.text(page, date, { x: blockCentre - dateW / 2, y: block.dateY, size: signSize });
+  drawSeal(page, pdf, d.unitName, blockCentre, block.cy, radius, block.clearAbove);
+
+  if (d.expired) drawExpiredStamp(page, pdf, W / 2, (bodyTop + y) / 2 + size);
 
   // QR code and how to check, bottom left.
-  const qrSize = mm(34);
-  const qrY = mm(30);
-  drawQr(page, d.qrText, left, qrY, qrSize);
-  let iy = qrY + qrSize - 12;
+  drawQr(page, d.qrText, left - mm(2), qrY, qrSize);
+  let iy = qrY + qrSize - mm(9);
   for (const [i, t] of info.entries()) {
-    pdf.text(page, t, { x: left + qrSize + mm(5), y: iy, size: i === 2 ? 12 : 9, bold: i === 2, color: i === 2 ? [0, 0, 0] : GREY });
+    pdf.text(page, t, { x: left + qrSize + mm(3), y: iy, size: i === 2 ? 12 : 9, bold: i === 2, color: i === 2 ? [0, 0, 0] : GREY });
     iy -= i === 1 ? 20 : 15;
   }
-  centre(footer, mm(16), 8.5, false, GREY);
+  centre(footer, mm(14), 8.5, false, GREY);
   return pdf.doc.save({ useObjectStreams: true });
 }
 

@@ -77,8 +77,9 @@ const CertificateOut = Type.Object(
     residentId: Type.Integer(), relatedResidentId: Nullable(Type.Integer()), subjectName: Type.String(), subjectIdMasked: Type.String(), unitNodeId: Type.Integer(), unitName: Type.String(),
     purpose: Type.String(), recipient: Nullable(Type.String()), publicText: Type.String({ description: 'The text with ID numbers masked' }), issuedAt: Type.String(), issuedOn: Type.String(), validUntil: Type.String(),
     issuedByName: Type.String(), status: Type.String({ enum: ['issued', 'revoked'] }), state: Type.String({ enum: ['valid', 'expired', 'revoked'] }), revokedAt: Nullable(Type.String()), revokedByName: Nullable(Type.String()),
-    revokeReason: Nullable(Type.String()), printCount: Type.Integer(), lastPrintedAt: Nullable(Type.String()), verifyCount: Type.Integer(), lastVerifiedAt: Nullable(Type.String()),
-    algorithm: Type.String(), kid: Type.String(), statement: Type.String({ description: 'The signed statement (format QC1)' }), signature: Type.String({ description: 'base64url' }),
+    revokeReason: Nullable(Type.String({ description: 'The worker’s note (staff only)' })), revokeCategory: Nullable(Type.String({ description: 'Revocation category code; the public page shows its name' })), printCount: Type.Integer(), lastPrintedAt: Nullable(Type.String()), verifyCount: Type.Integer(), lastVerifiedAt: Nullable(Type.String()),
+    algorithm: Type.String(), kid: Type.String(), statement: Type.String({ description: 'The signed statement as stored: QC1 text, or "QC2:" followed by the compact statement in base64url' }),
+    statementFormat: Type.String({ enum: ['QC1', 'QC2'] }), statementText: Type.String({ description: 'The statement’s fields on one line' }), signature: Type.String({ description: 'base64url' }),
     verifyUrl: Type.String({ description: 'What the QR code holds' }), pdfUrl: Type.String(), assistedRequestId: Nullable(Type.Integer()),
   },
   { title: 'Certificate' },
@@ -113,7 +114,8 @@ const Verdict = Type.Object(
     status: Type.String({ enum: [...verdictStatuses] }), reason: Type.String({ enum: [...verdictReasons] }), message: Type.String(), checkedAt: Type.String(), signature: SignatureOut,
     certificate: Nullable(Type.Object({
       number: Type.String(), verifyCode: Type.String(), title: Type.String(), kind: Type.String(), unitName: Type.String(), subjectName: Type.String(), subjectIdMasked: Type.String(), issuedOn: Type.String(),
-      validUntil: Type.String(), text: Type.String(), recipient: Nullable(Type.String()), revokedAt: Nullable(Type.String()), revokeReason: Nullable(Type.String()),
+      validUntil: Type.String(), text: Type.String(), recipient: Nullable(Type.String()), revokedAt: Nullable(Type.String()),
+      revokeCategory: Nullable(Type.String({ description: 'Why it was revoked, as a category (信息变更, 误开, 迁出 …); the worker’s note is not public' })),
     })),
     claimed: Nullable(Type.Object({ number: Type.String(), title: Nullable(Type.String()), kind: Type.String(), unitCode: Type.String(), subjectName: Type.String(), subjectIdMasked: Type.String(), issuedOn: Type.String(), validUntil: Type.String() })),
   },
@@ -217,13 +219,13 @@ export function certificateRoutes(s: CertificatesService): FastifyPluginAsyncTyp
       schema: {
         tags: pub,
         summary: 'Published verification keys of every issuing unit (current and retired), so that anyone can verify a certificate offline',
-        description: `A QR code holds base64url(statement) "." base64url(signature). The statement (format ${STATEMENT_FORMAT}) is "QC1|alg|signerId|kid|number|verifyCode|kind|unitCode|name|maskedId|issuedOn|validUntil|digest"; verify its UTF-8 bytes with the key named by kid: SM2 with SM3 and the signer ID given (GB/T 32918; default ${DEFAULT_SIGNER_ID}), DER signature; or Ed25519.`,
+        description: `A QR code holds the verification address with p=<payload>. Certificates issued now (format ${STATEMENT_FORMAT}): the payload is base32 (RFC 4648, no padding) of the compact binary statement followed by the signature; byte 1 of the statement is its length, bytes 2-5 the key id; the layout is in docs/certificates.md. Older ones (QC1): base64url(statement) "." base64url(signature), the statement being "QC1|alg|signerId|kid|number|verifyCode|kind|unitCode|name|maskedId|issuedOn|validUntil|digest". Verify the statement's bytes with the key named by its kid: SM2 with SM3 and the key's signer ID (GB/T 32918; default ${DEFAULT_SIGNER_ID}), DER signature; or Ed25519.`,
         querystring: StrictObject({ unitCode: Type.Optional(Type.String({ pattern: '^\\d{6,15}$' })) }),
-        response: { 200: Type.Object({ format: Type.String(), defaultSignerId: Type.String(), keys: Type.Array(PublishedKey) }), ...errorResponses },
+        response: { 200: Type.Object({ format: Type.String({ description: 'The format of certificates issued now' }), formats: Type.Array(Type.String(), { description: 'Every format that is still verified' }), defaultSignerId: Type.String(), keys: Type.Array(PublishedKey) }), ...errorResponses },
       },
     }, async (req, reply) => {
       reply.header('cache-control', 'public, max-age=300');
-      return { format: STATEMENT_FORMAT, defaultSignerId: DEFAULT_SIGNER_ID, keys: await s.keys.published({ unitCode: req.query.unitCode }) };
+      return { format: STATEMENT_FORMAT, formats: ['QC2', 'QC1'], defaultSignerId: DEFAULT_SIGNER_ID, keys: await s.keys.published({ unitCode: req.query.unitCode }) };
     });
 
     const verifyOne = async (lang: 'zh' | 'en', input: { code?: string; payload?: string }) => {
@@ -400,8 +402,27 @@ export function certificateRoutes(s: CertificatesService): FastifyPluginAsyncTyp
 
     app.post('/certificates/:id/revoke', {
       config: { permission: 'certificates:revoke' },
-      schema: { tags, summary: 'Revoke (作废) with the reason; the verification page shows it at once', params: IdParam, body: StrictObject({ reason: Type.String({ minLength: 2, maxLength: 500 }) }), response: { 200: CertificateOut, ...errorResponses } },
-    }, async (req) => s.certificates.revoke(req.ctx, req.params.id, req.body.reason));
+      schema: {
+        tags, summary: 'Revoke (作废) with a category and a note; the verification page shows the category at once, the note stays with staff', params: IdParam,
+        body: StrictObject({ category: Type.String({ minLength: 1, maxLength: 32, description: 'A code from GET /certificates/revoke-categories' }), reason: Type.String({ minLength: 2, maxLength: 500, description: 'The worker’s note (never public)' }) }),
+        response: { 200: CertificateOut, ...errorResponses },
+      },
+    }, async (req) => s.certificates.revoke(req.ctx, req.params.id, req.body));
+
+    const RevokeCategoryOut = Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), sortOrder: Type.Integer(), active: Type.Boolean() }, { title: 'RevokeCategory' });
+    const categoryOut = (c: { code: string; nameZh: string; nameEn: string; sortOrder: number; active: boolean }) => ({ code: c.code, nameZh: c.nameZh, nameEn: c.nameEn, sortOrder: c.sortOrder, active: c.active });
+    app.get('/certificates/revoke-categories', {
+      config: { authenticated: true },
+      schema: { tags, summary: 'Revocation categories (what the public page shows instead of the note)', querystring: StrictObject({ includeInactive: Type.Optional(Type.Boolean()) }), response: { 200: Type.Array(RevokeCategoryOut) } },
+    }, async (req) => (await s.revocation.list(Boolean(req.query.includeInactive))).map(categoryOut));
+    app.put('/certificates/revoke-categories/:code', {
+      config: { permission: 'certificates:catalog' },
+      schema: {
+        tags, summary: 'Add or edit a revocation category; active=false withdraws it (certificates revoked under it keep it)', params: StrictObject({ code: Type.String({ minLength: 2, maxLength: 32 }) }),
+        body: StrictObject({ nameZh: Type.String({ minLength: 1, maxLength: 20 }), nameEn: Type.String({ minLength: 1, maxLength: 60 }), sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })), active: Type.Optional(Type.Boolean()) }),
+        response: { 200: RevokeCategoryOut, ...errorResponses },
+      },
+    }, async (req) => categoryOut(await s.revocation.save(req.ctx, req.params.code, req.body)));
 
     // ---- assisted service (帮办代办) ---------------------------------------------------------
 

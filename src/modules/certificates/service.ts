@@ -9,7 +9,7 @@ import { roleNames, type Role } from '../../platform/auth/roles.js';
 import { isSystemPrincipal, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { scopeCondition, subtreeCondition } from '../../platform/scope.js';
-import { codeTables, maskIdNumber, RegistryErrors, type RegistryService } from '../registry/index.js';
+import { codeTables, maskIdNumber, RegistryErrors, type RegistryService, type ResidentAddress } from '../registry/index.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import type { AssistedService } from './assisted.js';
 import type { CatalogueService, KindOut, KindVersion } from './catalogue.js';
@@ -17,9 +17,10 @@ import { addDays, ageOnDate, chineseDate, cnDateTime, displayVerifyCode, duratio
 import { CertificateErrors } from './errors.js';
 import { likeEscape, type HandbookEntry, type HandbookService } from './handbook.js';
 import type { KeyService, Unit } from './keys.js';
+import type { RevocationCategories } from './revocation.js';
 import { evaluate, relationBetween, type CheckResult, type LabelFact, type SubjectFacts } from './preconditions.js';
 import { renderCertificate } from './render.js';
-import { encodePayload, formatStatement, textDigest, verificationUrl } from './statement.js';
+import { compactStatement, encodePayload, formatStatement, parseStored, readableStatement, storedForm, textDigest, verificationUrl } from './statement.js';
 import { certificateCounters, certificates } from './tables.js';
 import { fill, placeholdersOf, templateVariables } from './template.js';
 
@@ -69,14 +70,21 @@ export interface CertificateOut {
   state: 'valid' | 'expired' | 'revoked';
   revokedAt: string | null;
   revokedByName: string | null;
+  /** The worker's note (staff only). */
   revokeReason: string | null;
+  /** The category the public verification page shows (certificate_revoke_category.code). */
+  revokeCategory: string | null;
   printCount: number;
   lastPrintedAt: string | null;
   verifyCount: number;
   lastVerifiedAt: string | null;
   algorithm: string;
   kid: string;
+  /** The signed statement as stored: QC1 text, or "QC2:" and the compact bytes in base64url. */
   statement: string;
+  statementFormat: 'QC1' | 'QC2';
+  /** The statement's fields on one line, for people. */
+  statementText: string;
   signature: string;
   verifyUrl: string;
   pdfUrl: string;
@@ -99,6 +107,20 @@ type Person = Awaited<ReturnType<RegistryService['residentInClear']>> & Record<s
 
 const HARDSHIP_LABELS = ['low_income', 'extreme_poverty', 'disabled'];
 
+/** The address check as a line of the checks the worker sees before issuing. */
+export function addressFinding(a: ResidentAddress): CheckResult {
+  const rule = { zh: '现住址已核实（与所住房屋一致，且在维护周期内）', en: 'the address is checked (agrees with the linked house, confirmed within its review period)' };
+  const since = a.reviewedAt ? a.reviewedAt.slice(0, 10) : null;
+  if (a.status === 'mismatch') {
+    return { type: 'address_checked', ok: false, rule, found: { zh: `登记的现住址“${a.text}”与所住房屋“${a.house}”不一致，请先更正其一`, en: `the address entered ("${a.text}") differs from the linked house ("${a.house}"); correct one of them first` } };
+  }
+  if (a.overdue) {
+    return { type: 'address_checked', ok: false, rule, found: { zh: `现住址${since ? `自${since}起` : ''}未再核实，已超过维护周期，请走访核实后再出具`, en: `the address has not been confirmed${since ? ` since ${since}` : ''}, beyond its review period; confirm it on a visit first` } };
+  }
+  const from = a.status === 'text_only' ? { zh: '（未关联房屋，按登记的现住址）', en: ' (no house linked: as entered)' } : { zh: '（按所住房屋）', en: ' (from the linked house)' };
+  return { type: 'address_checked', ok: !!a.address, rule, found: a.address ? { zh: `${a.address}${from.zh}`, en: `${a.address}${from.en}` } : { zh: '未登记现住址', en: 'no address recorded' } };
+}
+
 export function unitFullName(node: Pick<TreeNode, 'name' | 'kind'>): string {
   if (node.name.endsWith('委员会')) return node.name;
   return node.kind === 'villagers_committee' ? `${node.name}村民委员会` : `${node.name}居民委员会`;
@@ -117,6 +139,7 @@ export class CertificateService {
     private readonly catalogue: CatalogueService,
     private readonly handbook: HandbookService,
     readonly keys: KeyService,
+    private readonly revocation: RevocationCategories,
   ) {}
 
   /** The address residents reach the public pages at (printed in QR codes). */
@@ -224,6 +247,15 @@ export class CertificateService {
     };
     const names = await this.catalogue.labelNames();
     const checks = kind.preconditions.map((p) => evaluate(p, facts, names));
+    // The address printed is the checked one (docs/decisions/0021): the linked house's, when the
+    // free text agrees with it; and only when it was confirmed within its review period.
+    let address = (subject.address as string | null) ?? null;
+    if (used.has('address')) {
+      const a = await this.registry.residents.addressCheck({ id: input.residentId, houseId: subject.houseId, address: subject.address });
+      address = a.address;
+      // With no address at all, the missing-data answer says what to fill in.
+      if (a.status !== 'none') checks.push(addressFinding(a));
+    }
     const validUntil = addDays(today, kind.validityDays);
     const code = (table: keyof typeof codeTables, v: unknown) => (v === null || v === undefined ? null : (codeTables[table] as Record<string, { zh: string }>)[String(v)]?.zh ?? null);
     const sex = (v: unknown) => (v === '1' ? '男' : v === '2' ? '女' : null);
@@ -237,7 +269,7 @@ export class CertificateService {
       idType: code('idType', subject.idType),
       idNumber: subject.idNumber ?? null,
       ethnicity: code('ethnicity', subject.ethnicity),
-      address: (subject.address as string | null) ?? null,
+      address,
       hukouAddress: (subject.hukouAddress as string | null) ?? null,
       residentSince: facts.residentSince ? chineseDate(facts.residentSince) : null,
       residenceDuration: months !== null && months >= 0 ? durationZh(months) : null,
@@ -250,6 +282,7 @@ export class CertificateService {
       hardship: used.has('hardship') ? await this.hardshipText(labels) : null,
       purpose: input.purpose.trim() || null,
       unitName: unit.name,
+      unitKind: unit.node.kind === 'villagers_committee' ? '村' : '社区',
       issueDate: chineseDate(today),
       validUntil: chineseDate(validUntil),
     };
@@ -286,11 +319,12 @@ export class CertificateService {
     return { kind: this.catalogue.present(kind, e.names, ctx.lang), ok: checks.every((c) => c.ok) && !missing.length, checks, missing, preview: missing.length ? null : e.filled.publicText };
   }
 
-  async issue(ctx: RequestContext, input: IssueInput): Promise<CertificateOut> {
+  /** Issues a certificate. `opts.today` dates it in the past (demo and tests only; the API always issues today). */
+  async issue(ctx: RequestContext, input: IssueInput, opts: { today?: string } = {}): Promise<CertificateOut> {
     const kind = await this.kindFor(input.kind);
     this.assertIssuer(ctx, kind);
     if (input.assistedRequestId) await this.assisted.assertLinkable(ctx, input.assistedRequestId, input.residentId);
-    const today = todayCn();
+    const today = opts.today ?? todayCn();
     const e = await this.evaluateIssue(ctx, kind, input, today);
     const failed = e.checks.filter((c) => !c.ok);
     if (failed.length) {
@@ -319,11 +353,15 @@ export class CertificateService {
       const number = `${unit.code}-${year}-${String(counted[0]!.last).padStart(5, '0')}`;
       const verifyCode = newVerifyCode();
       const idNumber = e.subject.idNumber ?? null;
-      const statement = formatStatement({
-        algorithm: key.algorithm as 'SM2' | 'Ed25519', signerId: key.signerId, kid: key.kid, number, verifyCode, kind: kind.kindCode, unitCode: unit.code,
-        subjectName: String(e.subject.name), subjectIdMasked: idNumber ? maskIdNumber(idNumber) : '-', issuedOn: today, validUntil: e.validUntil, digest: textDigest(e.filled.publicText),
-      });
-      const signature = this.keys.signer(key).sign(statement);
+      const fields = {
+        kid: key.kid, number, verifyCode, kind: kind.kindCode, unitCode: unit.code, subjectName: String(e.subject.name), subjectIdMasked: idNumber ? maskIdNumber(idNumber) : '-',
+        issuedOn: today, validUntil: e.validUntil, digest: textDigest(e.filled.publicText),
+      };
+      // The compact QC2 form keeps the QR code small; QC1 only for what it cannot hold.
+      const compact = compactStatement(fields);
+      const bytes = compact ?? Buffer.from(formatStatement({ ...fields, algorithm: key.algorithm as 'SM2' | 'Ed25519', signerId: key.signerId }), 'utf8');
+      const statement = storedForm(compact ? 'QC2' : 'QC1', bytes);
+      const signature = this.keys.signer(key).sign(bytes);
       const [inserted] = await tx
         .insert(certificates)
         .values({
@@ -349,13 +387,15 @@ export class CertificateService {
 
   present(r: CertificateRow, today = todayCn()): CertificateOut {
     const payload = encodePayload(r.statement, Buffer.from(r.signature, 'base64url'));
+    const parsed = parseStored(r.statement);
     return {
       id: r.id, number: r.number, verifyCode: displayVerifyCode(r.verifyCode), kind: r.kindCode, kindVersion: r.kindVersion, title: r.title, residentId: r.residentId, relatedResidentId: r.relatedResidentId,
       subjectName: r.subjectName, subjectIdMasked: r.subjectIdMasked, unitNodeId: r.unitNodeId, unitName: r.unitName, purpose: r.purpose, recipient: r.recipient, publicText: r.publicText,
       issuedAt: r.issuedAt.toISOString(), issuedOn: r.issuedOn, validUntil: r.validUntil, issuedByName: r.issuedByName, status: r.status,
       state: r.status === 'revoked' ? 'revoked' : r.validUntil < today ? 'expired' : 'valid',
-      revokedAt: r.revokedAt?.toISOString() ?? null, revokedByName: r.revokedByName, revokeReason: r.revokeReason, printCount: r.printCount, lastPrintedAt: r.lastPrintedAt?.toISOString() ?? null,
-      verifyCount: r.verifyCount, lastVerifiedAt: r.lastVerifiedAt?.toISOString() ?? null, algorithm: r.algorithm, kid: r.kid, statement: r.statement, signature: r.signature,
+      revokedAt: r.revokedAt?.toISOString() ?? null, revokedByName: r.revokedByName, revokeReason: r.revokeReason, revokeCategory: r.revokeCategory, printCount: r.printCount, lastPrintedAt: r.lastPrintedAt?.toISOString() ?? null,
+      verifyCount: r.verifyCount, lastVerifiedAt: r.lastVerifiedAt?.toISOString() ?? null, algorithm: r.algorithm, kid: r.kid, statement: r.statement,
+      statementFormat: r.statement.startsWith('QC2:') ? 'QC2' : 'QC1', statementText: parsed.ok ? readableStatement(parsed.statement) : r.statement, signature: r.signature,
       verifyUrl: verificationUrl(this.baseUrl(), payload), pdfUrl: `/api/certificates/${r.id}/pdf`, assistedRequestId: r.assistedRequestId,
     };
   }
@@ -400,37 +440,43 @@ export class CertificateService {
     return { items: rows.map((r) => this.present(r, today)), total: count[0]?.n ?? 0 };
   }
 
-  async revoke(ctx: RequestContext, id: number, reason: string): Promise<CertificateOut> {
-    const why = reason.trim();
+  /** Revokes with a category (shown publicly) and a note (for staff); both are required. */
+  async revoke(ctx: RequestContext, id: number, input: { category: string; reason: string }): Promise<CertificateOut> {
+    const why = input.reason.trim();
+    const category = await this.revocation.assertUsable(input.category);
     const row = await this.platform.db.transaction(async (tx) => {
       const r = await this.row(ctx, id, tx, true);
       if (r.status === 'revoked') throw new AppError(CertificateErrors.CERT_ALREADY_REVOKED, { at: cnDateTime(r.revokedAt!) }, 'id');
-      const [u] = await tx.update(certificates).set({ status: 'revoked', revokedAt: new Date(), revokedByName: ctx.principal?.displayName ?? 'system', revokeReason: why }).where(eq(certificates.id, id)).returning();
-      await this.platform.audit.record(tx, ctx, { category: 'write', action: 'certificate.revoke', entityType: 'certificate', entityId: id, subjectId: r.residentId, treePath: r.treePath, districtCode: r.districtCode, reason: why, detail: { number: r.number } });
+      const [u] = await tx.update(certificates).set({ status: 'revoked', revokedAt: new Date(), revokedByName: ctx.principal?.displayName ?? 'system', revokeReason: why, revokeCategory: category.code }).where(eq(certificates.id, id)).returning();
+      await this.platform.audit.record(tx, ctx, { category: 'write', action: 'certificate.revoke', entityType: 'certificate', entityId: id, subjectId: r.residentId, treePath: r.treePath, districtCode: r.districtCode, reason: why, detail: { number: r.number, category: category.code } });
       return u!;
     });
     return this.present(row);
   }
 
-  /** The PDF, drawn from what was stored and signed; every print is in the audit log. */
+  /**
+   * The PDF, drawn from what was stored and signed; every print is in the audit log. A revoked
+   * certificate is refused; one past its validity prints as a record copy with a 已过期 stamp.
+   */
   async pdf(ctx: RequestContext, id: number): Promise<{ bytes: Uint8Array; filename: string }> {
+    const today = todayCn();
     const r = await this.platform.db.transaction(async (tx) => {
       const row = await this.row(ctx, id, tx, true);
       if (row.status === 'revoked') throw new AppError(CertificateErrors.CERT_REVOKED, { at: cnDateTime(row.revokedAt!), reason: row.revokeReason ?? '' }, 'id');
       await tx.update(certificates).set({ printCount: sql`${certificates.printCount} + 1`, lastPrintedAt: new Date() }).where(eq(certificates.id, id));
-      await this.platform.audit.record(tx, ctx, { category: 'export', action: 'certificate.print', entityType: 'certificate', entityId: id, subjectId: row.residentId, treePath: row.treePath, districtCode: row.districtCode, detail: { number: row.number, copy: row.printCount + 1 } });
+      await this.platform.audit.record(tx, ctx, { category: 'export', action: 'certificate.print', entityType: 'certificate', entityId: id, subjectId: row.residentId, treePath: row.treePath, districtCode: row.districtCode, detail: { number: row.number, copy: row.printCount + 1, ...(row.validUntil < today ? { expired: true } : {}) } });
       return row;
     });
-    return { bytes: await this.render(r), filename: `${r.number}.pdf` };
+    return { bytes: await this.render(r, today), filename: `${r.number}.pdf` };
   }
 
   /** Draws a stored certificate (no audit: callers record why). */
-  async render(r: CertificateRow): Promise<Uint8Array> {
+  async render(r: CertificateRow, today = todayCn()): Promise<Uint8Array> {
     const trail = (await this.tree.trailOf(r.treePath)).filter((n) => n.level !== 'community' && n.level !== 'grid').map((n) => n.name);
     return renderCertificate({
       title: r.title, number: r.number, verifyCode: r.verifyCode, trail, unitName: r.unitName, recipient: r.recipient, text: this.platform.cipher.decrypt(r.bodyEnc),
       issuedOn: r.issuedOn, validUntil: r.validUntil, issuedByName: r.issuedByName, algorithm: r.algorithm, kid: r.kid,
-      qrText: verificationUrl(this.baseUrl(), encodePayload(r.statement, Buffer.from(r.signature, 'base64url'))), verifyBase: this.baseUrl(),
+      qrText: verificationUrl(this.baseUrl(), encodePayload(r.statement, Buffer.from(r.signature, 'base64url'))), verifyBase: this.baseUrl(), expired: r.validUntil < today,
     });
   }
 

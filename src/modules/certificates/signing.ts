@@ -58,12 +58,12 @@ export class Signer {
     if (algorithm === 'Ed25519') this.edKey = createPrivateKey(privateKey);
   }
 
-  sign(message: string): Buffer {
+  sign(message: string | Uint8Array): Buffer {
     if (this.algorithm === 'SM2') {
       const hex = sm2.doSignature(message, this.privateKey, { hash: true, der: true, publicKey: this.publicKeyHex, userId: this.signerId ?? DEFAULT_SIGNER_ID });
       return Buffer.from(hex, 'hex');
     }
-    return edSign(null, Buffer.from(message, 'utf8'), this.edKey!);
+    return edSign(null, typeof message === 'string' ? Buffer.from(message, 'utf8') : message, this.edKey!);
   }
 }
 
@@ -81,12 +81,12 @@ export class Verifier {
     else this.edKey = createPublicKey(publicKeyPem);
   }
 
-  verify(message: string, signature: Buffer): boolean {
+  verify(message: string | Uint8Array, signature: Buffer): boolean {
     try {
       if (this.algorithm === 'SM2') {
         return sm2.doVerifySignature(message, signature.toString('hex'), this.sm2Point!, { hash: true, der: true, userId: this.signerId ?? DEFAULT_SIGNER_ID });
       }
-      return signature.length === 64 && edVerify(null, Buffer.from(message, 'utf8'), this.edKey!, signature);
+      return signature.length === 64 && edVerify(null, typeof message === 'string' ? Buffer.from(message, 'utf8') : message, this.edKey!, signature);
     } catch {
       // A signature that does not even decode (bad DER) is simply not valid.
       return false;

@@ -153,7 +153,10 @@ export const certificates = pgTable(
     status: varchar('status', { length: 12 }).notNull().default('issued'),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
     revokedByName: text('revoked_by_name'),
+    /** Why, in the staff's words: never shown publicly. */
     revokeReason: text('revoke_reason'),
+    /** Why, as a category (certificate_revoke_category): what the public verification page shows. */
+    revokeCategory: varchar('revoke_category', { length: 32 }),
     printCount: integer('print_count').notNull().default(0),
     lastPrintedAt: timestamp('last_printed_at', { withTimezone: true, mode: 'date' }),
     verifyCount: integer('verify_count').notNull().default(0),
@@ -167,6 +170,21 @@ export const certificates = pgTable(
     index('certificate_resident_idx').on(t.residentId),
   ],
 );
+
+/**
+ * Why a certificate was revoked, as categories (信息变更, 误开, 迁出 …): the public verification page
+ * shows the category only, never the worker's note, which may tell a resident's circumstances.
+ * Data that an admin edits; a new city starts with the defaults.
+ */
+export const revokeCategories = pgTable('certificate_revoke_category', {
+  code: varchar('code', { length: 32 }).primaryKey(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  sortOrder: integer('sort_order').notNull().default(0),
+  /** A withdrawn category is no longer offered; certificates revoked under it keep it. */
+  active: boolean('active').notNull().default(true),
+  ...timestamps,
+});
 
 /** Per unit and year, the last certificate number used. */
 export const certificateCounters = pgTable(

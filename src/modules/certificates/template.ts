@@ -36,6 +36,7 @@ export const templateVariables: Record<string, TemplateVariable> = {
   hardship: v('困难情况', 'hardship', 'label', '低保、特困或残疾登记（由民政、残联维护）', 'a 低保, 特困 or disability record (kept by civil affairs or the disabled persons’ federation)'),
   purpose: v('用途', 'purpose', 'request', '用途', 'purpose'),
   unitName: v('出具单位', 'issuing unit', 'issue', '出具单位', 'issuing unit'),
+  unitKind: v('社区或村', 'community or village', 'issue', '出具单位', 'issuing unit'),
   issueDate: v('出具日期', 'date of issue', 'issue', '出具日期', 'date of issue'),
   validUntil: v('有效期至', 'valid until', 'issue', '有效期', 'validity'),
 };
@@ -99,7 +100,17 @@ export interface Filled {
 
 const SECRET_VARIABLES = new Set(['idNumber', 'relatedIdNumber']);
 
+/**
+ * "本社区（村）", as templates written for both kinds of unit say, reads "本社区" or "本村" once the
+ * unit is known (values.unitKind); so does "村（居）".
+ */
+export function localise(template: string, unitKind: string | null | undefined): string {
+  if (!unitKind) return template;
+  return template.replace(/社区[（(]村[）)]|村[（(]居[）)]|村[（(]社区[）)]|社区[（(]居[）)]/g, unitKind);
+}
+
 export function fill(template: string, values: Values): Filled {
+  template = localise(template, values.unitKind);
   const missing: string[] = [];
   const render = (masked: boolean) =>
     template.replace(PLACEHOLDER, (_m, key: string) => {

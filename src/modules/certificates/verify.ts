@@ -10,7 +10,8 @@ import { AppError, type Lang } from '../../platform/errors.js';
 import { displayVerifyCode, normaliseVerifyCode, todayCn } from './dates.js';
 import { CertificateErrors } from './errors.js';
 import type { KeyService } from './keys.js';
-import { decodePayload, parseStatement, textDigest, type Statement } from './statement.js';
+import type { RevocationCategories } from './revocation.js';
+import { decodePayload, parseStored, textDigest, type SignedBytes, type Statement } from './statement.js';
 import type { certificates } from './tables.js';
 
 export const verdictStatuses = ['valid', 'revoked', 'expired', 'forged', 'not_found'] as const;
@@ -29,7 +30,9 @@ export interface Verdict {
   /** What our register says the certificate is (ID numbers masked). */
   certificate: {
     number: string; verifyCode: string; title: string; kind: string; unitName: string; subjectName: string; subjectIdMasked: string; issuedOn: string; validUntil: string;
-    text: string; recipient: string | null; revokedAt: string | null; revokeReason: string | null;
+    text: string; recipient: string | null; revokedAt: string | null;
+    /** Why it was revoked, as a category (信息变更, 误开 …); the worker's own note is never shown here. */
+    revokeCategory: string | null;
   } | null;
   /** For a payload that did not check out: what it claims, so the reader can see what was faked. */
   claimed: { number: string; title: string | null; kind: string; unitCode: string; subjectName: string; subjectIdMasked: string; issuedOn: string; validUntil: string } | null;
@@ -55,9 +58,9 @@ const STATUS_OF: Record<VerdictReason, VerdictStatus> = {
 // The columns a verdict needs, read with one small raw query (the hot path of every check).
 const LOOKUP_COLUMNS = sql.raw(
   'id, number, verify_code AS "verifyCode", kind_code AS "kindCode", title, unit_name AS "unitName", subject_name AS "subjectName", subject_id_masked AS "subjectIdMasked", ' +
-    'issued_on AS "issuedOn", valid_until AS "validUntil", public_text AS "publicText", recipient, statement, signature, status, revoked_at AS "revokedAt", revoke_reason AS "revokeReason"',
+    'issued_on AS "issuedOn", valid_until AS "validUntil", public_text AS "publicText", recipient, statement, signature, status, revoked_at AS "revokedAt", revoke_category AS "revokeCategory"',
 );
-type LookupRow = Pick<typeof certificates.$inferSelect, 'id' | 'number' | 'verifyCode' | 'kindCode' | 'title' | 'unitName' | 'subjectName' | 'subjectIdMasked' | 'issuedOn' | 'validUntil' | 'publicText' | 'recipient' | 'statement' | 'signature' | 'status' | 'revokedAt' | 'revokeReason'>;
+type LookupRow = Pick<typeof certificates.$inferSelect, 'id' | 'number' | 'verifyCode' | 'kindCode' | 'title' | 'unitName' | 'subjectName' | 'subjectIdMasked' | 'issuedOn' | 'validUntil' | 'publicText' | 'recipient' | 'statement' | 'signature' | 'status' | 'revokedAt' | 'revokeCategory'>;
 
 export type VerifyItem = { payload: string; code?: undefined } | { code: string; payload?: undefined };
 
@@ -89,25 +92,35 @@ export class VerificationService {
   private pending: { key: string; resolve(r: LookupRow | undefined): void; reject(e: unknown): void }[] = [];
   private lookupScheduled = false;
 
+  /** Revocation category names by language, refreshed at each check (the list itself is cached). */
+  private categoryNames = new Map<string, { zh: string; en: string }>();
+
   constructor(
     private readonly platform: Platform,
     private readonly keys: KeyService,
+    private readonly categories: RevocationCategories,
   ) {}
+
+  private async loadCategoryNames() {
+    this.categoryNames = new Map((await this.categories.list(true)).map((c) => [c.code, { zh: c.nameZh, en: c.nameEn }]));
+  }
 
   private verdict(reason: VerdictReason, lang: Lang, parts: Partial<Pick<Verdict, 'signature' | 'certificate' | 'claimed'>> = {}): Verdict {
     return { status: STATUS_OF[reason], reason, message: MESSAGES[reason][lang], checkedAt: new Date().toISOString(), signature: parts.signature ?? null, certificate: parts.certificate ?? null, claimed: parts.claimed ?? null };
   }
 
-  private async checkSignature(statementText: string, st: Statement, signature: Buffer, signatureText: string) {
+  private async checkSignature(signed: SignedBytes, signature: Buffer, signatureText: string) {
+    const st = signed.statement;
     const entry = await this.keys.verifier(st.kid);
     if (!entry) return { result: 'unknown_key' as const, info: null };
     const k = entry.key;
     const info = { algorithm: k.algorithm, kid: k.kid, signerId: k.signerId, unitCode: k.unitCode, unitName: k.unitName, keyStatus: k.status, cached: false, valid: false };
-    if (k.algorithm !== st.algorithm || (k.signerId ?? null) !== st.signerId || k.unitCode !== st.unitCode) return { result: 'key_mismatch' as const, info };
-    const cacheKey = `${statementText}.${signatureText}`;
+    // QC1 names the algorithm and signer ID itself; QC2 takes the key's. The unit is always checked.
+    if (k.unitCode !== st.unitCode || (st.format === 'QC1' && (k.algorithm !== st.algorithm || (k.signerId ?? null) !== st.signerId))) return { result: 'key_mismatch' as const, info };
+    const cacheKey = `${signed.stored}.${signatureText}`;
     let valid = this.cache.get(cacheKey);
     if (valid === undefined) {
-      valid = entry.verifier.verify(statementText, signature);
+      valid = entry.verifier.verify(signed.bytes, signature);
       this.computed += 1;
       this.cache.set(cacheKey, valid);
     } else info.cached = true;
@@ -115,17 +128,18 @@ export class VerificationService {
     return { result: valid ? ('ok' as const) : ('signature_invalid' as const), info };
   }
 
-  private describe(row: LookupRow): NonNullable<Verdict['certificate']> {
+  private describe(row: LookupRow, lang: Lang): NonNullable<Verdict['certificate']> {
+    const category = row.revokeCategory ? (this.categoryNames.get(row.revokeCategory)?.[lang] ?? row.revokeCategory) : null;
     return {
       number: row.number, verifyCode: displayVerifyCode(row.verifyCode), title: row.title, kind: row.kindCode, unitName: row.unitName, subjectName: row.subjectName, subjectIdMasked: row.subjectIdMasked,
-      issuedOn: row.issuedOn, validUntil: row.validUntil, text: row.publicText, recipient: row.recipient, revokedAt: row.revokedAt?.toISOString() ?? null, revokeReason: row.revokeReason,
+      issuedOn: row.issuedOn, validUntil: row.validUntil, text: row.publicText, recipient: row.recipient, revokedAt: row.revokedAt?.toISOString() ?? null, revokeCategory: row.status === 'revoked' ? category : null,
     };
   }
 
   /** Status of a certificate whose signature and record agree. */
   private finish(row: LookupRow, lang: Lang, signature: Verdict['signature']): Verdict {
     this.count(row.id);
-    const certificate = this.describe(row);
+    const certificate = this.describe(row, lang);
     if (row.status === 'revoked') return this.verdict('revoked', lang, { signature, certificate });
     if (row.validUntil < todayCn()) return this.verdict('expired', lang, { signature, certificate });
     return this.verdict('ok', lang, { signature, certificate });
@@ -180,17 +194,19 @@ export class VerificationService {
   async verifyPayload(input: string, lang: Lang, prefetched?: Map<string, LookupRow>): Promise<Verdict> {
     const d = decodePayload(input);
     if (!d.ok) throw new AppError(CertificateErrors.CERT_PAYLOAD_MALFORMED, { reason_zh: d.reason.zh, reason_en: d.reason.en }, 'payload');
-    return this.judgePayload(d.statementText, d.statement, d.signature, lang, prefetched);
+    await this.loadCategoryNames();
+    return this.judgePayload(d, d.signature, lang, prefetched);
   }
 
-  private async judgePayload(statementText: string, st: Statement, signature: Buffer, lang: Lang, prefetched?: Map<string, LookupRow>): Promise<Verdict> {
+  private async judgePayload(signed: SignedBytes, signature: Buffer, lang: Lang, prefetched?: Map<string, LookupRow>): Promise<Verdict> {
+    const st: Statement = signed.statement;
     const claimed = { number: st.number, title: null as string | null, kind: st.kind, unitCode: st.unitCode, subjectName: st.subjectName, subjectIdMasked: st.subjectIdMasked, issuedOn: st.issuedOn, validUntil: st.validUntil };
-    const sig = await this.checkSignature(statementText, st, signature, signature.toString('base64url'));
+    const sig = await this.checkSignature(signed, signature, signature.toString('base64url'));
     if (sig.result !== 'ok') return this.verdict(sig.result, lang, { signature: sig.info, claimed });
     const row = prefetched ? prefetched.get(`n:${st.number}`) : await this.lookup(`n:${st.number}`);
     if (!row) return this.verdict('no_record', lang, { signature: sig.info, claimed });
-    if (row.statement !== statementText) return this.verdict('record_mismatch', lang, { signature: sig.info, claimed: { ...claimed, title: row.title } });
-    if (textDigest(row.publicText) !== st.digest) return this.verdict('record_tampered', lang, { signature: sig.info, certificate: this.describe(row) });
+    if (row.statement !== signed.stored) return this.verdict('record_mismatch', lang, { signature: sig.info, claimed: { ...claimed, title: row.title } });
+    if (textDigest(row.publicText) !== st.digest) return this.verdict('record_tampered', lang, { signature: sig.info, certificate: this.describe(row, lang) });
     return this.finish(row, lang, sig.info);
   }
 
@@ -198,12 +214,13 @@ export class VerificationService {
   async verifyCode(input: string, lang: Lang, prefetched?: Map<string, LookupRow>): Promise<Verdict> {
     const code = normaliseVerifyCode(input);
     if (!code) throw new AppError(CertificateErrors.CERT_CODE_MALFORMED, {}, 'code');
+    if (!prefetched) await this.loadCategoryNames();
     const row = prefetched ? prefetched.get(`c:${code}`) : await this.lookup(`c:${code}`);
     if (!row) return this.verdict('not_issued', lang);
-    const parsed = parseStatement(row.statement);
-    if (!parsed.ok || parsed.statement.verifyCode !== code || parsed.statement.number !== row.number) return this.verdict('record_tampered', lang, { certificate: this.describe(row) });
-    const sig = await this.checkSignature(row.statement, parsed.statement, Buffer.from(row.signature, 'base64url'), row.signature);
-    if (sig.result !== 'ok' || textDigest(row.publicText) !== parsed.statement.digest) return this.verdict('record_tampered', lang, { signature: sig.info, certificate: this.describe(row) });
+    const parsed = parseStored(row.statement);
+    if (!parsed.ok || parsed.statement.verifyCode !== code || parsed.statement.number !== row.number) return this.verdict('record_tampered', lang, { certificate: this.describe(row, lang) });
+    const sig = await this.checkSignature(parsed, Buffer.from(row.signature, 'base64url'), row.signature);
+    if (sig.result !== 'ok' || textDigest(row.publicText) !== parsed.statement.digest) return this.verdict('record_tampered', lang, { signature: sig.info, certificate: this.describe(row, lang) });
     return this.finish(row, lang, sig.info);
   }
 
@@ -223,6 +240,7 @@ export class VerificationService {
     const numbers = decoded.flatMap((x) => (x.kind === 'payload' ? [x.d.statement.number] : []));
     const codes = decoded.flatMap((x) => (x.kind === 'code' ? [x.code] : []));
     const rows = await this.fetch({ number: [...new Set(numbers)], code: [...new Set(codes)] });
+    await this.loadCategoryNames();
     const map = new Map<string, LookupRow>();
     for (const r of rows) {
       map.set(`n:${r.number}`, r);
@@ -231,7 +249,7 @@ export class VerificationService {
     const out: ({ verdict: Verdict } | { error: { code: string; message: string; field: string } })[] = [];
     for (const x of decoded) {
       if (x.kind === 'error') out.push({ error: { code: x.err.code, message: x.err.messageIn(lang), field: x.err.field ?? '' } });
-      else if (x.kind === 'payload') out.push({ verdict: await this.judgePayload(x.d.statementText, x.d.statement, x.d.signature, lang, map) });
+      else if (x.kind === 'payload') out.push({ verdict: await this.judgePayload(x.d, x.d.signature, lang, map) });
       else out.push({ verdict: await this.verifyCode(x.code, lang, map) });
     }
     return out;

@@ -13,6 +13,17 @@ import type { TreeNode, TreeService } from '../tree/index.js';
 import { loadCity, loadCommunities, type Division } from './divisions.js';
 import { OCCUPATIONS, personName, ROAD_WORDS, Rng, SHOP_KINDS } from './names.js';
 import { seedCertificatesDemo } from '../certificates/index.js';
+import { houseAddress } from '../registry/index.js';
+
+/**
+ * A resident's free-text address: their house's, as a worker types it from the register. About
+ * one in 200 (chosen by position, so the demo's random draws stay as they were) still carries the
+ * number of a house they left, the data problem the to-do list and the resident card flag.
+ */
+function demoAddress(index: number, b: Record<string, unknown>, h: Record<string, unknown>, road: string): string {
+  if (index % 211 === 7) return `${road}${(index % 37) + 40}号`;
+  return houseAddress({ buildingName: String(b.name), buildingAddress: String(b.address), buildingKind: String(b.kind), unitNo: (h.unitNo as string | null) ?? null, roomNo: String(h.roomNo) });
+}
 
 export const DEMO_PASSWORD = 'Qingche#2026';
 
@@ -505,7 +516,7 @@ class DemoGenerator {
               maritalStatus: m.age < 22 ? '10' : m.relation === '02' && size === 1 ? this.rng.weighted([['30', 5], ['40', 2], ['10', 2]] as const) : '20',
               politicalStatus: m.age < 14 ? '13' : m.age < 28 && this.rng.chance(0.3) ? '03' : this.rng.chance(0.09) ? '01' : '13',
               education: m.age < 7 ? null : m.age < 13 ? '80' : this.rng.weighted([['20', 22], ['30', 18], ['60', 20], ['70', 25], ['80', 10], ['10', 5]] as const),
-              residenceStatus: floating ? 'floating' : 'registered', address: `${road}${((house - firstHouse) % 97) + 1}号`, hukouAddress: floating ? '外地' : `太原市${road}`,
+              residenceStatus: floating ? 'floating' : 'registered', address: demoAddress(r, plan.buildings[plan.houses[house]!.building]!.fields, plan.houses[house]!.fields, road), hukouAddress: floating ? '外地' : `太原市${road}`,
               occupation: m.age < 18 ? '学生' : m.age >= 60 ? '退休' : this.rng.pick(OCCUPATIONS), relationToHead: m.relation,
               residentSince: `${this.rng.int(1990, 2024)}-${String(this.rng.int(1, 12)).padStart(2, '0')}-01`,
             },

@@ -8,6 +8,7 @@ import { queryRows } from '../../db/client.js';
 import type { RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { scopeCondition, subtreeCondition } from '../../platform/scope.js';
+import { addressMismatchSql } from './address.js';
 import { RegistryErrors } from './errors.js';
 import { labelField } from './labels.js';
 import { tableOf, type RegistryStore } from './store.js';
@@ -86,8 +87,10 @@ export class FreshnessService {
   }
 
   /**
-   * The stale to-do list: overdue field groups in the caller's scope (or a node under it), most
-   * overdue first, with the record's name so a grid worker knows whom to visit.
+   * The stale to-do list: residents whose free-text address contradicts their linked house first
+   * (they block certificates that print an address; docs/decisions/0021), then overdue field
+   * groups in the caller's scope (or a node under it), most overdue first, with the record's name
+   * so a grid worker knows whom to visit.
    */
   async staleList(ctx: RequestContext, f: { nodePath?: string; gridId?: number; kind?: RecordKind; limit: number; offset: number }) {
     const p = ctx.principal!;
@@ -96,7 +99,25 @@ export class FreshnessService {
     if (f.gridId) conds.push(eq(recordReviews.gridId, f.gridId));
     if (f.kind) conds.push(eq(recordReviews.recordKind, f.kind));
     const where = and(...conds);
-    const rows = await queryRows<{ record_kind: RecordKind; record_id: number; policy_id: number; grid_id: number; reviewed_at: string; due_at: string; label: string | null; tree_path: string }>(
+
+    // Address mismatches, paged ahead of the reviews.
+    const withMismatches = !f.kind || f.kind === 'resident';
+    const mWhere = sql.join(
+      [
+        subtreeCondition(p.treePath, sql`r.tree_path`), ...(f.nodePath ? [subtreeCondition(f.nodePath, sql`r.tree_path`)] : []), ...(f.gridId ? [sql`r.grid_id = ${f.gridId}`] : []),
+        sql`r.status = 'active'`, addressMismatchSql(),
+      ],
+      sql` AND `,
+    );
+    const mFrom = sql`FROM resident r JOIN house h ON h.id = r.house_id JOIN building b ON b.id = h.building_id WHERE ${mWhere}`;
+    const mTotal = withMismatches ? ((await queryRows<{ n: number }>(this.store.db, sql`SELECT count(*)::int AS n ${mFrom}`))[0]?.n ?? 0) : 0;
+    const mRows = withMismatches && f.offset < mTotal
+      ? await queryRows<{ id: number; name: string; grid_id: number; updated_at: string }>(this.store.db, sql`SELECT r.id, r.name, r.grid_id, r.updated_at ${mFrom} ORDER BY r.id LIMIT ${f.limit} OFFSET ${f.offset}`)
+      : [];
+    const rLimit = f.limit - mRows.length;
+    const rOffset = Math.max(0, f.offset - mTotal);
+
+    const rows = rLimit <= 0 ? [] : await queryRows<{ record_kind: RecordKind; record_id: number; policy_id: number; grid_id: number; reviewed_at: string; due_at: string; label: string | null; tree_path: string }>(
       this.store.db,
       sql`SELECT record_review.record_kind, record_review.record_id, record_review.policy_id, record_review.grid_id, record_review.reviewed_at, record_review.due_at, record_review.tree_path,
                  COALESCE(r.name, h.household_no, b.name, hs.room_no, o.name, f.name) AS label
@@ -109,7 +130,7 @@ export class FreshnessService {
           LEFT JOIN facility f ON record_review.record_kind = 'facility' AND f.id = record_review.record_id
           WHERE ${where}
           ORDER BY record_review.due_at ASC, record_review.record_id
-          LIMIT ${f.limit} OFFSET ${f.offset}`,
+          LIMIT ${rLimit} OFFSET ${rOffset}`,
     );
     const total = await queryRows<{ n: number }>(this.store.db, sql`SELECT count(*)::int AS n FROM record_review WHERE ${where}`);
     // The list names people (and organisations): a read of personal data, logged like any list page.
@@ -119,18 +140,26 @@ export class FreshnessService {
       await this.store.logListRead(ctx, kind, ids, filter);
     }
     const policies = new Map((await this.policies()).map((x) => [x.id, x]));
-    const grids = await this.store.tree.names(rows.map((r) => r.grid_id));
+    const grids = await this.store.tree.names([...rows.map((r) => r.grid_id), ...mRows.map((r) => r.grid_id)]);
     const now = Date.now();
+    const mismatchName = ctx.lang === 'zh' ? '现住址与所住房屋不一致' : 'address differs from the linked house';
     return {
-      items: rows.map((r) => {
-        const pol = policies.get(r.policy_id);
-        const due = new Date(r.due_at);
-        return {
-          recordKind: r.record_kind, recordId: r.record_id, label: r.label ?? '', policyId: r.policy_id, policyName: pol ? (ctx.lang === 'zh' ? pol.nameZh : pol.nameEn) : '', fields: pol?.fields ?? [],
-          gridId: r.grid_id, gridName: grids.get(r.grid_id) ?? '', reviewedAt: new Date(r.reviewed_at).toISOString(), dueAt: due.toISOString(), daysOverdue: Math.floor((now - due.getTime()) / DAY),
-        };
-      }),
-      total: total[0]?.n ?? 0,
+      items: [
+        ...mRows.map((r) => {
+          const at = new Date(r.updated_at).toISOString();
+          return { recordKind: 'resident' as RecordKind, recordId: r.id, label: r.name, policyId: 0, policyName: mismatchName, fields: ['address', 'houseId'], gridId: r.grid_id, gridName: grids.get(r.grid_id) ?? '', reviewedAt: at, dueAt: at, daysOverdue: 0, problem: 'address_mismatch' as const };
+        }),
+        ...rows.map((r) => {
+          const pol = policies.get(r.policy_id);
+          const due = new Date(r.due_at);
+          return {
+            recordKind: r.record_kind, recordId: r.record_id, label: r.label ?? '', policyId: r.policy_id, policyName: pol ? (ctx.lang === 'zh' ? pol.nameZh : pol.nameEn) : '', fields: pol?.fields ?? [],
+            gridId: r.grid_id, gridName: grids.get(r.grid_id) ?? '', reviewedAt: new Date(r.reviewed_at).toISOString(), dueAt: due.toISOString(), daysOverdue: Math.floor((now - due.getTime()) / DAY),
+          };
+        }),
+      ],
+      total: (total[0]?.n ?? 0) + mTotal,
+      addressMismatches: mTotal,
     };
   }
 

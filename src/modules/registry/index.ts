@@ -28,6 +28,8 @@ export type { RecordOut, RecordAccess, Source, ResidencyProbe } from './store.js
 export type { BulkRecord } from './bulk.js';
 export type { RecordListFilter } from './matching.js';
 export { assertNoNumberInUrl, type ResidentFilter } from './residents.js';
+export type { ResidentFilter, ResidentAddress } from './residents.js';
+export { checkAddress, houseAddress, type AddressCheck } from './address.js';
 
 /** Aggregate counts under a subtree (dashboards). */
 export interface RegistryCounts {

@@ -11,6 +11,10 @@ import type { LabelService } from './labels.js';
 import type { RecordOut, RegistryStore } from './store.js';
 import { households, houses, buildings, recordReviews, recordVersions, residentLabels, residents, visits } from './tables.js';
 import { checkIdNumber, checkPhone, normaliseInput } from './validation.js';
+import { checkAddress, type AddressCheck } from './address.js';
+
+/** The address check with the state of the review that covers the address (联系与居住). */
+export type ResidentAddress = AddressCheck & { reviewedAt: string | null; dueAt: string | null; overdue: boolean };
 
 export interface ResidentFilter {
   nodeId?: number;
@@ -137,6 +141,29 @@ export class ResidentService {
     };
   }
 
+  /**
+   * Where the resident lives (docs/decisions/0021): the linked house's address, the free text, and
+   * whether they agree; with the review of the group that holds the address, so that a caller can
+   * tell whether it was checked within its period. Callers have already read the record in scope.
+   */
+  async addressCheck(r: { id: number; houseId?: unknown; address?: unknown }): Promise<ResidentAddress> {
+    const houseId = (r.houseId as number | null | undefined) ?? null;
+    let parts: Parameters<typeof checkAddress>[1] = null;
+    if (houseId) {
+      const [h] = await this.store.db
+        .select({ unitNo: houses.unitNo, roomNo: houses.roomNo, buildingName: buildings.name, buildingAddress: buildings.address, buildingKind: buildings.kind })
+        .from(houses)
+        .innerJoin(buildings, eq(buildings.id, houses.buildingId))
+        .where(eq(houses.id, houseId));
+      if (h) parts = h;
+    }
+    const check = checkAddress((r.address as string | null | undefined) ?? null, parts);
+    const policyIds = (await this.freshness.policies()).filter((p) => p.recordKind === 'resident' && !p.labelCode && p.fields.includes('address')).map((p) => p.id);
+    const reviews = policyIds.length ? (await this.freshness.reviewsOf('resident', r.id)).filter((x) => policyIds.includes(x.policyId)) : [];
+    const due = reviews.length ? reviews.reduce((a, b) => (a.dueAt < b.dueAt ? a : b)) : null;
+    return { ...check, reviewedAt: due?.reviewedAt.toISOString() ?? null, dueAt: due?.dueAt.toISOString() ?? null, overdue: !!due && due.dueAt.getTime() < Date.now() };
+  }
+
   /** The resident card: the record, its labels, household and house, recent visits and review state. */
   async card(ctx: RequestContext, id: number, reason?: string | null) {
     const resident = await this.store.get(ctx, 'resident', id, { reason });
@@ -172,7 +199,8 @@ export class ResidentService {
       ? (await this.freshness.reviewsOf('resident', id)).map((r) => ({ policyId: r.policyId, name: ctx.lang === 'zh' ? policies.get(r.policyId)?.nameZh : policies.get(r.policyId)?.nameEn, reviewedAt: r.reviewedAt.toISOString(), dueAt: r.dueAt.toISOString(), overdue: r.dueAt.getTime() < Date.now() }))
       : [];
     const grid = await this.store.tree.describe(resident.gridId as number);
-    return { resident, labels, household, house, visits: recentVisits, reviews, place: grid?.trail ?? [] };
+    const address = access.mode === 'full' ? await this.addressCheck(resident as { id: number; houseId?: unknown; address?: unknown }) : null;
+    return { resident, labels, household, house: house ? { ...house, fullAddress: address?.house ?? house.address } : null, address, visits: recentVisits, reviews, place: grid?.trail ?? [] };
   }
 
   /**

@@ -169,7 +169,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
         schema: {
           tags, summary: 'The resident card: record, labels, household, house, recent visits and review state. Departments must give a reason.', params: IdParam,
           querystring: StrictObject({ reason: Type.Optional(Type.String({ maxLength: 500 })) }),
-          response: { 200: Type.Object({ resident: ResidentOut, labels: Type.Array(Type.Unknown()), household: Type.Unknown(), house: Type.Unknown(), visits: Type.Array(Type.Unknown()), reviews: Type.Array(Type.Unknown()), place: Type.Array(Type.String()) }), ...errorResponses },
+          response: { 200: Type.Object({ resident: ResidentOut, labels: Type.Array(Type.Unknown()), household: Type.Unknown(), house: Type.Unknown(), address: Type.Unknown({ description: 'Where the resident lives: the linked house’s address, the free text, whether they agree (agrees, mismatch, house_only, text_only, none), and the review of the address' }), visits: Type.Array(Type.Unknown()), reviews: Type.Array(Type.Unknown()), place: Type.Array(Type.String()) }), ...errorResponses },
         },
       },
       async (req) => residents.card(req.ctx, req.params.id, req.query.reason),
@@ -331,7 +331,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
         schema: {
           tags: ['freshness'], summary: 'The to-do list of records due for review (定期维护), most overdue first',
           querystring: StrictObject({ nodeId: Type.Optional(Type.Integer({ minimum: 1 })), gridId: Type.Optional(Type.Integer({ minimum: 1 })), kind: Type.Optional(Type.String({ enum: [...recordKinds] })), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }),
-          response: { 200: Type.Object({ items: Type.Array(Type.Object({ recordKind: Type.String(), recordId: Type.Integer(), label: Type.String(), policyId: Type.Integer(), policyName: Type.String(), fields: Type.Array(Type.String()), gridId: Type.Integer(), gridName: Type.String(), reviewedAt: Type.String(), dueAt: Type.String(), daysOverdue: Type.Integer() })), total: Type.Integer() }), ...errorResponses },
+          response: { 200: Type.Object({ items: Type.Array(Type.Object({ recordKind: Type.String(), recordId: Type.Integer(), label: Type.String(), policyId: Type.Integer(), policyName: Type.String(), fields: Type.Array(Type.String()), gridId: Type.Integer(), gridName: Type.String(), reviewedAt: Type.String(), dueAt: Type.String(), daysOverdue: Type.Integer(), problem: Type.Optional(Type.String({ enum: ['address_mismatch'], description: 'Not a review: the free-text address contradicts the linked house' })) })), total: Type.Integer(), addressMismatches: Type.Integer({ description: 'How many of the items are address mismatches (listed first)' }) }), ...errorResponses },
         },
       },
       async (req) => {

@@ -12,10 +12,12 @@ const require = createRequire(import.meta.url);
 const fontFiles = {
   regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
   bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
+  /** Noto Serif SC (宋体-like), for certificates: the same CJK coverage as the sans face. */
+  serif: '@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf',
 } as const;
 const fontCache = new Map<string, Buffer>();
 
-/** The full font file, read once per process (about 10 MB). */
+/** The full font file, read once per process (about 10 MB; the serif 15 MB). */
 export function cjkFontBytes(weight: keyof typeof fontFiles = 'regular'): Buffer {
   let b = fontCache.get(weight);
   if (!b) {

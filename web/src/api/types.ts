@@ -145,7 +145,9 @@ export interface ResidentCard {
   resident: ResidentOut;
   labels: { code: string; name?: string; since: string; until: string | null; attributes?: Record<string, string | number>; active: boolean }[];
   household: { id: number; householdNo: string; members: { id: number; name: string; relationToHead: string | null; age: number | null }[] } | null;
-  house: { id: number; building: string; unitNo: string | null; roomNo: string; address: string } | null;
+  house: { id: number; building: string; unitNo: string | null; roomNo: string; address: string; fullAddress?: string } | null;
+  /** Where the resident lives: the house's address, the free text, whether they agree; null when not shown to the caller. */
+  address?: { status: 'agrees' | 'mismatch' | 'house_only' | 'text_only' | 'none'; text: string | null; house: string | null; address: string | null; reviewedAt: string | null; dueAt: string | null; overdue: boolean } | null;
   visits: { id: number; visitedAt: string; kind: string; notes: string | null; visitorId: number; confirmedPolicies: number[] }[];
   reviews: { policyId: number; name: string; reviewedAt: string; dueAt: string; overdue: boolean }[];
   place: string[];
@@ -183,6 +185,8 @@ export interface StaleItem {
   reviewedAt: string;
   dueAt: string;
   daysOverdue: number;
+  /** Not a review: the free-text address contradicts the linked house. */
+  problem?: 'address_mismatch';
 }
 
 export interface Grant {

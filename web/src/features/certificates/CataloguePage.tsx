@@ -16,6 +16,7 @@ import { useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 import type { ApiError } from '../../api/client';
 import { useCertMeta } from './common';
+import { RevokeCategories } from './RevokeCategories';
 import type { CertificateKind, HandbookEntry, Precondition } from './types';
 
 type PreconditionInput = { type: string; months?: number; years?: number; labels?: string[]; statuses?: string[]; relations?: string[]; referTo?: string };
@@ -252,6 +253,7 @@ export default function CataloguePage() {
           ]}
         />
       </Card>
+      {admin ? <RevokeCategories /> : null}
       <Drawer open={open !== null} onClose={() => setOpen(null)} title={data?.find((k) => k.code === open)?.title} size={mobile ? '90%' : 600} placement={mobile ? 'bottom' : 'right'} destroyOnHidden>
         {open ? <KindDetail key={`${open}-${data?.find((k) => k.code === open)?.version}`} code={open} onEdit={(k) => setEditing(k)} /> : null}
       </Drawer>

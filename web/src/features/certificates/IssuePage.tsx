@@ -1,7 +1,7 @@
 // 一键出具: what the resident asks for is looked up first (can it be issued here, or where do they
 // go instead); then the worker picks the resident and the kind, sees each condition answered in
 // plain words and the text it would issue, and issues and prints in one click.
-import { CheckCircleFilled, CloseCircleFilled, FilePdfOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
+import { CheckCircleFilled, CloseCircleFilled, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, Result, Row, Select, Space, Spin, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -11,8 +11,9 @@ import { PageHeader } from '../../components/PageHeader';
 import { RecordSelect } from '../../components/RecordSelect';
 import { toApiError, useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
-import { openPdf, StateTag } from './common';
+import { StateTag } from './common';
 import { HandbookCard } from './HandbookCard';
+import { PrintButton } from './PrintButton';
 import type { Certificate, CertificateKind, CheckOutcome, HandbookEntry } from './types';
 
 /** What the server puts where the purpose goes when previewing without one. */
@@ -155,7 +156,7 @@ export default function IssuePage() {
             </Space>
           }
           extra={[
-            <Button key="print" type="primary" icon={<FilePdfOutlined />} onClick={() => openPdf(issued.pdfUrl)} data-testid="cert-print">{t('打印', 'Print')}</Button>,
+            <PrintButton key="print" pdfUrl={issued.pdfUrl} filename={`${issued.number}.pdf`} testId="cert-print" />,
             <Button key="verify" href={issued.verifyUrl} target="_blank" data-testid="cert-verify-link">{t('打开核验页', 'Open the verification page')}</Button>,
             <Link key="list" to={`/certificates?q=${encodeURIComponent(issued.number)}`}><Button>{t('在已出具列表中查看', 'See it in the issued list')}</Button></Link>,
             <Button key="again" onClick={again}>{t('再出具一份', 'Issue another')}</Button>,

@@ -2,7 +2,7 @@
 // code or name; a certificate opens with its text, its signature and how often it was printed and
 // checked; it can be printed again or revoked (作废) with a reason, which the verification page
 // shows at once. Street staff see their communities' certificates and the counts per community.
-import { FilePdfOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons';
+import { PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { App, Button, Card, DatePicker, Descriptions, Drawer, Flex, Form, Input, Modal, Pagination, Select, Table, Tabs, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -16,31 +16,38 @@ import { toApiError, useApi } from '../../hooks/useApi';
 import { useMobile } from '../../hooks/useMobile';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
-import { openPdf, StateTag } from './common';
+import { StateTag, useRevokeCategories } from './common';
+import { PrintButton } from './PrintButton';
 import type { Certificate, CertificateKind } from './types';
 
 const PAGE = 20;
 
 function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { can } = useAuth();
   const { message } = App.useApp();
   const { data: c, error, reload, setData } = useApi((signal) => api.get<Certificate>(`/certificates/${id}`, undefined, signal), [id]);
   const [revoking, setRevoking] = useState(false);
-  const [form] = Form.useForm<{ reason: string }>();
+  const [form] = Form.useForm<{ category: string; reason: string }>();
+  const categories = useRevokeCategories();
+  const categoryName = (code: string | null) => {
+    const k = categories?.find((x) => x.code === code);
+    return k ? (lang === 'en' ? k.nameEn : k.nameZh) : (code ?? '');
+  };
   const [busy, setBusy] = useState(false);
   if (error) return <ErrorAlert error={error} onRetry={reload} />;
   if (!c) return null;
-  const revoke = async ({ reason }: { reason: string }) => {
+  const revoke = async ({ category, reason }: { category: string; reason: string }) => {
     setBusy(true);
     try {
-      const u = await api.post<Certificate>(`/certificates/${c.id}/revoke`, { reason });
+      const u = await api.post<Certificate>(`/certificates/${c.id}/revoke`, { category, reason });
       setData(u);
       setRevoking(false);
       message.success(t('已作废，核验页即时显示“已作废”', 'Revoked: the verification page shows it at once'));
       onChanged();
     } catch (e) {
-      form.setFields([{ name: 'reason', errors: [toApiError(e).message] }]);
+      const err = toApiError(e);
+      form.setFields([{ name: err.field === 'category' ? 'category' : 'reason', errors: [err.message] }]);
     } finally {
       setBusy(false);
     }
@@ -49,9 +56,7 @@ function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
     <>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
         {can('certificates:issue') && c.state !== 'revoked' ? (
-          <Button type="primary" icon={<FilePdfOutlined />} onClick={() => { openPdf(c.pdfUrl); setTimeout(reload, 1500); }} data-testid="cert-detail-print">
-            {t('打印', 'Print')}
-          </Button>
+          <PrintButton pdfUrl={c.pdfUrl} filename={`${c.number}.pdf`} testId="cert-detail-print" onPrinted={reload} label={c.state === 'expired' ? t('打印存档副本（加盖“已过期”）', 'Print a record copy (stamped “expired”)') : undefined} />
         ) : null}
         <Button href={c.verifyUrl} target="_blank" data-testid="cert-detail-verify">{t('打开核验页', 'Verification page')}</Button>
         {can('certificates:revoke') && c.state !== 'revoked' ? (
@@ -61,7 +66,12 @@ function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
         ) : null}
       </Flex>
       <Descriptions column={1} size="small" bordered>
-        <Descriptions.Item label={t('状态', 'State')}><StateTag state={c.state} />{c.revokeReason ? <Typography.Text type="danger">{t('作废原因：{r}（{by}，{at}）', 'Reason: {r} ({by}, {at})', { r: c.revokeReason, by: c.revokedByName ?? '', at: dayjs(c.revokedAt).format('YYYY-MM-DD HH:mm') })}</Typography.Text> : null}</Descriptions.Item>
+        <Descriptions.Item label={t('状态', 'State')}><StateTag state={c.state} />{c.state === 'revoked' ? (
+            <Typography.Text type="danger" data-testid="cert-revoked-detail">
+              {t('作废类别：{k}（核验页只显示类别）', 'Category: {k} (all the verification page shows)', { k: c.revokeCategory ? categoryName(c.revokeCategory) : t('未注明', 'not stated') })}
+              {c.revokeReason ? t('；作废原因：{r}（{by}，{at}）', '; reason: {r} ({by}, {at})', { r: c.revokeReason, by: c.revokedByName ?? '', at: dayjs(c.revokedAt).format('YYYY-MM-DD HH:mm') }) : null}
+            </Typography.Text>
+          ) : null}</Descriptions.Item>
         <Descriptions.Item label={t('编号', 'Number')}>{c.number}</Descriptions.Item>
         <Descriptions.Item label={t('核验码', 'Code')}><Typography.Text copyable strong>{c.verifyCode}</Typography.Text></Descriptions.Item>
         <Descriptions.Item label={t('居民', 'Resident')}><Link to={`/residents/${c.residentId}`}>{c.subjectName}</Link> <span className="qc-masked">{c.subjectIdMasked}</span></Descriptions.Item>
@@ -77,12 +87,15 @@ function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{c.publicText}</Typography.Paragraph>
       </Card>
       <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 12, wordBreak: 'break-all' }}>
-        {t('签名内容', 'Signed statement')}：<code>{c.statement}</code>
+        {t('签名内容', 'Signed statement')}（{c.statementFormat}）：<code>{c.statementText}</code>
       </Typography.Paragraph>
       <Modal open={revoking} title={t('作废证明 {n}', 'Revoke {n}', { n: c.number })} onCancel={() => setRevoking(false)} onOk={() => form.submit()} okButtonProps={{ danger: true, loading: busy, 'data-testid': 'cert-revoke-confirm' } as never} okText={t('作废', 'Revoke')} destroyOnHidden>
-        <Typography.Paragraph type="secondary">{t('作废后不能恢复，核验页会立即显示“已作废”和原因，证明不能再打印。', 'Revocation cannot be undone; the verification page shows it with the reason at once and the certificate can no longer be printed.')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t('作废后不能恢复，核验页会立即显示“已作废”和作废类别，证明不能再打印。作废原因只有工作人员能看到。', 'Revocation cannot be undone; the verification page shows it with the category at once and the certificate can no longer be printed. The reason is seen by staff only.')}</Typography.Paragraph>
         <Form form={form} layout="vertical" onFinish={(v) => void revoke(v)}>
-          <Form.Item name="reason" label={t('作废原因', 'Reason')} rules={[{ required: true, min: 2, message: t('请写明作废原因', 'State the reason') }]}>
+          <Form.Item name="category" label={t('作废类别（公开显示）', 'Category (shown publicly)')} rules={[{ required: true, message: t('请选择作废类别', 'Choose a category') }]}>
+            <Select data-testid="cert-revoke-category" placeholder={t('请选择', 'Choose')} options={(categories ?? []).filter((k) => k.active).map((k) => ({ value: k.code, label: lang === 'en' ? k.nameEn : k.nameZh }))} />
+          </Form.Item>
+          <Form.Item name="reason" label={t('作废原因（仅工作人员可见）', 'Reason (staff only)')} rules={[{ required: true, min: 2, message: t('请写明作废原因', 'State the reason') }]}>
             <Input.TextArea rows={3} maxLength={500} data-testid="cert-revoke-reason" />
           </Form.Item>
         </Form>

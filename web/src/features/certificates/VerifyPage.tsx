@@ -1,7 +1,7 @@
 // 证明核验 (public): scan the QR code on a certificate (the phone opens this page with the signed
 // content) or type its short code. The answer: genuine and valid, revoked, expired, forged, or
 // never issued, with what the certificate says and whose key signed it.
-import { SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
+import { SearchOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { Alert, Button, Card, Descriptions, Flex, Input, Skeleton, Space, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
@@ -21,12 +21,13 @@ function readQuery() {
 export function VerdictView({ v }: { v: Verdict }) {
   const { t, lang } = useI18n();
   const look = verdictLook[v.status];
+  const Icon = look.icon;
   const c = v.certificate;
   return (
     <>
       <div className="qc-verdict" style={{ background: look.color }} data-testid="verdict" data-status={v.status}>
         <Flex align="center" gap={12}>
-          <SafetyCertificateOutlined style={{ fontSize: 36 }} />
+          <span data-testid="verdict-icon" data-icon={look.iconName} aria-hidden><Icon style={{ fontSize: 36 }} /></span>
           <div>
             <div className="qc-verdict-title" data-testid="verdict-title">{lang === 'en' ? look.en : look.zh}</div>
             <div>{v.message.replace(/^[^：:]{1,12}[：:]\s*/, '')}</div>
@@ -36,7 +37,7 @@ export function VerdictView({ v }: { v: Verdict }) {
       {c ? (
         <Card title={c.title} extra={<Typography.Text type="secondary">{c.number}</Typography.Text>} style={{ marginBottom: 16 }}>
           {v.status === 'revoked' ? (
-            <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('{at} 由出具单位作废', 'Revoked by the issuing unit on {at}', { at: c.revokedAt ? dayjs(c.revokedAt).format('YYYY-MM-DD HH:mm') : '' })} description={c.revokeReason ? t('原因：{r}', 'Reason: {r}', { r: c.revokeReason }) : undefined} data-testid="verdict-revoked" />
+            <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('{at} 由出具单位作废', 'Revoked by the issuing unit on {at}', { at: c.revokedAt ? dayjs(c.revokedAt).format('YYYY-MM-DD HH:mm') : '' })} description={c.revokeCategory ? t('作废类别：{r}', 'Category: {r}', { r: c.revokeCategory }) : undefined} data-testid="verdict-revoked" />
           ) : null}
           <Descriptions column={{ xs: 1, sm: 2 }} size="small">
             <Descriptions.Item label={t('出具单位', 'Issued by')}>{c.unitName}</Descriptions.Item>

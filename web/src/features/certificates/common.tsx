@@ -1,9 +1,11 @@
-// Small pieces the certificate pages share: state tags, the verdict colours, the meta tables.
+// Small pieces the certificate pages share: state tags, the verdict colours and icons, the meta tables.
+import { ClockCircleOutlined, FileSearchOutlined, SafetyCertificateOutlined, StopOutlined, WarningOutlined } from '@ant-design/icons';
 import { Tag } from 'antd';
+import type { ComponentType, CSSProperties } from 'react';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { useI18n } from '../../i18n';
-import type { CertState, Meta, VerdictStatus } from './types';
+import type { CertState, Meta, RevokeCategory, VerdictStatus } from './types';
 
 export function StateTag({ state }: { state: CertState }) {
   const { t } = useI18n();
@@ -12,12 +14,17 @@ export function StateTag({ state }: { state: CertState }) {
   return <Tag color="green">{t('有效', 'Valid')}</Tag>;
 }
 
-export const verdictLook: Record<VerdictStatus, { color: string; zh: string; en: string; result: 'success' | 'error' | 'warning' | 'info' }> = {
-  valid: { color: '#389e0d', zh: '真实有效', en: 'Genuine and valid', result: 'success' },
-  revoked: { color: '#cf1322', zh: '已作废', en: 'Revoked', result: 'error' },
-  expired: { color: '#d46b08', zh: '已过期', en: 'Expired', result: 'warning' },
-  forged: { color: '#cf1322', zh: '伪造或被篡改', en: 'Forged or altered', result: 'error' },
-  not_found: { color: '#595959', zh: '查无此证', en: 'Not found', result: 'info' },
+/**
+ * Each verdict has its own colour and its own icon, so that an answer is told apart at a glance
+ * (and without colour): a shield for genuine, a stop sign for revoked, a clock for expired, a
+ * warning triangle for forged, a magnifier over a page for not found.
+ */
+export const verdictLook: Record<VerdictStatus, { color: string; zh: string; en: string; result: 'success' | 'error' | 'warning' | 'info'; icon: ComponentType<{ style?: CSSProperties }>; iconName: string }> = {
+  valid: { color: '#389e0d', zh: '真实有效', en: 'Genuine and valid', result: 'success', icon: SafetyCertificateOutlined, iconName: 'safety-certificate' },
+  revoked: { color: '#cf1322', zh: '已作废', en: 'Revoked', result: 'error', icon: StopOutlined, iconName: 'stop' },
+  expired: { color: '#d46b08', zh: '已过期', en: 'Expired', result: 'warning', icon: ClockCircleOutlined, iconName: 'clock-circle' },
+  forged: { color: '#a8071a', zh: '伪造或被篡改', en: 'Forged or altered', result: 'error', icon: WarningOutlined, iconName: 'warning' },
+  not_found: { color: '#595959', zh: '查无此证', en: 'Not found', result: 'info', icon: FileSearchOutlined, iconName: 'file-search' },
 };
 
 let metaPromise: Promise<Meta> | null = null;
@@ -39,7 +46,21 @@ export function useCertMeta(): Meta | undefined {
   return meta;
 }
 
-/** Opens a PDF the server makes (with the session cookie) in a new tab. */
-export function openPdf(url: string) {
-  window.open(url.startsWith('/api') ? url : `/api${url}`, '_blank', 'noopener');
+let categoriesPromise: Promise<RevokeCategory[]> | null = null;
+
+/** Revocation categories (loaded once a session; the list changes rarely). */
+export function useRevokeCategories(): RevokeCategory[] | undefined {
+  const [list, setList] = useState<RevokeCategory[] | undefined>(undefined);
+  useEffect(() => {
+    categoriesPromise ??= api.get<RevokeCategory[]>('/certificates/revoke-categories', { includeInactive: true }).catch((e) => {
+      categoriesPromise = null;
+      throw e;
+    });
+    let live = true;
+    categoriesPromise.then((m) => live && setList(m), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return list;
 }

@@ -96,7 +96,10 @@ export interface Certificate {
   state: CertState;
   revokedAt: string | null;
   revokedByName: string | null;
+  /** The worker's note (staff only). */
   revokeReason: string | null;
+  /** The category the public page shows (a code of RevokeCategory). */
+  revokeCategory: string | null;
   printCount: number;
   lastPrintedAt: string | null;
   verifyCount: number;
@@ -104,6 +107,8 @@ export interface Certificate {
   algorithm: string;
   kid: string;
   statement: string;
+  statementFormat: 'QC1' | 'QC2';
+  statementText: string;
   signature: string;
   verifyUrl: string;
   pdfUrl: string;
@@ -120,7 +125,9 @@ export interface Verdict {
   signature: { valid: boolean; algorithm: string; kid: string; signerId: string | null; unitCode: string | null; unitName: string | null; keyStatus: string | null; cached: boolean } | null;
   certificate: {
     number: string; verifyCode: string; title: string; kind: string; unitName: string; subjectName: string; subjectIdMasked: string; issuedOn: string; validUntil: string;
-    text: string; recipient: string | null; revokedAt: string | null; revokeReason: string | null;
+    text: string; recipient: string | null; revokedAt: string | null;
+    /** Why it was revoked, as a category name; the worker's note is never public. */
+    revokeCategory: string | null;
   } | null;
   claimed: { number: string; title: string | null; kind: string; unitCode: string; subjectName: string; subjectIdMasked: string; issuedOn: string; validUntil: string } | null;
 }
@@ -156,6 +163,14 @@ export interface AssistedDetail extends AssistedRequest {
 export interface AssistedStats {
   items: { communityNodeId: number; communityName: string; total: number; open: number; inProgress: number; done: number; cancelled: number; overdue: number; doneOnTime: number; avgDays: number | null }[];
   totals: { total: number; open: number; inProgress: number; done: number; cancelled: number; overdue: number; doneOnTime: number };
+}
+
+export interface RevokeCategory {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  sortOrder: number;
+  active: boolean;
 }
 
 export interface Meta {

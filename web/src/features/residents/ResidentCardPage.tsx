@@ -17,6 +17,7 @@ import { RecordEditor } from '../../components/RecordEditor';
 import { useApi } from '../../hooks/useApi';
 import { useMobile } from '../../hooks/useMobile';
 import { useI18n } from '../../i18n';
+import { AddressMismatch } from './AddressCheck';
 import { HistoryPanel, TrailPanel } from './HistoryPanel';
 import { LabelsPanel } from './LabelsPanel';
 import { VisitForm } from './VisitForm';
@@ -86,6 +87,7 @@ export default function ResidentCardPage() {
       children: (
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={16}>
+            <AddressMismatch card={data} onFixed={() => void reload()} />
             <Descriptions size="small" bordered column={{ xs: 1, sm: 1, md: 2 }} data-testid="resident-info">
               {infoFields.map((f) => (
                 <Descriptions.Item key={f.key} label={label('resident', f.key)} span={f.type === 'text' ? 'filled' : 1}>
@@ -151,7 +153,7 @@ export default function ResidentCardPage() {
                   <Descriptions.Item label={t('单元/房号', 'Entrance / room')}>
                     {[data.house.unitNo ? t('{u} 单元', 'entrance {u}', { u: data.house.unitNo }) : null, data.house.roomNo].filter(Boolean).join(' ')}
                   </Descriptions.Item>
-                  <Descriptions.Item label={t('地址', 'Address')}>{data.house.address}</Descriptions.Item>
+                  <Descriptions.Item label={t('地址', 'Address')}>{data.house.fullAddress ?? data.house.address}</Descriptions.Item>
                 </Descriptions>
               ) : (
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={department ? t('未授权查看', 'Not granted') : t('未关联房屋', 'No house linked')} />

@@ -16,6 +16,7 @@ import { useHouseLabels } from '../../hooks/useHouseLabels';
 import { useMobile } from '../../hooks/useMobile';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
+import { AddressMismatch } from './AddressCheck';
 import { VisitForm } from './VisitForm';
 
 const PAGE = 50;
@@ -130,9 +131,15 @@ export default function StaleTodoPage() {
               </div>
             </div>
             <div className="qc-todo-badge">
-              <Tag color={g.daysOverdue > 30 ? 'red' : 'orange'} style={{ marginInlineEnd: 0 }}>
-                {t('逾期 {d} 天', '{d} days', { d: g.daysOverdue })}
-              </Tag>
+              {g.items.some((i) => i.problem === 'address_mismatch') ? (
+                <Tag color="red" style={{ marginInlineEnd: 0 }} data-testid="stale-address-mismatch">
+                  {t('地址不一致', 'Address differs')}
+                </Tag>
+              ) : (
+                <Tag color={g.daysOverdue > 30 ? 'red' : 'orange'} style={{ marginInlineEnd: 0 }}>
+                  {t('逾期 {d} 天', '{d} days', { d: g.daysOverdue })}
+                </Tag>
+              )}
             </div>
             <RightOutlined style={{ color: 'rgba(0,0,0,0.3)' }} />
           </div>
@@ -175,7 +182,7 @@ function StaleDetail({ group, onDone }: { group: Group; onDone(text: string): vo
 
   const due = (
     <Flex vertical gap={4} style={{ marginBottom: 12 }}>
-      {group.items.map((i) => (
+      {group.items.filter((i) => !i.problem).map((i) => (
         <Flex key={i.policyId} justify="space-between">
           <span>{i.policyName}</span>
           <Typography.Text type="danger">{t('逾期 {d} 天', '{d} days overdue', { d: i.daysOverdue })}</Typography.Text>
@@ -192,6 +199,7 @@ function StaleDetail({ group, onDone }: { group: Group; onDone(text: string): vo
         {!c && !card.error ? <Skeleton active /> : null}
         {c ? (
           <>
+            <AddressMismatch card={c} announce={false} onFixed={() => onDone(t('已按所住房屋更正现住址', 'Address corrected from the linked house'))} />
             <Descriptions size="small" column={1} style={{ marginBottom: 8 }}>
               <Descriptions.Item label={t('性别/年龄', 'Sex / age')}>
                 {text('resident', 'sex', c.resident.sex)} · {c.resident.age ?? '—'}
