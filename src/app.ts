@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -28,6 +27,8 @@ import { ErrorBody } from './platform/errors.js';
 import { EventBus } from './platform/events.js';
 import { installErrorHandling, newRequestId } from './platform/http.js';
 import { JobQueue } from './platform/jobs.js';
+import { installRateLimits } from './platform/ratelimit.js';
+import { installCrossSiteGuard, installFormBodies, registerSecurityHeaders } from './platform/security.js';
 import { GrantService } from './platform/scope.js';
 import { createModules, type Modules } from './modules/index.js';
 
@@ -74,8 +75,11 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.newPassword', '*.currentPassword', '*.token'], censor: '[redacted]' },
     },
     genReqId: newRequestId,
+    requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    // X-Forwarded-For and X-Forwarded-Proto count only when the connection comes from a proxy
+    // named in QC_TRUSTED_PROXIES; from anyone else they are ignored (audit rows record req.ip).
+    trustProxy: config.trustedProxies.length ? [...config.trustedProxies] : false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Query strings and path parameters arrive as text and are coerced to their schema's types;
@@ -100,8 +104,11 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
     reply.header('x-request-id', req.id);
   });
   app.addSchema(ErrorBody);
+  await registerSecurityHeaders(app, config);
   await app.register(cookie);
-  await app.register(formbody);
+  installFormBodies(app, config.bodyLimitBytes);
+  installCrossSiteGuard(app, config);
+  await installRateLimits(app, { config, database });
   await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 }, throwFileSizeLimit: true });
   await app.register(swagger, {
     openapi: {
@@ -112,7 +119,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true, validatorUrl: null } });
   await app.register(authPlugin, { auth });
 
   const indexFile = join(webDist, 'index.html');
@@ -130,7 +137,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
       api.get(
         '/health',
         {
-          config: { public: true },
+          config: { public: true, rateLimits: [] },
           schema: {
             tags: ['platform'],
             summary: 'Liveness and the state of the database and the MQTT broker',
@@ -153,7 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
           return reply.code(dbOk ? 200 : 503).send(body);
         },
       );
-      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: { public: true, rateLimits: [] }, schema: { hide: true } }, async () => app.swagger());
       await api.register(authRoutes({ auth, describeNode: (id) => modules.tree.service.describe(id), secureCookies: config.publicBaseUrl.startsWith('https:') }));
       await api.register(auditRoutes({ db: database.db, audit }));
       for (const m of modules.list) if (m.routes) await api.register(m.routes);

@@ -30,6 +30,7 @@ const roleLevels: Record<Role, string[]> = {
   assessment_office: ['city', 'district'],
   staffing_office: ['city', 'district'],
   auditor: ['city', 'district'],
+  security_officer: ['city', 'district'],
   admin: ['city', 'district'],
 };
 

@@ -44,7 +44,7 @@ export interface RoleInfo {
 /** Which tree level each role's account hangs on (the server checks the same). */
 const roleLevels: Record<Role, TreeLevel[]> = {
   community_worker: ['community'], grid_worker: ['grid'], street_staff: ['street'], department_staff: ['city', 'district'], reviewer: ['city', 'district'],
-  assessment_office: ['city', 'district'], staffing_office: ['city', 'district'], auditor: ['city', 'district'], admin: ['city', 'district'],
+  assessment_office: ['city', 'district'], staffing_office: ['city', 'district'], auditor: ['city', 'district'], security_officer: ['city', 'district'], admin: ['city', 'district'],
 };
 
 export function useRoles() {
