@@ -119,7 +119,8 @@ function sameOrigin(origin: string, req: FastifyRequest, config: Config): boolea
     }
   }
   // The host the browser addressed: Host, or X-Forwarded-Host from a trusted proxy.
-  return o.host.toLowerCase() === String(req.host ?? '').toLowerCase();
+  // (URL drops a scheme's default port, and so does a browser's Host header.)
+  return o.host.toLowerCase() === String(req.host ?? '').toLowerCase().replace(/:(80|443)$/, '');
 }
 
 /**

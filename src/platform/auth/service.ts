@@ -179,13 +179,21 @@ export class AuthService {
     return new OTPAuth.TOTP({ issuer: 'Qingche', label: user.username, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD, secret: OTPAuth.Secret.fromBase32(secretBase32) });
   }
 
-  /** Accepts a code within ±1 step, once: a replayed code is refused. */
-  private async checkTotp(user: UserRow, code: string, secretEnc: string | null = user.totpSecretEnc): Promise<boolean> {
+  /**
+   * Accepts a code within ±1 step, once: a replayed code is refused. A secret being enrolled
+   * (`pendingSecretEnc`) starts its own sequence of steps.
+   */
+  private async checkTotp(user: UserRow, code: string, pendingSecretEnc?: string): Promise<boolean> {
+    const secretEnc = pendingSecretEnc ?? user.totpSecretEnc;
     if (!secretEnc || !/^\d{6}$/.test(code)) return false;
     const totp = this.totpFor(user, this.cipher.decrypt(secretEnc));
     const delta = totp.validate({ token: code, window: 1 });
     if (delta === null) return false;
     const step = Math.floor(Date.now() / 1000 / TOTP_PERIOD) + delta;
+    if (pendingSecretEnc) {
+      await this.db.update(users).set({ totpLastStep: step }).where(eq(users.id, user.id));
+      return true;
+    }
     if (user.totpLastStep !== null && step <= user.totpLastStep) return false;
     const res = await this.db
       .update(users)
