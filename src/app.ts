@@ -16,6 +16,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { ping, type Database, type Db } from './db/client.js';
+import { ApprovalService } from './platform/approvals.js';
+import { ApprovalOut, approvalRoutes } from './platform/approvals.routes.js';
 import { AuditService } from './platform/audit.js';
 import { auditRoutes } from './platform/audit.routes.js';
 import authPlugin from './platform/auth/plugin.js';
@@ -40,6 +42,8 @@ export interface Platform {
   readonly cipher: FieldCipher;
   readonly audit: AuditService;
   readonly auth: AuthService;
+  /** Requests that need a second person (separation of duties). */
+  readonly approvals: ApprovalService;
   readonly grants: GrantService;
   readonly jobs: JobQueue;
   readonly events: EventBus;
@@ -96,7 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
   const audit = new AuditService(opts.keys.mac);
   const auth = new AuthService(database.db, config, audit, cipher);
   const platform: Platform = {
-    config, database, db: database.db, log, cipher, audit, auth, grants: new GrantService(),
+    config, database, db: database.db, log, cipher, audit, auth, approvals: new ApprovalService(database.db, audit, cipher), grants: new GrantService(),
     jobs: new JobQueue(database.db, log, { pollMs: config.jobsPollMs }), events: new EventBus(), broker: new Broker(log),
   };
 
@@ -104,6 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
     reply.header('x-request-id', req.id);
   });
   app.addSchema(ErrorBody);
+  app.addSchema(ApprovalOut);
   await registerSecurityHeaders(app, config);
   await app.register(cookie);
   installFormBodies(app, config.bodyLimitBytes);
@@ -163,6 +168,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
       api.get('/openapi.json', { config: { public: true, rateLimits: [] }, schema: { hide: true } }, async () => app.swagger());
       await api.register(authRoutes({ auth, describeNode: (id) => modules.tree.service.describe(id), secureCookies: config.publicBaseUrl.startsWith('https:') }));
       await api.register(auditRoutes({ db: database.db, audit }));
+      await api.register(approvalRoutes(platform.approvals));
       for (const m of modules.list) if (m.routes) await api.register(m.routes);
     },
     { prefix: '/api' },

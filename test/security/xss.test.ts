@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../web/src/lib/safeHtml.js';
+import { escapeHtml } from '../../web/src/lib/escape.js';
 import { loginAs, makeSubtree, testApp, type Subtree, type TestApp } from '../support/app.js';
 
 const WEB = join(import.meta.dirname, '..', '..', 'web', 'src');

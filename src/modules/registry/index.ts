@@ -54,6 +54,11 @@ export class RegistryService {
     this.residents = new ResidentService(this.store, this.labels, this.freshness);
     this.bulk = new BulkWriter(this.store);
     this.grants = new GrantAdmin(this.store, this.labels);
+    // An approved unmasking grant is made by the approver, checked again as it is made.
+    platform.approvals.register({
+      kind: 'grant.unmask',
+      execute: async (request, ctx) => ({ resultId: (await this.grants.create(ctx, (request.payload as { grant: Parameters<GrantAdmin['create']>[1] }).grant)).id }),
+    });
     this.matching = new RecordMatcher(this.store, this.residents, this.labels);
   }
 

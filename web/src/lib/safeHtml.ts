@@ -10,9 +10,4 @@ export function textNode(text: string, tag: keyof HTMLElementTagNameMap = 'span'
   return el;
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** `text` with the characters HTML gives meaning to escaped (for ECharts formatter functions). */
-export function escapeHtml(text: unknown): string {
-  return String(text ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
+export { escapeHtml } from './escape';
