@@ -52,7 +52,8 @@ describe('a grid named with markup', () => {
       await loginAs(page, 'street');
       // Look at the new community on the map (few grids there: names are drawn on the map).
       const me = (await (await page.request.get(`${url}/api/auth/me`)).json()) as { user: { id: number } };
-      await page.evaluate(([key, place]) => sessionStorage.setItem(key!, place!), [`qc_place_${me.user.id}`, JSON.stringify({ id: community.body.id, name: community.body.name, level: 'community', path: community.body.path })]);
+      const place = JSON.stringify({ id: community.body.id, name: community.body.name, level: 'community', path: community.body.path });
+      await page.evaluate(([key, value]) => (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem(key!, value!), [`qc_place_${me.user.id}`, place]);
       await page.goto('/map');
       const label = page.locator('.qc-grid-label').first();
       await label.waitFor();
