@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -17,6 +16,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { ping, type Database, type Db } from './db/client.js';
+import { ApprovalService } from './platform/approvals.js';
+import { ApprovalOut, approvalRoutes } from './platform/approvals.routes.js';
 import { AuditService } from './platform/audit.js';
 import { auditRoutes } from './platform/audit.routes.js';
 import authPlugin from './platform/auth/plugin.js';
@@ -29,6 +30,8 @@ import { EventBus } from './platform/events.js';
 import { installErrorHandling, newRequestId } from './platform/http.js';
 import { JobQueue } from './platform/jobs.js';
 import { loggerOptions } from './platform/logging.js';
+import { installRateLimits } from './platform/ratelimit.js';
+import { installCrossSiteGuard, installFormBodies, registerSecurityHeaders } from './platform/security.js';
 import { GrantService } from './platform/scope.js';
 import { createModules, type Modules } from './modules/index.js';
 
@@ -40,6 +43,8 @@ export interface Platform {
   readonly cipher: FieldCipher;
   readonly audit: AuditService;
   readonly auth: AuthService;
+  /** Requests that need a second person (separation of duties). */
+  readonly approvals: ApprovalService;
   readonly grants: GrantService;
   readonly jobs: JobQueue;
   readonly events: EventBus;
@@ -74,8 +79,11 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
     // Secrets never reach the log, nor query-string values (see platform/logging.ts).
     logger: opts.logger ?? loggerOptions(config.logLevel, opts.logStream),
     genReqId: newRequestId,
+    requestIdHeader: false,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    // X-Forwarded-For and X-Forwarded-Proto count only when the connection comes from a proxy
+    // named in QC_TRUSTED_PROXIES; from anyone else they are ignored (audit rows record req.ip).
+    trustProxy: config.trustedProxies.length ? [...config.trustedProxies] : false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Query strings and path parameters arrive as text and are coerced to their schema's types;
@@ -92,7 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
   const audit = new AuditService(opts.keys.mac);
   const auth = new AuthService(database.db, config, audit, cipher);
   const platform: Platform = {
-    config, database, db: database.db, log, cipher, audit, auth, grants: new GrantService(),
+    config, database, db: database.db, log, cipher, audit, auth, approvals: new ApprovalService(database.db, audit, cipher), grants: new GrantService(),
     jobs: new JobQueue(database.db, log, { pollMs: config.jobsPollMs }), events: new EventBus(), broker: new Broker(log),
   };
 
@@ -100,8 +108,12 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
     reply.header('x-request-id', req.id);
   });
   app.addSchema(ErrorBody);
+  app.addSchema(ApprovalOut);
+  await registerSecurityHeaders(app, config);
   await app.register(cookie);
-  await app.register(formbody);
+  installFormBodies(app, config.bodyLimitBytes);
+  installCrossSiteGuard(app, config);
+  await installRateLimits(app, { config, database });
   await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 }, throwFileSizeLimit: true });
   await app.register(swagger, {
     openapi: {
@@ -112,7 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true, validatorUrl: null } });
   await app.register(authPlugin, { auth });
 
   const indexFile = join(webDist, 'index.html');
@@ -130,7 +142,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
       api.get(
         '/health',
         {
-          config: { public: true },
+          config: { public: true, rateLimits: [] },
           schema: {
             tags: ['platform'],
             summary: 'Liveness and the state of the database and the MQTT broker',
@@ -153,9 +165,10 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
           return reply.code(dbOk ? 200 : 503).send(body);
         },
       );
-      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: { public: true, rateLimits: [] }, schema: { hide: true } }, async () => app.swagger());
       await api.register(authRoutes({ auth, describeNode: (id) => modules.tree.service.describe(id), secureCookies: config.publicBaseUrl.startsWith('https:') }));
       await api.register(auditRoutes({ db: database.db, audit }));
+      await api.register(approvalRoutes(platform.approvals));
       for (const m of modules.list) if (m.routes) await api.register(m.routes);
     },
     { prefix: '/api' },

@@ -2,6 +2,7 @@
 // Every variable is declared here with its meaning, its default and whether it is a secret;
 // `qingche config` prints this table, and a bad value stops the start with a list of what is wrong.
 import { resolve } from 'node:path';
+import { roles } from './platform/auth/roles.js';
 
 type Parser<T> = (raw: string) => T;
 
@@ -47,6 +48,51 @@ const url =
     if (!protocols.includes(u.protocol)) throw new Error(`expected a ${protocols.join(' or ')} URL`);
     return raw;
   };
+/** "30/1m", "10/30s", "200/1h" (requests per window), or "off". */
+export interface RateSpec {
+  readonly max: number;
+  readonly windowMs: number;
+}
+const rate: Parser<RateSpec | null> = (raw) => {
+  const v = raw.trim().toLowerCase();
+  if (v === 'off') return null;
+  const m = /^(\d{1,7})\s*\/\s*(\d{1,5})\s*(s|m|h)$/.exec(v);
+  if (!m) throw new Error(`expected requests per window such as 30/1m, 10/30s or 200/1h, or off; got "${raw}"`);
+  const max = Number(m[1]);
+  const windowMs = Number(m[2]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[3] as 's' | 'm' | 'h'];
+  if (max < 1 || windowMs < 1000 || windowMs > 24 * 3_600_000) throw new Error(`expected at least 1 request in a window from 1 s to 24 h, got "${raw}"`);
+  return Object.freeze({ max, windowMs });
+};
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+/** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses, CIDR ranges or loopback / linklocal / uniquelocal. */
+const proxyList: Parser<readonly string[]> = (raw) => {
+  const items = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const item of items) {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) continue;
+    const [addr, bits, extra] = item.split('/');
+    const v4 = IPV4.test(addr ?? '');
+    const v6 = !v4 && /^[0-9a-fA-F:.]+$/.test(addr ?? '') && (addr ?? '').includes(':');
+    const maxBits = v4 ? 32 : 128;
+    if ((!v4 && !v6) || extra !== undefined || (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > maxBits))) {
+      throw new Error(`"${item}" is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`);
+    }
+  }
+  return Object.freeze(items);
+};
+const roleList: Parser<readonly string[]> = (raw) => Object.freeze(raw.split(',').map((x) => x.trim()).filter(Boolean));
+/** A Leaflet tile template: an http(s) URL or a path on this server; its origin is allowed in the Content-Security-Policy. */
+const tileTemplate: Parser<string> = (raw) => {
+  const v = raw.trim();
+  if (v === '' || v.startsWith('/')) return v;
+  let u: URL;
+  try {
+    u = new URL(v.replace(/\{[a-z]+\}/gi, 'x'));
+  } catch {
+    throw new Error(`not a URL or a path: "${raw}"`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('expected an http or https URL, or a path starting with /');
+  return v;
+};
 const hexKey: Parser<string> = (raw) => {
   if (!/^[0-9a-fA-F]{32}$/.test(raw)) throw new Error('expected 32 hex characters (a 128-bit key)');
   return raw.toLowerCase();
@@ -65,8 +111,19 @@ export const configSpec = {
   sessionMaxHours: { env: 'QC_SESSION_MAX_HOURS', group: 'security', description: 'A session expires this long after log-in, used or not.', default: 12, parse: int(1, 24 * 30) },
   passwordMinLength: { env: 'QC_PASSWORD_MIN_LENGTH', group: 'security', description: 'Shortest password accepted.', default: 10, parse: int(6, 128) },
   passwordMinClasses: { env: 'QC_PASSWORD_MIN_CLASSES', group: 'security', description: 'Character classes (lower, upper, digit, symbol) a password must mix.', default: 3, parse: int(1, 4) },
-  lockoutThreshold: { env: 'QC_LOCKOUT_THRESHOLD', group: 'security', description: 'Failed log-ins in a row that lock an account.', default: 5, parse: int(1, 100) },
-  lockoutMinutes: { env: 'QC_LOCKOUT_MINUTES', group: 'security', description: 'How long a locked account stays locked.', default: 15, parse: int(1, 24 * 60) },
+  lockoutThreshold: { env: 'QC_LOCKOUT_THRESHOLD', group: 'security', description: 'Failed log-ins in a row, for one account from one address, that stop log-ins to it from that address.', default: 5, parse: int(1, 100) },
+  lockoutAccountThreshold: { env: 'QC_LOCKOUT_ACCOUNT_THRESHOLD', group: 'security', description: 'Failed log-ins in a row for one account from any addresses that stop log-ins to it from every address where it has not logged in lately.', default: 20, parse: int(1, 1000) },
+  lockoutKnownAddressDays: { env: 'QC_LOCKOUT_KNOWN_ADDRESS_DAYS', group: 'security', description: 'An address the account logged in from within this many days is not locked out by failures from elsewhere.', default: 30, parse: int(0, 365) },
+  lockoutMinutes: { env: 'QC_LOCKOUT_MINUTES', group: 'security', description: 'How long a lock lasts.', default: 15, parse: int(1, 24 * 60) },
+  mfaRequiredRoles: { env: 'QC_MFA_REQUIRED_ROLES', group: 'security', description: 'Roles that must use a TOTP second factor unless an administrator changes the role policy (comma-separated).', default: Object.freeze(['admin', 'auditor', 'security_officer']) as readonly string[], parse: roleList },
+  trustedProxies: { env: 'QC_TRUSTED_PROXIES', group: 'server', description: 'Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDR ranges, comma-separated; loopback for one on the same machine). Empty: the connecting address is the client.', default: Object.freeze([]) as readonly string[], parse: proxyList },
+  rateLimitStore: { env: 'QC_RATE_LIMIT_STORE', group: 'security', description: 'Where rate-limit counts live: database (shared by every instance), memory (this process only) or auto (database on PostgreSQL, memory on the embedded database, which one process owns).', default: 'auto', parse: oneOf('auto', 'database', 'memory') },
+  rateLoginAddress: { env: 'QC_RATE_LOGIN_ADDRESS', group: 'security', description: 'Log-in attempts per client address (N/window, e.g. 30/1m, or off).', default: Object.freeze({ max: 30, windowMs: 60_000 }) as RateSpec | null, parse: rate },
+  rateLoginAccount: { env: 'QC_RATE_LOGIN_ACCOUNT', group: 'security', description: 'Log-in attempts per user name, from all addresses together.', default: Object.freeze({ max: 10, windowMs: 60_000 }) as RateSpec | null, parse: rate },
+  ratePublic: { env: 'QC_RATE_PUBLIC', group: 'security', description: 'Requests per client address to the public API (catalogue, handbook, public pages and reports).', default: Object.freeze({ max: 120, windowMs: 60_000 }) as RateSpec | null, parse: rate },
+  rateVerify: { env: 'QC_RATE_VERIFY', group: 'security', description: 'Certificate checks per client address (scanned QR codes and typed codes; a batch counts each item).', default: Object.freeze({ max: 120, windowMs: 60_000 }) as RateSpec | null, parse: rate },
+  rateVerifyCode: { env: 'QC_RATE_VERIFY_CODE', group: 'security', description: 'Typed verification codes per client address (guessing needs many; a scanned QR code does not count).', default: Object.freeze({ max: 60, windowMs: 600_000 }) as RateSpec | null, parse: rate },
+  rateVerifyCodePrefix: { env: 'QC_RATE_VERIFY_CODE_PREFIX', group: 'security', description: 'Typed verification codes sharing their first five characters, from all addresses together (completing a partly known code).', default: Object.freeze({ max: 20, windowMs: 3_600_000 }) as RateSpec | null, parse: rate },
   dataKey: { env: 'QC_DATA_KEY', group: 'security', description: 'SM4 key (32 hex) that encrypts ID numbers and phones at rest. Generated into the data folder outside production.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : hexKey(raw)) },
   macKey: { env: 'QC_MAC_KEY', group: 'security', description: 'HMAC-SM3 key (32 hex) that authenticates encrypted values.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : hexKey(raw)) },
   indexKey: { env: 'QC_INDEX_KEY', group: 'security', description: 'Keyed SM3 key (32 hex) for exact look-up of encrypted values.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : hexKey(raw)) },
@@ -78,7 +135,7 @@ export const configSpec = {
   jobsEnabled: { env: 'QC_JOBS', group: 'features', description: 'Run background sweeps (deadlines, reminders) in this instance.', default: true, parse: bool },
   jobsPollMs: { env: 'QC_JOBS_POLL_MS', group: 'features', description: 'How often the job worker looks for due work.', default: 2000, parse: int(50, 600_000) },
   smallCellThreshold: { env: 'QC_SMALL_CELL_THRESHOLD', group: 'features', description: 'Report cells below this count are suppressed above community level.', default: 5, parse: int(0, 1000) },
-  tileUrl: { env: 'QC_TILE_URL', group: 'features', description: 'Map tile URL template ({z}/{x}/{y}); empty draws vector layers only.', default: '', parse: str },
+  tileUrl: { env: 'QC_TILE_URL', group: 'features', description: 'Map tile URL template ({s}, {z}/{x}/{y}), http(s) or a path on this server; empty draws vector layers only. Its origin is allowed as an image source in the Content-Security-Policy.', default: '', parse: tileTemplate },
   logLevel: { env: 'QC_LOG_LEVEL', group: 'logging', description: 'pino log level.', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
 } satisfies Record<string, VarSpec<any>>;
 
@@ -113,6 +170,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       if (!out[k]) problems.push(`${configSpec[k].env}: required in production (keys are never generated or kept in the database)`);
     }
   }
+  for (const r of (out.mfaRequiredRoles as readonly string[] | undefined) ?? []) {
+    if (!(roles as readonly string[]).includes(r)) problems.push(`${configSpec.mfaRequiredRoles.env}: unknown role "${r}" (roles: ${roles.join(', ')})`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(out) as Config;
 }
@@ -120,7 +180,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The table printed by `qingche config`: secrets are shown as set or unset, never their value. */
 export function describeConfig(config: Config): string[] {
   return (Object.entries(configSpec) as [keyof Config, VarSpec<unknown>][]).map(([key, spec]) => {
-    const value = spec.secret ? (config[key] ? '(set)' : '(unset)') : JSON.stringify(config[key]);
+    const v = config[key] as unknown;
+    const shown = v !== null && typeof v === 'object' && 'windowMs' in v ? `${(v as RateSpec).max}/${(v as RateSpec).windowMs / 1000}s` : Array.isArray(v) ? v.join(',') : JSON.stringify(v);
+    const value = spec.secret ? (config[key] ? '(set)' : '(unset)') : shown;
     return `${spec.env.padEnd(26)} ${String(value).padEnd(28)} ${spec.description}`;
   });
 }

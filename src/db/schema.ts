@@ -4,6 +4,8 @@ export * from '../platform/auth/tables.js';
 export * from '../platform/audit.tables.js';
 export * from '../platform/jobs.tables.js';
 export * from '../platform/scope.tables.js';
+export * from '../platform/ratelimit.tables.js';
+export * from '../platform/approvals.tables.js';
 export * from '../modules/tree/tables.js';
 export * from '../modules/registry/tables.js';
 export * from '../modules/reports/tables.js';

@@ -43,9 +43,12 @@ export function detectLang(req: FastifyRequest): Lang {
   return 'zh';
 }
 
-export function newRequestId(req: { headers: Record<string, string | string[] | undefined> }): string {
-  const h = req.headers['x-request-id'];
-  return typeof h === 'string' && /^[\w.-]{6,64}$/.test(h) ? h : randomUUID();
+/**
+ * Every request gets an id made here. An X-Request-Id sent by the client is never taken: audit
+ * rows name the request id, and a caller must not be able to choose what they say.
+ */
+export function newRequestId(): string {
+  return randomUUID();
 }
 
 interface AjvIssue {

@@ -19,8 +19,8 @@ export interface World {
   admin: string;
 }
 
-export async function world(): Promise<World> {
-  const t = await testApp();
+export async function world(overrides: Parameters<typeof testApp>[0] = {}): Promise<World> {
+  const t = await testApp(overrides);
   const a = await makeSubtree(t);
   const b = await makeSubtree(t);
   const worker = (await loginAs(t, { role: 'community_worker', node: a.community })).token;

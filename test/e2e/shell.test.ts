@@ -199,10 +199,11 @@ describe('an administrator, and a new account whose role requires a second facto
       await loginAs(page, 'admin');
       await page.getByTestId('menu-admin-users').click();
       await page.getByTestId('user-new').click();
+      // (An auditor account would go to an auditor for approval: a reviewer is made at once.)
       await page.getByTestId('user-username').fill('auditor2');
-      await page.getByTestId('user-displayName').fill('第二审计员');
+      await page.getByTestId('user-displayName').fill('第二审核员');
       await page.getByTestId('user-new-role').click();
-      await pickOption('审计员');
+      await pickOption('减负审核员');
       await pickNode('user-node', '太原市');
       await page.getByTestId('user-password').fill('Audit#Second2026');
       await page.getByRole('dialog').getByRole('button', { name: '确 定' }).click();

@@ -35,7 +35,10 @@ describe('grants', () => {
       token: admin,
       body: { departmentId: health.id, recordKind: 'resident', nodeId: a.city.id, labels: ['elderly_alone'], readFields: ['name', 'sex', 'birthDate', 'phone', 'address'], unmaskedFields: ['phone'], purpose: '独居老人健康随访' },
     });
-    expect(g.statusCode).toBe(201);
+    // Unmasked phones need a security officer's approval (separation of duties).
+    expect(g.statusCode).toBe(202);
+    const officer = await loginAs(t, { role: 'security_officer', node: a.city });
+    expect((await t.call('POST', `/api/approvals/${g.json().approval.id}/approve`, { token: officer.token, body: { reason: '卫健委来函' } })).statusCode).toBe(200);
     const phone = mobile();
     const alone = await resident({ name: '独居甲', idNumber: idNumber({ birth: '1940-01-01' }), phone, address: '兴华街1号', occupation: '退休' });
     await t.call('PUT', `/api/residents/${alone.id}/labels/elderly_alone`, { token: worker, body: { since: '2024-01-01' } });

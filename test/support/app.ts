@@ -15,13 +15,24 @@ import { freshDatabase } from './db.js';
 
 export const TEST_PASSWORD = 'Grid-Worker-2026!';
 
+/** What testApp() changes from the production defaults (see there). */
+export const testDefaults: Partial<Config> = {
+  mfaRequiredRoles: [],
+  rateLoginAddress: null,
+  rateLoginAccount: null,
+  ratePublic: null,
+  rateVerify: null,
+  rateVerifyCode: null,
+  rateVerifyCodePrefix: null,
+};
+
 export interface TestApp {
   built: BuiltApp;
   database: Database;
   config: Config;
   close(): Promise<void>;
   /** app.inject with a bearer token and JSON body. */
-  call(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; remoteAddress?: string }): Promise<LightMyRequestResponse>;
   login(username: string, password?: string, totp?: string): Promise<string>;
 }
 
@@ -29,7 +40,12 @@ export interface TestApp {
 export async function testApp(overrides: Partial<Config> = {}, opts: { logStream?: import('node:stream').Writable } = {}): Promise<TestApp> {
   const database = await freshDatabase();
   const config = loadConfig({}, {
-    env: 'test', dataDir: mkdtempSync(join(tmpdir(), 'qingche-data-')), mqttPort: 0, jobsEnabled: false, logLevel: 'silent', port: 0, ...overrides,
+    env: 'test', dataDir: mkdtempSync(join(tmpdir(), 'qingche-data-')), mqttPort: 0, jobsEnabled: false, logLevel: 'silent', port: 0,
+    // Suites log in many times a minute from one address as administrators: rate limits and the
+    // second factor's default for administrators and auditors are off unless a test turns them
+    // on (test/security does, and test/platform/auth.test.ts checks the production defaults).
+    ...testDefaults,
+    ...overrides,
   });
   const built = await buildApp(opts.logStream ? { config: { ...config, logLevel: 'info' }, database, keys: testDataKeys(), logStream: opts.logStream } : { config, database, keys: testDataKeys(), logger: false });
   await built.app.ready();
@@ -44,7 +60,7 @@ export async function testApp(overrides: Partial<Config> = {}, opts: { logStream
     call(method, url, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-      return built.app.inject({ method: method as never, url, headers, payload: opts.body as never });
+      return built.app.inject({ method: method as never, url, headers, payload: opts.body as never, ...(opts.remoteAddress ? { remoteAddress: opts.remoteAddress } : {}) });
     },
     async login(username, password = TEST_PASSWORD, totp) {
       const res = await t.call('POST', '/api/auth/login', { body: { username, password, ...(totp ? { totp } : {}) } });

@@ -233,15 +233,15 @@ export function certificateRoutes(s: CertificatesService): FastifyPluginAsyncTyp
       return input.payload ? s.verification.verifyPayload(input.payload, lang) : s.verification.verifyCode(input.code!, lang);
     };
     app.get('/public/certificates/verify', {
-      config: { public: true },
+      config: { public: true, rateLimits: ['verify', 'verifyCode', 'verifyCodePrefix'] },
       schema: { tags: pub, summary: 'Check a certificate by its short code or its QR content: valid, revoked, expired, forged or not found', querystring: StrictObject(VerifyInput), response: { 200: Verdict, ...errorResponses } },
     }, async (req, reply) => json(reply, await verifyOne(req.ctx.lang, req.query)));
     app.post('/public/certificates/verify', {
-      config: { public: true },
+      config: { public: true, rateLimits: ['verify', 'verifyCode', 'verifyCodePrefix'] },
       schema: { tags: pub, summary: 'Check a certificate (the same as GET, with the QR content in the body)', body: StrictObject(VerifyInput), response: { 200: Verdict, ...errorResponses } },
     }, async (req, reply) => json(reply, await verifyOne(req.ctx.lang, req.body)));
     app.post('/public/certificates/verify/batch', {
-      config: { public: true },
+      config: { public: true, rateLimits: ['verify', 'verifyCode', 'verifyCodePrefix'] },
       schema: {
         tags: pub, summary: 'Check up to 100 certificates at once (e.g. a school or bank checking a pile); each gets its own verdict or error',
         body: StrictObject({ items: Type.Array(StrictObject(VerifyInput), { minItems: 1, maxItems: 100 }) }),

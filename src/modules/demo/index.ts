@@ -108,7 +108,7 @@ interface EncodedCommunity {
 export function demoLoginsFor(named: Map<string, string>): DemoLogin[] {
   const rows: [string, string][] = [
     ['community', 'community_worker'], ['grid', 'grid_worker'], ['courier', 'grid_worker'], ['street', 'street_staff'], ['minzheng', 'department_staff'], ['weijian', 'department_staff'],
-    ['reviewer', 'reviewer'], ['kaohe', 'assessment_office'], ['bianban', 'staffing_office'], ['auditor', 'auditor'], ['admin', 'admin'],
+    ['reviewer', 'reviewer'], ['kaohe', 'assessment_office'], ['bianban', 'staffing_office'], ['auditor', 'auditor'], ['security', 'security_officer'], ['admin', 'admin'],
   ];
   return rows.map(([username, role]) => ({ username, password: DEMO_PASSWORD, role, node: named.get(username) ?? '' }));
 }
@@ -310,6 +310,7 @@ class DemoGenerator {
     const nameFor = () => personName(this.rng, this.rng.chance(0.5) ? '1' : '2', this.rng.int(1965, 1998));
     add('admin', 'admin', city, { displayName: '系统管理员' });
     add('auditor', 'auditor', city, { displayName: '审计员' });
+    add('security', 'security_officer', city, { displayName: '安全管理员' });
     add('reviewer', 'reviewer', city, { displayName: `${nameFor()}（市减负办）` });
     add('kaohe', 'assessment_office', city, { displayName: `${nameFor()}（市委考核办）` });
     add('bianban', 'staffing_office', city, { displayName: `${nameFor()}（市委编办）` });
@@ -318,7 +319,7 @@ class DemoGenerator {
     deptUser('weijian', 'health');
     deptUser('canlian', 'disabled_federation');
     deptUser('shichang', 'market_regulation');
-    for (const n of ['admin', 'auditor', 'reviewer', 'kaohe', 'bianban', 'minzheng', 'weijian']) this.named.set(n, city.name);
+    for (const n of ['admin', 'auditor', 'security', 'reviewer', 'kaohe', 'bianban', 'minzheng', 'weijian']) this.named.set(n, city.name);
     void districts;
     streets.forEach((s, i) => {
       const username = i === 0 ? 'street' : `s${s.code}`;

@@ -38,7 +38,29 @@ export class GrantAdmin {
     return fields;
   }
 
+  /** Checks a grant as create() would, without making it (a grant that unmasks waits for approval). */
+  async check(ctx: RequestContext, input: GrantInput): Promise<{ treePath: string; departmentName: string }> {
+    const { node, dept } = await this.validate(ctx, input);
+    return { treePath: node.path.startsWith(dept.treePath) ? node.path : dept.treePath, departmentName: dept.name };
+  }
+
   async create(ctx: RequestContext, input: GrantInput): Promise<DataGrant> {
+    const { node, dept } = await this.validate(ctx, input);
+    return this.store.db.transaction(async (tx) => {
+      const [g] = await tx
+        .insert(dataGrants)
+        .values({
+          departmentId: input.departmentId, recordKind: input.recordKind, readFields: input.readFields, writeFields: input.writeFields ?? [], unmaskedFields: input.unmaskedFields ?? [],
+          labels: input.labels ?? [], nodeId: node.id, treePath: node.path.startsWith(dept.treePath) ? node.path : dept.treePath, purpose: input.purpose,
+          validFrom: input.validFrom ?? new Date().toISOString().slice(0, 10), validTo: input.validTo ?? null, grantedBy: ctx.principal?.userId ?? 0,
+        })
+        .returning();
+      await this.store.platform.audit.record(tx, ctx, { category: 'admin', action: 'grant.create', entityType: 'data_grant', entityId: g!.id, treePath: g!.treePath, detail: input });
+      return g!;
+    });
+  }
+
+  private async validate(ctx: RequestContext, input: GrantInput) {
     const bad = (zh: string, en: string, field: string) => new AppError(RegistryErrors.GRANT_INVALID, { reason_zh: zh, reason_en: en }, field);
     if (!recordKinds.includes(input.recordKind)) throw bad(`没有记录类型 ${input.recordKind}`, `no record kind ${input.recordKind}`, 'recordKind');
     const allowed = new Set(await this.grantableFields(input.recordKind));
@@ -66,18 +88,7 @@ export class GrantAdmin {
     if (unknownLabels.length) throw bad(`未知标签：${unknownLabels.join('、')}`, `unknown labels: ${unknownLabels.join(', ')}`, 'labels');
     const node = await this.store.tree.getVisibleNode(ctx.principal!, input.nodeId);
     if (!node.path.startsWith(dept.treePath) && !dept.treePath.startsWith(node.path)) throw bad('授权范围须在部门辖区内', "the grant's subtree must lie in the department's jurisdiction", 'nodeId');
-    return this.store.db.transaction(async (tx) => {
-      const [g] = await tx
-        .insert(dataGrants)
-        .values({
-          departmentId: input.departmentId, recordKind: input.recordKind, readFields: input.readFields, writeFields: input.writeFields ?? [], unmaskedFields: input.unmaskedFields ?? [],
-          labels: input.labels ?? [], nodeId: node.id, treePath: node.path.startsWith(dept.treePath) ? node.path : dept.treePath, purpose: input.purpose,
-          validFrom: input.validFrom ?? new Date().toISOString().slice(0, 10), validTo: input.validTo ?? null, grantedBy: ctx.principal?.userId ?? 0,
-        })
-        .returning();
-      await this.store.platform.audit.record(tx, ctx, { category: 'admin', action: 'grant.create', entityType: 'data_grant', entityId: g!.id, treePath: g!.treePath, detail: input });
-      return g!;
-    });
+    return { node, dept };
   }
 
   async revoke(ctx: RequestContext, id: number): Promise<void> {

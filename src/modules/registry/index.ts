@@ -27,8 +27,7 @@ export { residencyProbe, residencyProbeEntry } from './store.js';
 export type { RecordOut, RecordAccess, Source, ResidencyProbe } from './store.js';
 export type { BulkRecord } from './bulk.js';
 export type { RecordListFilter } from './matching.js';
-export { assertNoNumberInUrl, type ResidentFilter } from './residents.js';
-export type { ResidentFilter, ResidentAddress } from './residents.js';
+export { assertNoNumberInUrl, type ResidentFilter, type ResidentAddress } from './residents.js';
 export { checkAddress, houseAddress, type AddressCheck } from './address.js';
 
 /** Aggregate counts under a subtree (dashboards). */
@@ -57,6 +56,11 @@ export class RegistryService {
     this.residents = new ResidentService(this.store, this.labels, this.freshness);
     this.bulk = new BulkWriter(this.store);
     this.grants = new GrantAdmin(this.store, this.labels);
+    // An approved unmasking grant is made by the approver, checked again as it is made.
+    platform.approvals.register({
+      kind: 'grant.unmask',
+      execute: async (request, ctx) => ({ resultId: (await this.grants.create(ctx, (request.payload as { grant: Parameters<GrantAdmin['create']>[1] }).grant)).id }),
+    });
     this.matching = new RecordMatcher(this.store, this.residents, this.labels);
   }
 

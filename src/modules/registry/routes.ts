@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { auditRefusals } from '../../platform/refusals.js';
+import { approvalOut, PendingOut } from '../../platform/approvals.routes.js';
 import { errorResponses, IdParam, StrictObject } from '../../platform/http.js';
 import { codeTables } from './codes.js';
 import { fieldsOf, recordFields, type FieldDef } from './fields.js';
@@ -490,10 +491,20 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
         schema: {
           tags: ['grants'], summary: 'Grant a department named fields of a record kind (optionally only for residents with given labels) over a subtree, for a purpose',
           body: StrictObject({ departmentId: Type.Integer({ minimum: 1 }), recordKind: Type.String({ enum: [...recordKinds] }), readFields: Type.Array(Type.String({ maxLength: 48 }), { minItems: 1, maxItems: 60, uniqueItems: true }), writeFields: Type.Optional(Type.Array(Type.String({ maxLength: 48 }), { maxItems: 60, uniqueItems: true })), unmaskedFields: Type.Optional(Type.Array(Type.String({ enum: ['idNumber', 'phone'] }), { uniqueItems: true })), labels: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 20, uniqueItems: true })), nodeId: Type.Integer({ minimum: 1 }), purpose: Type.String({ minLength: 4, maxLength: 500 }), validFrom: Type.Optional(DateString), validTo: Type.Optional(DateString) }),
-          response: { 201: GrantOut, ...errorResponses },
+          description: 'A grant that shows ID numbers or phones unmasked is not made at once: it goes to a security officer for approval (202 with the request; separation of duties, decision 0015).',
+          response: { 201: GrantOut, 202: PendingOut, ...errorResponses },
         },
       },
-      async (req, reply) => reply.code(201).send(grantOut(await grants.create(req.ctx, { ...req.body, recordKind: req.body.recordKind as RecordKind }))),
+      async (req, reply) => {
+        const input = { ...req.body, recordKind: req.body.recordKind as RecordKind };
+        if (!input.unmaskedFields?.length) return reply.code(201).send(grantOut(await grants.create(req.ctx, input)));
+        const { treePath, departmentName } = await grants.check(req.ctx, input);
+        const approval = await store.platform.approvals.request(req.ctx, {
+          kind: 'grant.unmask', payload: { grant: input }, treePath, reason: input.purpose, decidedWith: 'approvals:data',
+          summary: `${departmentName}：${input.recordKind} ${input.readFields.join('、')}（不遮蔽 ${input.unmaskedFields.join('、')}）`,
+        });
+        return reply.code(202).send({ approval: approvalOut(approval) });
+      },
     );
     app.delete(
       '/admin/grants/:id',

@@ -1,4 +1,5 @@
 // Password policy: length, a mix of character classes, and a list of common passwords refused.
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validationError } from '../errors.js';
@@ -39,5 +40,23 @@ export function checkPasswordPolicy(pw: string, policy: PasswordPolicy, username
   }
   if (username && username.length >= 3 && lower.includes(username.toLowerCase())) {
     throw validationError({ zh: '密码不能包含用户名', en: 'the password must not contain the user name' }, field);
+  }
+}
+
+/**
+ * A random initial password that passes the policy: groups of letters and digits from an
+ * alphabet without look-alikes (0/O, 1/l/I), joined by dashes, e.g. "Kp7m-X3qd-9Hwe-Tz4b".
+ */
+export function generatePassword(policy: PasswordPolicy): string {
+  const upper = 'ABCDEFGHJKMNPQRSTUVWXYZ';
+  const lower = 'abcdefghijkmnpqrstuvwxyz';
+  const digits = '23456789';
+  const all = upper + lower + digits;
+  const pick = (set: string) => set[randomInt(set.length)]!;
+  for (;;) {
+    const groups: string[] = [];
+    while (groups.join('-').length < Math.max(policy.minLength, 19)) groups.push([pick(upper), pick(lower), pick(digits), pick(all)].sort(() => randomInt(3) - 1).join(''));
+    const pw = groups.join('-');
+    if (characterClasses(pw) >= Math.min(4, Math.max(policy.minClasses, 4))) return pw;
   }
 }

@@ -9,8 +9,9 @@ export const roles = [
   'reviewer', // 减负办/组织部 burden-reduction reviewer
   'assessment_office', // 考核办
   'staffing_office', // 编办
-  'auditor', // 审计员: reads the audit log, nothing else of substance
-  'admin', // 系统管理员: accounts, policies, grants; never the audit log
+  'auditor', // 审计员 (审计管理员): reads the audit log; approves accounts of the oversight roles
+  'security_officer', // 安全管理员: approves grants and machine tokens that reveal personal data
+  'admin', // 系统管理员: accounts, policies, grants; never the audit log, never its own approvals
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -26,6 +27,7 @@ export const roleNames: Record<Role, { zh: string; en: string }> = {
   assessment_office: { zh: '考核办', en: 'Assessment office' },
   staffing_office: { zh: '编办', en: 'Staffing office' },
   auditor: { zh: '审计员', en: 'Auditor' },
+  security_officer: { zh: '安全管理员', en: 'Security officer' },
   admin: { zh: '系统管理员', en: 'Administrator' },
 };
 
@@ -60,6 +62,9 @@ export const permissions = [
   'certificates:catalog',
   'assisted:write', // 帮办代办
   'devices:ingest',
+  'approvals:accounts', // decide requests to create or change auditor and security-officer accounts
+  'approvals:data', // decide requests for unmasking grants and personal-data machine tokens
+  'approvals:read', // see every approval request and its outcome
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -75,9 +80,17 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   reviewer: ['tree:read', 'dashboard:read', 'reports:review', 'reports:read', 'reports:burden'],
   assessment_office: ['tree:read', 'dashboard:read', 'reports:read'],
   staffing_office: ['tree:read', 'dashboard:read'],
-  auditor: ['tree:read', 'audit:read', 'registry:trail'],
+  auditor: ['tree:read', 'audit:read', 'registry:trail', 'approvals:accounts', 'approvals:read'],
+  security_officer: ['tree:read', 'approvals:data', 'approvals:read'],
   admin: ['tree:read', 'tree:manage', 'dashboard:read', 'users:manage', 'policy:manage', 'tokens:manage', 'grants:manage', 'labels:manage', 'certificates:catalog'],
 };
+
+/**
+ * Roles that watch the others (三员分立, MLPS level 3): their accounts are created and changed only
+ * with the approval of an auditor, and their initial passwords go to the approver, never to the
+ * administrator who asked.
+ */
+export const oversightRoles: readonly Role[] = ['auditor', 'security_officer'];
 
 /** Permissions a machine token may carry. */
 export const machinePermissions: readonly Permission[] = ['devices:ingest', 'registry:lookup', 'reports:read', 'tree:read'];

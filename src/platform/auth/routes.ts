@@ -1,6 +1,7 @@
 // Log-in, log-out, "who am I", password change and second-factor enrolment.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { errorResponses, StrictObject } from '../http.js';
 import { SESSION_COOKIE } from './plugin.js';
 import { roleNames, roles, type Permission } from './roles.js';
@@ -38,15 +39,19 @@ const MeOut = Type.Object({
 export function authRoutes(deps: { auth: AuthService; describeNode: (id: number) => Promise<NodeSummary | null>; secureCookies: boolean }): FastifyPluginAsyncTypebox {
   return async (app) => {
     const { auth } = deps;
+    // The same attributes on log-in and log-out (a browser clears only a cookie that matches), and
+    // Secure whenever the platform is reached over TLS: configured so, or told by a trusted proxy.
+    const cookieOptions = (req: FastifyRequest) => ({ httpOnly: true, sameSite: 'strict' as const, path: '/', secure: deps.secureCookies || req.protocol === 'https' });
 
     app.post(
       '/auth/login',
       {
-        config: { public: true },
+        config: { public: true, rateLimits: ['loginAddress', 'loginAccount'] },
         schema: {
           tags: ['auth'],
           summary: 'Log in with user name and password (and the TOTP code when the account has one)',
-          description: 'Sets an httpOnly session cookie and also returns the bearer token for API clients. Repeated failures lock the account.',
+          description:
+            'Sets an httpOnly session cookie and also returns the bearer token for API clients. Repeated failures for one user name stop log-ins to it from that address (423), and many from anywhere stop them from addresses where the account has not logged in lately; real and unknown user names are answered alike. Attempts are also rate-limited per address and per user name (429 with Retry-After).',
           body: StrictObject({
             username: Type.String({ minLength: 1, maxLength: 64 }),
             password: Type.String({ minLength: 1, maxLength: 256 }),
@@ -56,12 +61,13 @@ export function authRoutes(deps: { auth: AuthService; describeNode: (id: number)
             200: Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }), mfaEnrollmentRequired: Type.Boolean(), mustChangePassword: Type.Boolean() }),
             ...errorResponses,
             423: Type.Ref('ErrorBody'),
+            429: Type.Ref('ErrorBody'),
           },
         },
       },
       async (req, reply) => {
         const r = await auth.login(req.body.username, req.body.password, req.body.totp, req.ctx, req.headers['user-agent']);
-        reply.setCookie(SESSION_COOKIE, r.token, { httpOnly: true, sameSite: 'strict', path: '/', secure: deps.secureCookies, expires: r.expiresAt });
+        reply.setCookie(SESSION_COOKIE, r.token, { ...cookieOptions(req), expires: r.expiresAt });
         return { token: r.token, expiresAt: r.expiresAt.toISOString(), mfaEnrollmentRequired: r.mfaEnrollmentRequired, mustChangePassword: r.user.mustChangePassword };
       },
     );
@@ -72,7 +78,7 @@ export function authRoutes(deps: { auth: AuthService; describeNode: (id: number)
       async (req, reply) => {
         const digest = req.ctx.principal?.sessionDigest;
         if (digest) await auth.logout(digest, req.ctx);
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(SESSION_COOKIE, cookieOptions(req));
         return reply.code(204).send(null);
       },
     );
@@ -124,9 +130,19 @@ export function authRoutes(deps: { auth: AuthService; describeNode: (id: number)
       '/auth/totp/start',
       {
         config: { authenticated: true, allowPendingMfa: true },
-        schema: { tags: ['auth'], summary: 'Begin TOTP enrolment: returns the otpauth URL and a QR code to scan', response: { 200: Type.Object({ otpauthUrl: Type.String(), qrDataUrl: Type.String(), secret: Type.String() }), ...errorResponses } },
+        // A first enrolment may be asked for without a body.
+        preValidation: async (req) => {
+          req.body ??= {};
+        },
+        schema: {
+          tags: ['auth'],
+          summary: 'Begin TOTP enrolment: returns the otpauth URL and a QR code to scan',
+          description: 'When the account already has a second factor, replacing it needs the password and a current code (MFA_REAUTH_REQUIRED otherwise); the factor in force stays until the new one is confirmed.',
+          body: StrictObject({ password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })), code: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })) }),
+          response: { 200: Type.Object({ otpauthUrl: Type.String(), qrDataUrl: Type.String(), secret: Type.String() }), ...errorResponses, 423: Type.Ref('ErrorBody') },
+        },
       },
-      async (req) => auth.startTotp(req.ctx.principal!.userId!, req.ctx),
+      async (req) => auth.startTotp(req.ctx.principal!.userId!, req.ctx, req.body),
     );
 
     app.post(

@@ -10,6 +10,8 @@ import type { AuditService } from '../audit.js';
 import type { Principal, RequestContext } from '../context.js';
 import { FieldCipher, hashPassword, newOpaqueToken, sm3Hex, verifyPassword } from '../crypto.js';
 import { AppError, defineErrors, PlatformErrors } from '../errors.js';
+import { addressKey } from '../ratelimit.js';
+import { accountKey, LoginThrottle } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { machinePermissions, rolePermissions, roles, type GridWorkerKind, type Permission, type Role } from './roles.js';
 import { apiTokens, rolePolicies, sessions, users } from './tables.js';
@@ -22,6 +24,7 @@ export const AuthErrors = defineErrors({
   MFA_CODE_INVALID: { status: 401, zh: '动态验证码不正确或已使用', en: 'The authenticator code is wrong or was already used' },
   MFA_ENROLLMENT_REQUIRED: { status: 403, zh: '您的角色要求绑定动态验证码，请先完成绑定', en: 'Your role requires a second factor: set up your authenticator first' },
   MFA_NOT_STARTED: { status: 400, zh: '请先生成动态验证码密钥', en: 'Start the authenticator set-up first' },
+  MFA_REAUTH_REQUIRED: { status: 401, zh: '更换动态验证码须输入登录密码和当前动态码', en: 'Enter your password and a current authenticator code to replace the authenticator' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, zh: '请先修改初始密码', en: 'Change your initial password first' },
   CURRENT_PASSWORD_WRONG: { status: 400, zh: '当前密码不正确', en: 'The current password is wrong' },
   PASSWORD_REUSED: { status: 400, zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' },
@@ -66,6 +69,10 @@ export interface NewUser {
 
 const TOTP_PERIOD = 30;
 
+function lockedError(until: Date): AppError {
+  return new AppError(AuthErrors.ACCOUNT_LOCKED, { minutes: Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000)) });
+}
+
 function principalOf(u: UserRow, sessionDigest: string | null): Principal {
   return {
     kind: 'user',
@@ -86,13 +93,16 @@ function principalOf(u: UserRow, sessionDigest: string | null): Principal {
 export class AuthService {
   // A fixed hash to verify against when the user does not exist, so timing does not reveal it.
   private dummyHash: Promise<string> | null = null;
+  readonly throttle: LoginThrottle;
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
     private readonly audit: AuditService,
     private readonly cipher: FieldCipher,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(db, config);
+  }
 
   get policy() {
     return { minLength: this.config.passwordMinLength, minClasses: this.config.passwordMinClasses };
@@ -108,12 +118,17 @@ export class AuthService {
     return rows[0];
   }
 
+  /** The role's policy, or the default (QC_MFA_REQUIRED_ROLES: administrators, auditors and security officers). */
   async mfaRequiredFor(role: Role): Promise<boolean> {
     const rows = await this.db.select().from(rolePolicies).where(eq(rolePolicies.role, role)).limit(1);
-    return rows[0]?.mfaRequired ?? false;
+    return rows[0]?.mfaRequired ?? this.config.mfaRequiredRoles.includes(role);
   }
 
   async login(username: string, password: string, totpCode: string | undefined, ctx: RequestContext, userAgent?: string): Promise<LoginResult> {
+    // Counted by the name as typed and the client's address, whether or not the account exists:
+    // a real and an unknown user name get the same answers, from the same work (decision 0014).
+    const account = accountKey(username);
+    const address = addressKey(ctx.ip);
     const user = await this.findUserByName(username);
     const fail = async (action: string, detail: Record<string, unknown>, error: AppError, u?: UserRow) => {
       await this.audit.recordNow(this.db, { ...ctx, principal: u ? principalOf(u, null) : null }, {
@@ -121,70 +136,64 @@ export class AuthService {
       });
       throw error;
     };
-    if (!user) {
-      this.dummyHash ??= hashPassword('not-a-real-password-Qc1!');
-      await verifyPassword(password, await this.dummyHash);
-      return fail('auth.login', { reason: 'unknown_user' }, new AppError(AuthErrors.LOGIN_FAILED));
-    }
     const now = new Date();
-    if (user.lockedUntil && user.lockedUntil > now) {
-      const minutes = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000);
-      return fail('auth.login', { reason: 'locked' }, new AppError(AuthErrors.ACCOUNT_LOCKED, { minutes }), user);
-    }
-    const passwordOk = await verifyPassword(password, user.passwordHash);
-    if (!passwordOk || user.status !== 'active') {
-      const locked = await this.countFailure(user);
-      return fail(
-        'auth.login',
-        { reason: user.status !== 'active' ? 'disabled' : 'bad_password', locked },
-        locked ? new AppError(AuthErrors.ACCOUNT_LOCKED, { minutes: this.config.lockoutMinutes }) : new AppError(AuthErrors.LOGIN_FAILED),
-        user,
-      );
+    const lock = await this.throttle.lockedUntil(this.db, account, address);
+    if (lock) return fail('auth.login', { reason: 'locked' }, lockedError(lock), user);
+    // An unknown user name costs the same scrypt as a wrong password.
+    this.dummyHash ??= hashPassword('not-a-real-password-Qc1!');
+    const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !passwordOk || user.status !== 'active') {
+      const locked = await this.throttle.fail(account, address, user?.id);
+      const reason = !user ? 'unknown_user' : !passwordOk ? 'bad_password' : 'disabled';
+      return fail('auth.login', { reason, locked: Boolean(locked) }, locked ? lockedError(locked) : new AppError(AuthErrors.LOGIN_FAILED), user);
     }
     const roleRequiresMfa = await this.mfaRequiredFor(user.role);
     let mfaSatisfied = !roleRequiresMfa && !user.totpEnabled;
     if (user.totpEnabled) {
       if (!totpCode) return fail('auth.login', { reason: 'mfa_code_missing' }, new AppError(AuthErrors.MFA_CODE_REQUIRED), user);
       if (!(await this.checkTotp(user, totpCode))) {
-        const locked = await this.countFailure(user);
-        return fail('auth.login', { reason: 'mfa_code_invalid', locked }, locked ? new AppError(AuthErrors.ACCOUNT_LOCKED, { minutes: this.config.lockoutMinutes }) : new AppError(AuthErrors.MFA_CODE_INVALID), user);
+        const locked = await this.throttle.fail(account, address, user.id);
+        return fail('auth.login', { reason: 'mfa_code_invalid', locked: Boolean(locked) }, locked ? lockedError(locked) : new AppError(AuthErrors.MFA_CODE_INVALID), user);
       }
       mfaSatisfied = true;
     }
     const { token, digest } = newOpaqueToken('qcs');
     const expiresAt = new Date(now.getTime() + this.config.sessionMaxHours * 3_600_000);
-    await this.db.transaction(async (tx) => {
-      await tx.update(users).set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, user.id));
+    const lockedMeanwhile = await this.db.transaction(async (tx) => {
+      // A lock set by failures that ran alongside this attempt still holds.
+      const late = await this.throttle.lockedUntil(tx, account, address, true);
+      if (late) return late;
+      await this.throttle.succeed(tx, account, address);
+      await tx.update(users).set({ failedLogins: 0, lastLoginAt: now }).where(eq(users.id, user.id));
       await tx.insert(sessions).values({ digest, userId: user.id, expiresAt, mfaSatisfied, ip: ctx.ip, userAgent: userAgent?.slice(0, 300) });
       await this.audit.record(tx, { ...ctx, principal: principalOf(user, digest) }, {
         category: 'auth', action: 'auth.login', entityType: 'user', entityId: user.id, detail: { mfa: user.totpEnabled ? 'totp' : roleRequiresMfa ? 'enrolment_pending' : 'none' },
       });
+      return null;
     });
+    if (lockedMeanwhile) return fail('auth.login', { reason: 'locked' }, lockedError(lockedMeanwhile), user);
     return { token, user: publicUser({ ...user, lastLoginAt: now }), expiresAt, mfaEnrollmentRequired: roleRequiresMfa && !user.totpEnabled };
-  }
-
-  /** Adds a failure; returns true when this failure locks the account. */
-  private async countFailure(user: UserRow): Promise<boolean> {
-    const failures = user.failedLogins + 1;
-    const lock = failures >= this.config.lockoutThreshold;
-    await this.db
-      .update(users)
-      .set(lock ? { failedLogins: 0, lockedUntil: new Date(Date.now() + this.config.lockoutMinutes * 60_000) } : { failedLogins: failures })
-      .where(eq(users.id, user.id));
-    return lock;
   }
 
   private totpFor(user: UserRow, secretBase32: string): OTPAuth.TOTP {
     return new OTPAuth.TOTP({ issuer: 'Qingche', label: user.username, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD, secret: OTPAuth.Secret.fromBase32(secretBase32) });
   }
 
-  /** Accepts a code within ±1 step, once: a replayed code is refused. */
-  private async checkTotp(user: UserRow, code: string): Promise<boolean> {
-    if (!user.totpSecretEnc || !/^\d{6}$/.test(code)) return false;
-    const totp = this.totpFor(user, this.cipher.decrypt(user.totpSecretEnc));
+  /**
+   * Accepts a code within ±1 step, once: a replayed code is refused. A secret being enrolled
+   * (`pendingSecretEnc`) starts its own sequence of steps.
+   */
+  private async checkTotp(user: UserRow, code: string, pendingSecretEnc?: string): Promise<boolean> {
+    const secretEnc = pendingSecretEnc ?? user.totpSecretEnc;
+    if (!secretEnc || !/^\d{6}$/.test(code)) return false;
+    const totp = this.totpFor(user, this.cipher.decrypt(secretEnc));
     const delta = totp.validate({ token: code, window: 1 });
     if (delta === null) return false;
     const step = Math.floor(Date.now() / 1000 / TOTP_PERIOD) + delta;
+    if (pendingSecretEnc) {
+      await this.db.update(users).set({ totpLastStep: step }).where(eq(users.id, user.id));
+      return true;
+    }
     if (user.totpLastStep !== null && step <= user.totpLastStep) return false;
     const res = await this.db
       .update(users)
@@ -269,30 +278,57 @@ export class AuthService {
     });
   }
 
-  /** Step 1 of enrolment: a fresh secret (stored encrypted, not yet active) and its QR code. */
-  async startTotp(userId: number, ctx: RequestContext): Promise<{ otpauthUrl: string; qrDataUrl: string; secret: string }> {
+  /**
+   * Step 1 of enrolment: a fresh secret (stored encrypted, not yet in force) and its QR code. When
+   * a factor is already on, replacing it needs the password and a current code: a session alone
+   * (a borrowed or stolen one) must not be able to switch the second factor off or move it. The
+   * factor in force stays in force until the new one is confirmed.
+   */
+  async startTotp(userId: number, ctx: RequestContext, proof: { password?: string; code?: string } = {}): Promise<{ otpauthUrl: string; qrDataUrl: string; secret: string }> {
     const user = await this.getUser(userId);
     if (!user) throw new AppError(AuthErrors.USER_NOT_FOUND);
+    if (user.totpEnabled) await this.assertProof(user, proof, ctx, 'auth.totp_start');
     const secret = new OTPAuth.Secret({ size: 20 });
     const totp = this.totpFor(user, secret.base32);
     await this.db.transaction(async (tx) => {
-      await tx.update(users).set({ totpSecretEnc: this.cipher.encrypt(secret.base32), totpEnabled: false, totpLastStep: null }).where(eq(users.id, userId));
-      await this.audit.record(tx, ctx, { category: 'auth', action: 'auth.totp_start', entityType: 'user', entityId: userId });
+      await tx.update(users).set({ totpPendingSecretEnc: this.cipher.encrypt(secret.base32) }).where(eq(users.id, userId));
+      await this.audit.record(tx, ctx, { category: 'auth', action: 'auth.totp_start', entityType: 'user', entityId: userId, detail: { replacing: user.totpEnabled } });
     });
     const otpauthUrl = totp.toString();
     return { otpauthUrl, qrDataUrl: await QRCode.toDataURL(otpauthUrl), secret: secret.base32 };
   }
 
-  /** Step 2: a correct code turns the factor on and satisfies the current session. */
+  /** The password and a current code of the factor in force; failures count towards the lockout. */
+  private async assertProof(user: UserRow, proof: { password?: string; code?: string }, ctx: RequestContext, action: string): Promise<void> {
+    const account = accountKey(user.username);
+    const address = addressKey(ctx.ip);
+    const deny = async (reason: string, error: AppError) => {
+      await this.audit.recordNow(this.db, ctx, { category: 'auth', action, result: 'denied', entityType: 'user', entityId: user.id, detail: { reason } });
+      throw error;
+    };
+    const lock = await this.throttle.lockedUntil(this.db, account, address);
+    if (lock) return deny('locked', lockedError(lock));
+    if (!proof.password || !proof.code) return deny('proof_missing', new AppError(AuthErrors.MFA_REAUTH_REQUIRED, {}, proof.password ? 'code' : 'password'));
+    if (!(await verifyPassword(proof.password, user.passwordHash))) {
+      await this.throttle.fail(account, address, user.id);
+      return deny('bad_password', new AppError(AuthErrors.CURRENT_PASSWORD_WRONG, {}, 'password'));
+    }
+    if (!(await this.checkTotp(user, proof.code))) {
+      await this.throttle.fail(account, address, user.id);
+      return deny('mfa_code_invalid', new AppError(AuthErrors.MFA_CODE_INVALID, {}, 'code'));
+    }
+  }
+
+  /** Step 2: a correct code from the new secret puts it in force and satisfies the current session. */
   async confirmTotp(userId: number, code: string, ctx: RequestContext): Promise<void> {
     const user = await this.getUser(userId);
     if (!user) throw new AppError(AuthErrors.USER_NOT_FOUND);
-    if (!user.totpSecretEnc) throw new AppError(AuthErrors.MFA_NOT_STARTED);
-    if (!(await this.checkTotp(user, code))) throw new AppError(AuthErrors.MFA_CODE_INVALID, {}, 'code');
+    if (!user.totpPendingSecretEnc) throw new AppError(AuthErrors.MFA_NOT_STARTED);
+    if (!(await this.checkTotp(user, code, user.totpPendingSecretEnc))) throw new AppError(AuthErrors.MFA_CODE_INVALID, {}, 'code');
     await this.db.transaction(async (tx) => {
-      await tx.update(users).set({ totpEnabled: true }).where(eq(users.id, userId));
+      await tx.update(users).set({ totpSecretEnc: user.totpPendingSecretEnc, totpPendingSecretEnc: null, totpEnabled: true }).where(eq(users.id, userId));
       if (ctx.principal?.sessionDigest) await tx.update(sessions).set({ mfaSatisfied: true }).where(eq(sessions.digest, ctx.principal.sessionDigest));
-      await this.audit.record(tx, ctx, { category: 'auth', action: 'auth.totp_enabled', entityType: 'user', entityId: userId });
+      await this.audit.record(tx, ctx, { category: 'auth', action: 'auth.totp_enabled', entityType: 'user', entityId: userId, detail: { replaced: user.totpEnabled } });
     });
   }
 
@@ -340,6 +376,7 @@ export class AuthService {
     }
     return this.db.transaction(async (tx) => {
       const [row] = await tx.update(users).set(set).where(eq(users.id, id)).returning();
+      if (patch.unlock) await this.throttle.clear(tx, accountKey(user.username));
       if (patch.status === 'disabled' || patch.resetPassword) await tx.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
       await this.audit.record(tx, ctx, {
         category: 'admin', action: 'user.update', entityType: 'user', entityId: id, treePath: user.treePath,
@@ -361,7 +398,7 @@ export class AuthService {
 
   async listRolePolicies(): Promise<{ role: Role; mfaRequired: boolean }[]> {
     const rows = await this.db.select().from(rolePolicies);
-    return roles.map((role) => ({ role, mfaRequired: rows.find((r) => r.role === role)?.mfaRequired ?? false }));
+    return roles.map((role) => ({ role, mfaRequired: rows.find((r) => r.role === role)?.mfaRequired ?? this.config.mfaRequiredRoles.includes(role) }));
   }
 
   async createApiToken(

@@ -1,6 +1,6 @@
 // Identity: staff accounts, sessions, machine tokens and the per-role second-factor policy.
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 import { pathIndex, pathText, timestamps } from '../../db/columns.js';
 import type { Role, GridWorkerKind } from './roles.js';
 
@@ -24,6 +24,8 @@ export const users = pgTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
     /** TOTP secret, SM4-encrypted with the data key. */
     totpSecretEnc: text('totp_secret_enc'),
+    /** A new secret being enrolled; the current one stays in force until the new one is confirmed. */
+    totpPendingSecretEnc: text('totp_pending_secret_enc'),
     totpEnabled: boolean('totp_enabled').notNull().default(false),
     /** Last TOTP time step accepted, so a code is never accepted twice. */
     totpLastStep: integer('totp_last_step'),
@@ -81,3 +83,25 @@ export const rolePolicies = pgTable('role_policy', {
   updatedBy: integer('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
 });
+
+/**
+ * Failed log-ins, counted in the database so that parallel attempts add up (one atomic UPDATE per
+ * failure). One row per (user name, client address), and one per user name with address '*'
+ * for all addresses together. Unknown user names are counted exactly like real ones, so that the
+ * answers do not tell them apart. See docs/decisions/0014.
+ */
+export const loginThrottle = pgTable(
+  'login_throttle',
+  {
+    /** lower(user name) as typed, whether or not such an account exists. */
+    account: varchar('account', { length: 64 }).notNull(),
+    /** Client address (an IPv6 address by its /64), or '*' for the account across all addresses. */
+    address: varchar('address', { length: 64 }).notNull(),
+    failures: integer('failures').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true, mode: 'date' }),
+    /** Last successful log-in from this address: a known address is not locked out by failures elsewhere. */
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.address] }), index('login_throttle_last_failure_idx').on(t.lastFailureAt)],
+);

@@ -50,6 +50,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<E2eServer> 
       DATABASE_URL: '',
       QC_LOG_LEVEL: 'warn',
       QC_PUBLIC_BASE_URL: '',
+      // Browser tests log in as the administrator and the auditor without an authenticator app
+      // (the one about the second factor sets a role policy itself).
+      QC_MFA_REQUIRED_ROLES: '',
+      // Every browser test logs in from 127.0.0.1: one address, many people.
+      QC_RATE_LOGIN_ADDRESS: '600/1m',
+      QC_RATE_LOGIN_ACCOUNT: '120/1m',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

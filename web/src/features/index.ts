@@ -4,6 +4,7 @@
 // The shell builds the router and the menu from this list; nothing else needs editing.
 import type { Permission, Role } from '../api/types';
 import { adminFeature } from './admin';
+import { approvalsFeature } from './approvals';
 import { auditFeature } from './audit';
 import { certificatesFeature } from './certificates';
 import { dashboardFeature } from './dashboard';
@@ -15,7 +16,7 @@ import { reportsFeature } from './reports';
 import { residentsFeature } from './residents';
 import { menuGroups, type Feature, type FeatureMenuItem, type Text2 } from './types';
 
-export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, exchangeFeature, certificatesFeature, reportsFeature, departmentFeature, adminFeature, auditFeature, profileFeature];
+export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, exchangeFeature, certificatesFeature, reportsFeature, departmentFeature, adminFeature, auditFeature, approvalsFeature, profileFeature];
 
 /** Pages open without logging in, from every feature. */
 export const publicRoutes = features.flatMap((f) => f.publicRoutes ?? []);

@@ -14,6 +14,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useDepartments, useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
+import { pendingOf } from '../approvals/types';
 import { GrantFields, useNodeNames } from '../department/MyGrantsPage';
 
 const kinds: RecordKind[] = ['resident', 'household', 'building', 'house', 'organisation', 'facility'];
@@ -111,12 +112,15 @@ function CreateGrantModal({ onClose, onDone }: { onClose(): void; onDone(): void
     setBusy(true);
     setError(null);
     try {
-      await api.post('/admin/grants', {
+      const res = await api.post('/admin/grants', {
         departmentId: v.departmentId, recordKind: v.recordKind, readFields: v.readFields, writeFields: v.writeFields?.length ? v.writeFields : undefined,
         unmaskedFields: v.unmaskedFields?.length ? v.unmaskedFields : undefined, labels: v.labels?.length ? v.labels : undefined, nodeId: v.nodeId, purpose: v.purpose.trim(),
         validFrom: v.validFrom?.format('YYYY-MM-DD'), validTo: v.validTo?.format('YYYY-MM-DD'),
       });
-      message.success(t('授权已生效', 'Grant in force'));
+      const pending = pendingOf(res);
+      // A grant that unmasks ID numbers or phones waits for a security officer.
+      if (pending) message.info(t('含不遮蔽字段，已提交安全管理员审批（#{id}），批准后生效', 'It unmasks fields: sent to a security officer for approval (#{id}); in force once approved', { id: pending.id }));
+      else message.success(t('授权已生效', 'Grant in force'));
       onDone();
     } catch (err) {
       if (!applyFieldErrors(form, err)) setError(err as ApiError);

@@ -13,6 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useDepartments } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
+import { pendingOf } from '../approvals/types';
 import { useRoles } from './UsersPage';
 
 interface TokenRow {
@@ -155,18 +156,25 @@ export function TokensCard() {
   );
 }
 
-function CreateTokenModal({ onClose, onDone }: { onClose(): void; onDone(token: string): void }) {
+function CreateTokenModal({ onClose, onDone }: { onClose(): void; onDone(token: string | null): void }) {
   const { t, lang } = useI18n();
+  const { message } = App.useApp();
   const departments = useDepartments();
   const [form] = Form.useForm();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (v: { name: string; kind: string; nodeId: number; departmentId?: number; permissions: string[]; expiresAt?: Dayjs }) => {
+  const permissions = (Form.useWatch('permissions', form) as string[] | undefined) ?? [];
+  const personal = permissions.includes('registry:lookup');
+  const submit = async (v: { name: string; kind: string; nodeId: number; departmentId?: number; permissions: string[]; expiresAt?: Dayjs; reason?: string }) => {
     setBusy(true);
     setError(null);
     try {
-      const r = await api.post<{ id: number; token: string }>('/admin/api-tokens', { name: v.name.trim(), kind: v.kind, nodeId: v.nodeId, departmentId: v.departmentId, permissions: v.permissions, expiresAt: v.expiresAt ? v.expiresAt.endOf('day').toISOString() : undefined });
-      onDone(r.token);
+      const r = await api.post<{ id: number; token: string }>('/admin/api-tokens', { name: v.name.trim(), kind: v.kind, nodeId: v.nodeId, departmentId: v.departmentId, permissions: v.permissions, expiresAt: v.expiresAt ? v.expiresAt.endOf('day').toISOString() : undefined, reason: v.reason?.trim() || undefined });
+      const pending = pendingOf(r);
+      if (pending) {
+        message.info(t('已提交安全管理员审批（#{id}）；批准后在「审批」页领取凭证', 'Sent to a security officer (#{id}); once approved, collect the token on the Approvals page', { id: pending.id }));
+        onDone(null);
+      } else onDone(r.token);
     } catch (err) {
       if (!applyFieldErrors(form, err)) setError(err as ApiError);
     } finally {
@@ -195,6 +203,11 @@ function CreateTokenModal({ onClose, onDone }: { onClose(): void; onDone(token: 
         <Form.Item name="expiresAt" label={t('有效期至（可空）', 'Expires (optional)')}>
           <DatePicker disabledDate={(d) => d.isBefore(dayjs(), 'day')} />
         </Form.Item>
+        {personal ? (
+          <Form.Item name="reason" label={t('申请理由（调阅居民数据的凭证须经安全管理员审批）', 'Reason (a token that looks up residents needs a security officer’s approval)')} rules={[{ required: true, whitespace: true, min: 2, max: 500 }]}>
+            <Input.TextArea rows={2} data-testid="token-reason" />
+          </Form.Item>
+        ) : null}
       </Form>
     </Modal>
   );

@@ -17,6 +17,10 @@ import { useApi } from '../../hooks/useApi';
 import { useDepartments } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
+import { deciderNames, pendingOf } from '../approvals/types';
+
+/** Accounts whose creation and changes an auditor approves; their passwords go to the approver. */
+const OVERSIGHT: Role[] = ['auditor', 'security_officer'];
 
 interface UserRow {
   id: number;
@@ -44,7 +48,7 @@ export interface RoleInfo {
 /** Which tree level each role's account hangs on (the server checks the same). */
 const roleLevels: Record<Role, TreeLevel[]> = {
   community_worker: ['community'], grid_worker: ['grid'], street_staff: ['street'], department_staff: ['city', 'district'], reviewer: ['city', 'district'],
-  assessment_office: ['city', 'district'], staffing_office: ['city', 'district'], auditor: ['city', 'district'], admin: ['city', 'district'],
+  assessment_office: ['city', 'district'], staffing_office: ['city', 'district'], auditor: ['city', 'district'], security_officer: ['city', 'district'], admin: ['city', 'district'],
 };
 
 export function useRoles() {
@@ -80,10 +84,19 @@ export default function UsersPage() {
     setParams(next, { replace: true });
   };
 
+  const [asking, setAsking] = useState<{ u: UserRow; body: Record<string, unknown>; title: string } | null>(null);
   const patch = async (u: UserRow, body: Record<string, unknown>, done: string) => {
+    // Changes to oversight accounts go to an approver and need a reason.
+    if (OVERSIGHT.includes(u.role) && !body.reason) {
+      setAsking({ u, body, title: done });
+      return;
+    }
     try {
-      await api.patch(`/admin/users/${u.id}`, body);
-      message.success(done);
+      const res = await api.patch(`/admin/users/${u.id}`, body);
+      const pending = pendingOf(res);
+      if (pending) message.info(t('已提交{d}审批（#{id}），批准后生效', 'Sent to {d} for approval (#{id}); it takes effect once approved', { d: lang === 'en' ? deciderNames[pending.decidedWith][1] : deciderNames[pending.decidedWith][0], id: pending.id }));
+      else message.success(done);
+      setAsking(null);
       reload();
     } catch (err) {
       message.error((err as ApiError).message);
@@ -181,6 +194,7 @@ export default function UsersPage() {
       />
       {creating ? <CreateUserModal roles={roles.data ?? []} onClose={() => setCreating(false)} onDone={() => { setCreating(false); reload(); }} /> : null}
       {resetting ? <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} onDone={() => { setResetting(null); reload(); }} /> : null}
+      {asking ? <ReasonModal title={asking.title} onClose={() => setAsking(null)} onSubmit={(reason) => patch(asking.u, { ...asking.body, reason }, asking.title)} /> : null}
     </div>
   );
 }
@@ -194,12 +208,16 @@ function CreateUserModal({ roles, onClose, onDone }: { roles: RoleInfo[]; onClos
   const role = Form.useWatch('role', form) as Role | undefined;
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (v: { username: string; displayName: string; role: Role; gridWorkerKind?: string; nodeId: number; departmentId?: number; password: string }) => {
+  const oversight = role ? OVERSIGHT.includes(role) : false;
+  const submit = async (v: { username: string; displayName: string; role: Role; gridWorkerKind?: string; nodeId: number; departmentId?: number; password?: string; reason?: string }) => {
     setBusy(true);
     setError(null);
     try {
-      await api.post('/admin/users', { ...v, username: v.username.trim(), displayName: v.displayName.trim() });
-      message.success(t('账号 {u} 已创建，首次登录须修改密码', 'Account {u} created; the user changes the password at first log-in', { u: v.username }));
+      const res = await api.post('/admin/users', { ...v, username: v.username.trim(), displayName: v.displayName.trim(), password: v.password || undefined, reason: v.reason?.trim() || undefined });
+      const pending = pendingOf(res);
+      if (pending) {
+        message.info(t('已提交{d}审批（#{id}）：批准后账号生效，初始密码交给审批人', 'Sent to {d} for approval (#{id}): the account is made once approved, and the approver receives its password', { d: lang === 'en' ? deciderNames[pending.decidedWith][1] : deciderNames[pending.decidedWith][0], id: pending.id }));
+      } else message.success(t('账号 {u} 已创建，首次登录须修改密码', 'Account {u} created; the user changes the password at first log-in', { u: v.username }));
       onDone();
     } catch (err) {
       if (!applyFieldErrors(form, err)) setError(err as ApiError);
@@ -247,16 +265,34 @@ function CreateUserModal({ roles, onClose, onDone }: { roles: RoleInfo[]; onClos
               <NodePicker levels={levels} testId="user-node" />
             </Form.Item>
           </Col>
-          <Col xs={24}>
-            <Form.Item
-              name="password"
-              label={t('初始密码', 'Initial password')}
-              extra={passwordHint(ui, t)}
-              rules={[{ required: true }, { validator: async (_r, v: string) => { const p = v ? passwordProblem(v, ui, t) : null; if (p) throw new Error(p); } }]}
-            >
-              <Input.Password autoComplete="new-password" data-testid="user-password" />
-            </Form.Item>
-          </Col>
+          {oversight ? (
+            <Col xs={24}>
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 12 }}
+                title={t('此角色的账号须经审计员审批（三员分立）。批准后由系统生成初始密码交给审批人，由其转交本人；管理员不设置、也看不到该密码。', 'Accounts of this role need an auditor’s approval (separation of duties). On approval the platform makes the initial password and gives it to the approver, who hands it over; the administrator neither sets nor sees it.')}
+              />
+            </Col>
+          ) : (
+            <Col xs={24}>
+              <Form.Item
+                name="password"
+                label={t('初始密码', 'Initial password')}
+                extra={role === 'department_staff' ? `${passwordHint(ui, t)} ${t('（部门已获不遮蔽授权时，账号须经安全管理员审批，请留空并填写申请理由。）', '(If the department sees data unmasked, the account needs a security officer’s approval: leave this empty and give a reason.)')}` : passwordHint(ui, t)}
+                rules={[{ required: role !== 'department_staff' }, { validator: async (_r, v: string) => { const p = v ? passwordProblem(v, ui, t) : null; if (p) throw new Error(p); } }]}
+              >
+                <Input.Password autoComplete="new-password" data-testid="user-password" />
+              </Form.Item>
+            </Col>
+          )}
+          {oversight || role === 'department_staff' ? (
+            <Col xs={24}>
+              <Form.Item name="reason" label={t('申请理由（审批人可见）', 'Reason (shown to the approver)')} rules={[{ required: oversight, whitespace: true, min: 2, max: 500 }]}>
+                <Input.TextArea rows={2} data-testid="user-reason" />
+              </Form.Item>
+            </Col>
+          ) : null}
         </Row>
       </Form>
     </Modal>
@@ -267,13 +303,15 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: UserRow; onClose(
   const { t } = useI18n();
   const { ui } = useAuth();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ resetPassword: string }>();
+  const [form] = Form.useForm<{ resetPassword?: string; reason?: string }>();
   const [busy, setBusy] = useState(false);
-  const submit = async (v: { resetPassword: string }) => {
+  const oversight = OVERSIGHT.includes(user.role);
+  const submit = async (v: { resetPassword?: string; reason?: string }) => {
     setBusy(true);
     try {
-      await api.patch(`/admin/users/${user.id}`, { resetPassword: v.resetPassword });
-      message.success(t('密码已重置，{u} 下次登录须修改', 'Password reset; {u} must change it at the next log-in', { u: user.username }));
+      const res = await api.patch(`/admin/users/${user.id}`, oversight ? { requestPasswordReset: true, reason: v.reason?.trim() } : { resetPassword: v.resetPassword });
+      if (pendingOf(res)) message.info(t('已提交审计员审批：批准后新密码交给审批人', 'Sent to an auditor: once approved, the approver receives the new password'));
+      else message.success(t('密码已重置，{u} 下次登录须修改', 'Password reset; {u} must change it at the next log-in', { u: user.username }));
       onDone();
     } catch (err) {
       if (!applyFieldErrors(form, err)) message.error((err as ApiError).message);
@@ -285,11 +323,31 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: UserRow; onClose(
     <Modal open title={t('重置 {u} 的密码', 'Reset the password of {u}', { u: user.username })} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden>
       <Typography.Paragraph type="secondary">{t('重置后该账号的所有登录立即失效，用户须用新密码登录并改为自己的密码。', 'Every session of the account ends; the user logs in with this password and must change it.')}</Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={submit} preserve={false}>
-        <Form.Item name="resetPassword" label={t('临时密码', 'Temporary password')} extra={passwordHint(ui, t)} rules={[{ required: true }, { validator: async (_r, v: string) => { const p = v ? passwordProblem(v, ui, t) : null; if (p) throw new Error(p); } }]}>
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        {oversight ? (
+          <Form.Item name="reason" label={t('申请理由（新密码由审计员批准后生成并交给审批人）', 'Reason (an auditor approves; the approver receives the new password)')} rules={[{ required: true, whitespace: true, min: 2, max: 500 }]}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+        ) : (
+          <Form.Item name="resetPassword" label={t('临时密码', 'Temporary password')} extra={passwordHint(ui, t)} rules={[{ required: true }, { validator: async (_r, v: string) => { const p = v ? passwordProblem(v, ui, t) : null; if (p) throw new Error(p); } }]}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );
 }
 
+
+function ReasonModal({ title, onClose, onSubmit }: { title: string; onClose(): void; onSubmit(reason: string): Promise<void> }) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<{ reason: string }>();
+  return (
+    <Modal open title={t('须经审计员审批：{w}', 'Needs an auditor’s approval: {w}', { w: title })} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
+      <Form form={form} layout="vertical" onFinish={(v) => onSubmit(v.reason.trim())} preserve={false}>
+        <Form.Item name="reason" label={t('申请理由', 'Reason')} rules={[{ required: true, whitespace: true, min: 2, max: 500 }]}>
+          <Input.TextArea rows={2} data-testid="change-reason" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
+import { textNode } from '../../lib/safeHtml';
 
 export const gridColours: Record<string, string> = { urban: '#1f5fbf', rural: '#3f9b3a', special: '#e07b16' };
 
@@ -52,10 +53,16 @@ export function GridMap({ nodeId, height, selectedId, onSelect, className }: { n
     if (!m) return;
     const legend = new L.Control({ position: 'bottomleft' });
     legend.onAdd = () => {
+      // Built from nodes, not HTML: the content-security policy allows no style attributes in markup.
       const div = L.DomUtil.create('div', 'qc-legend');
-      div.innerHTML =
-        (['urban', 'rural', 'special'] as const).map((k) => `<div><i style="background:${gridColours[k]}"></i>${tt(`grid_${k}`)}</div>`).join('') +
-        `<div><i style="border:2px dashed #555;background:transparent;box-sizing:border-box"></i>${tt('level_community')}</div>`;
+      const row = (label: string, swatch: Partial<CSSStyleDeclaration>) => {
+        const line = L.DomUtil.create('div', '', div);
+        const i = L.DomUtil.create('i', '', line);
+        Object.assign(i.style, swatch);
+        line.appendChild(document.createTextNode(label));
+      };
+      for (const k of ['urban', 'rural', 'special'] as const) row(tt(`grid_${k}`), { background: gridColours[k] });
+      row(tt('level_community'), { border: '2px dashed #555', background: 'transparent', boxSizing: 'border-box' });
       return div;
     };
     legend.addTo(m);
@@ -85,8 +92,9 @@ export function GridMap({ nodeId, height, selectedId, onSelect, className }: { n
             const path = l as L.Path;
             byId.set(f.properties.id, path);
             // A few grids carry their names on the map; many would only cover each other.
-            if (grids.length <= 8) path.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'qc-grid-label' });
-            else path.bindTooltip(f.properties.name, { sticky: true });
+            // Leaflet puts a string into innerHTML; a grid's name is typed by people, so it goes in as a text node.
+            if (grids.length <= 8) path.bindTooltip(textNode(f.properties.name), { permanent: true, direction: 'center', className: 'qc-grid-label' });
+            else path.bindTooltip(textNode(f.properties.name), { sticky: true });
             path.on('click', () => onSelectRef.current?.(f.properties.id, f.properties.name));
             path.on('mouseover', () => path.setStyle({ fillOpacity: 0.5 }));
             path.on('mouseout', () => path.setStyle({ fillOpacity: selectedIdRef.current === f.properties.id ? 0.6 : 0.28 }));

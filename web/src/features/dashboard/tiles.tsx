@@ -5,6 +5,7 @@ import { useMemo } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { DashboardTile } from '../../api/types';
 import { useI18n } from '../../i18n';
+import { escapeHtml } from '../../lib/safeHtml';
 import { tileRenderer } from '../index';
 import type { TileProps } from '../types';
 import { EChart, type ChartOption } from './EChart';
@@ -48,7 +49,8 @@ function BarsTile({ tile }: TileProps) {
   const option = useMemo<ChartOption>(
     () => ({
       grid: { left: 8, right: 36, top: 8, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'item', formatter: (p: { name: string; value: number | null }) => `${p.name}: ${p.value ?? t('不予显示', 'not shown')}` },
+      // ECharts shows what a formatter function returns as HTML: names are escaped.
+      tooltip: { trigger: 'item', formatter: (p: { name: string; value: number | null }) => `${escapeHtml(p.name)}: ${escapeHtml(p.value ?? t('不予显示', 'not shown'))}` },
       xAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: '#f0f0f0' } } },
       yAxis: { type: 'category', inverse: true, data: series.map((s) => s.label), axisTick: { show: false }, axisLabel: { width: 120, overflow: 'truncate' } },
       series: [

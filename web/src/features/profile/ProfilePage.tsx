@@ -56,6 +56,7 @@ export default function ProfilePage() {
       </Row>
       <Modal open={enrol} title={t('绑定动态验证码', 'Set up your authenticator')} footer={null} onCancel={() => setEnrol(false)} destroyOnHidden width={600}>
         <TotpEnroll
+          replacing={u.totpEnabled}
           onDone={() => {
             setEnrol(false);
             message.success(t('动态验证码已启用', 'Authenticator turned on'));
