@@ -74,7 +74,7 @@ describe('tokens and sessions', () => {
     } finally {
       await short.close();
     }
-  });
+  }, 120_000);
 
   it('ends the session on log-out', async () => {
     const { token } = await loginAs(t, { role: 'grid_worker', node: tree.grid });

@@ -54,7 +54,7 @@ describe('client address and request id (item 10)', () => {
     } finally {
       await behind.close();
     }
-  });
+  }, 120_000);
 
   it('refuses a malformed proxy list at start', async () => {
     const { loadConfig } = await import('../../src/config.js');
@@ -97,7 +97,7 @@ describe('security headers (items 3 and 18)', () => {
     } finally {
       await tls.close();
     }
-  });
+  }, 120_000);
 
   it('the web app page has no inline script for the policy to refuse', () => {
     const html = readFileSync(new URL('../../web/index.html', import.meta.url), 'utf8');
@@ -188,7 +188,7 @@ describe('cross-site writes with the session cookie (item 19)', () => {
     } finally {
       await tls.close();
     }
-  });
+  }, 120_000);
 
   it('still answers a valid write with its own session', async () => {
     const { token } = await loginAs(t, { role: 'community_worker', node: tree.community });

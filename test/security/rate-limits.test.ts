@@ -112,7 +112,7 @@ describe('counts in the database hold across instances', () => {
       await b.close();
       await a.close();
     }
-  });
+  }, 120_000);
 
   it('the limits are configuration', () => {
     const cfg = loadConfig({ QC_RATE_LOGIN_ADDRESS: '50/5m', QC_RATE_PUBLIC: 'off' });

@@ -74,7 +74,7 @@ describe('replacing the second factor (item 9)', () => {
     } finally {
       await small.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('administrators and auditors need a second factor by default (item 9)', () => {

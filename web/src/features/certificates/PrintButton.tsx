@@ -74,7 +74,10 @@ export function PrintButton({ pdfUrl, filename, label, testId, type = 'primary',
     const win = window.open('', '_blank');
     if (win) {
       win.document.title = t('正在生成证明…', 'Preparing the certificate…');
-      win.document.body.innerHTML = `<p style="font:16px sans-serif;padding:24px;color:#555">${t('正在生成证明 PDF，请稍候…', 'Preparing the certificate PDF, one moment…')}</p>`;
+      const note = win.document.createElement('p');
+      note.style.cssText = 'font:16px sans-serif;padding:24px;color:#555';
+      note.textContent = t('正在生成证明 PDF，请稍候…', 'Preparing the certificate PDF, one moment…');
+      win.document.body.replaceChildren(note);
     }
     ctrl.current?.abort();
     const c = new AbortController();
