@@ -11,6 +11,7 @@ import { defaultLabels, defaultPolicies } from './codes.js';
 import { FreshnessService } from './freshness.js';
 import { GrantAdmin } from './grants.js';
 import { LabelService } from './labels.js';
+import { ProposalService } from './proposals.js';
 import { RecordMatcher } from './matching.js';
 import { ResidentService } from './residents.js';
 import { registryRoutes } from './routes.js';
@@ -27,6 +28,10 @@ export type { RecordOut, RecordAccess, Source } from './store.js';
 export type { BulkRecord } from './bulk.js';
 export type { RecordListFilter } from './matching.js';
 export type { ResidentFilter } from './residents.js';
+export { labelRuleWarnings, describeAges } from './labels.js';
+export type { LabelRules, ProposalEvidence } from './tables.js';
+export type { ProposeOutcome, ProposalOut } from './proposals.js';
+export { ownerName } from './proposals.js';
 
 /** Aggregate counts under a subtree (dashboards). */
 export interface RegistryCounts {
@@ -46,6 +51,8 @@ export class RegistryService {
   readonly grants: GrantAdmin;
   /** Look-ups by natural keys and paged scans, for spreadsheet import and export. */
   readonly matching: RecordMatcher;
+  /** Department-owned labels a community proposes to their owner (标签提议). */
+  readonly proposals: ProposalService;
 
   constructor(platform: Platform, tree: TreeService) {
     this.store = new RegistryStore(platform, tree);
@@ -55,6 +62,7 @@ export class RegistryService {
     this.bulk = new BulkWriter(this.store);
     this.grants = new GrantAdmin(this.store, this.labels);
     this.matching = new RecordMatcher(this.store, this.residents, this.labels);
+    this.proposals = new ProposalService(this.store, this.labels);
   }
 
   /** Loads the default label kinds and field policies a city starts with (idempotent). */
@@ -62,7 +70,7 @@ export class RegistryService {
     const db = this.store.db;
     await db
       .insert(labelKinds)
-      .values(defaultLabels.map((l, i) => ({ code: l.code, nameZh: l.nameZh, nameEn: l.nameEn, owner: l.owner, reviewDays: l.reviewDays, appliesTo: l.appliesTo ?? 'resident', attributeSchema: l.attributeSchema ?? {}, sortOrder: i })))
+      .values(defaultLabels.map((l, i) => ({ code: l.code, nameZh: l.nameZh, nameEn: l.nameEn, owner: l.owner, reviewDays: l.reviewDays, appliesTo: l.appliesTo ?? 'resident', attributeSchema: l.attributeSchema ?? {}, rules: l.rules ?? {}, sortOrder: i })))
       .onConflictDoNothing();
     const existing = await db.select({ kind: fieldPolicies.recordKind, group: fieldPolicies.fieldGroup, label: fieldPolicies.labelCode }).from(fieldPolicies);
     const have = new Set(existing.map((e) => `${e.kind}/${e.group}/${e.label ?? ''}`));
