@@ -18,13 +18,12 @@ export interface ImportFigures {
 }
 
 /** A reason without its particulars. */
-export function reasonKind(column: string, message: string): string {
-  const m = message
+export function reasonKind(column: string, message: string, community?: string): string {
+  const m = (community ? message.split(community).join('〈社区〉') : message)
     .replace(/“[^”]*”/g, '“…”')
     .replace(/"[^"]*"/g, '"…"')
-    .replace(/（[^）]*\d[^）]*）/g, '（…）')
-    .replace(/\d+/g, '#')
-    .replace(/[^\s，。；：、]*社区/g, '…社区');
+    .replace(/（[^）]*）/g, '（…）')
+    .replace(/\d+/g, '#');
   return column ? `${column}：${m}` : m;
 }
 
@@ -40,13 +39,13 @@ export async function allIssues(t: TestApp, token: string, importId: number): Pr
   return out;
 }
 
-export function figures(view: { counts: Record<string, number> }, issues: IssueRow[]): ImportFigures {
-  const c = view.counts;
+export function figures(view: { counts?: Record<string, number> } & Record<string, unknown>, issues: IssueRow[], community?: string): ImportFigures {
+  const c = view.counts ?? {};
   const byReason: Record<string, number> = {};
   for (const i of issues) {
     const seen = new Set<string>();
     for (const x of i.reasons) {
-      const k = `${i.severity === 'error' && x.severity !== 'warning' ? '未导入' : '提示'} · ${reasonKind(x.column, x.message)}`;
+      const k = `${i.severity === 'error' && x.severity !== 'warning' ? '未导入' : '提示'} · ${reasonKind(x.column, x.message, community)}`;
       if (seen.has(k)) continue;
       seen.add(k);
       byReason[k] = (byReason[k] ?? 0) + 1;
