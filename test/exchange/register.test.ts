@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
 import { loginAs, makeGrid, makeSubtree, testApp, type Subtree, type TestApp } from '../support/app.js';
-import { runJobs, upload } from './helpers.js';
+import { runJobs, simpleXlsx, upload } from './helpers.js';
 import { buildRegister, hardProblems, plantedCounts, type Planted, type Register } from './register-fixture.js';
 import { allIssues, figures, printFigures, type IssueRow } from './register-figures.js';
 
@@ -139,4 +139,14 @@ describe('importing a real-style register (居民花名册) as the wizard does',
     const again = (await t.call('GET', `/api/imports/${v.id}`, { token: worker })).json();
     expect(again.counts).toMatchObject({ created: 0, updated: 0, unchanged: view.counts.created, failed: view.counts.failed, buildingsCreated: 0, housesCreated: 0, proposed: 0 });
   }, 120_000);
+
+  it('remembers the default grid for the next upload, of this layout (with its mapping) or of another', async () => {
+    const other = await upload(t, worker, '另一张表.xlsx', await simpleXlsx([['姓名', '身份证号码'], ['新人', '']]), { nodeId: a.community.id });
+    expect(other.json()).toMatchObject({ defaultGridId: a.grid.id, preview: { defaultGridSource: 'last', mappingSource: 'headers' } });
+    const colleague = (await loginAs(t, { role: 'community_worker', node: a.community })).token;
+    const theirs = await upload(t, colleague, '另一张表.xlsx', await simpleXlsx([['姓名', '身份证号码'], ['新人', '']]), { nodeId: a.community.id });
+    // Two grids, nothing remembered for this worker and this layout: the wizard asks.
+    expect(theirs.json()).toMatchObject({ defaultGridId: null, preview: { defaultGridSource: null } });
+  });
 });
+

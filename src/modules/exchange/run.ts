@@ -549,7 +549,7 @@ export class ImportRun {
         const o = outcomes[i]!;
         const k = this.labelKinds.get(w.code)!;
         const owner = ownerName(k.owner);
-        const column = this.columnOf(SPECIAL.labels);
+        const column = w.r.p.labelSources.get(w.code)?.column ?? this.columnOf(SPECIAL.labels);
         if (o.result === 'proposed') {
           out.proposed += 1;
           w.r.p.warnings.push({ column, zh: `标签“${k.nameZh}”由${owner}维护，已提交${owner}确认（确认后生效）`, en: `the label "${k.nameEn}" is kept by ${k.owner}; proposed to them (it applies once they confirm)` });
@@ -615,7 +615,7 @@ export class ImportRun {
       const noHash = res.filter((r) => !r.p.values?.idNumberHash && !idFor.has(r) && !r.p.fields.idNumber);
       await this.matchByKeys(tx, noHash, ['name', 'birthDate', 'address'], this.community.path, idFor, '同名、同出生日期、同住址的居民有多条，无法确定是哪一位，请补充证件号码');
     } else if (this.kind === 'household') {
-      await this.matchByKeys(tx, res.filter((r) => !idFor.has(r) && r.p.values?.householdNo), ['householdNo'], this.community.path, idFor, '户号重复登记了多条，请先在系统中合并');
+      await this.matchByKeys(tx, res.filter((r) => !idFor.has(r) && r.p.values?.householdNo), ['householdNo'], this.community.path, idFor, '该户号在系统中登记了多条户，请先在“户”列表中把重复的一条注销，选“删除（录入错误）”');
     } else if (this.kind === 'building') {
       await this.matchByKeys(tx, res.filter((r) => !idFor.has(r) && r.p.values?.name), ['name', 'address'], this.community.path, idFor, '同名同地址的楼栋有多条');
     } else if (this.kind === 'facility') {
@@ -675,7 +675,9 @@ export class ImportRun {
       r.existing = row!;
       const placeCol = this.kind === 'facility' ? 'nodeId' : 'gridId';
       if (r.p.gridText && r.p.grid && row![placeCol] !== r.p.grid.id) {
-        r.p.warnings.push({ column: this.columnOf(SPECIAL.grid), zh: `该记录登记在其他网格，表中为“${r.p.grid.name}”，未调整网格（如需迁移请在记录详情中操作）`, en: `the record belongs to another grid than "${r.p.grid.name}"; the grid was not changed` });
+        // Only residents move between grids by themselves (居民详情 › 迁移网格); other records follow their grid.
+        const how = this.kind === 'resident' ? '（如需迁移请在居民详情中选“迁往其他网格”）' : '';
+        r.p.warnings.push({ column: this.columnOf(SPECIAL.grid), zh: `该记录登记在其他网格，表中为“${r.p.grid.name}”，未调整网格${how}`, en: `the record belongs to another grid than "${r.p.grid.name}"; the grid was not changed${this.kind === 'resident' ? ' (move the resident from the resident card)' : ''}` });
       }
       if (r.p.errors.length) continue;
       const patchFields: Record<string, unknown> = { ...r.p.fields };
@@ -815,7 +817,7 @@ export class ImportRun {
     if (found.length === 1) {
       p.fields.houseId = found[0]!.id;
       this.houseCache.set(houseKey, found[0]!.id);
-    } else if (found.length) p.errors.push({ column: this.columnOf(SPECIAL.roomNo), zh: `房屋“${where}”登记了 ${found.length} 条，请先在系统中合并`, en: `house ${p.building} ${unit} ${p.roomNo} is registered ${found.length} times; merge them first` });
+    } else if (found.length) p.errors.push({ column: this.columnOf(SPECIAL.roomNo), zh: `房屋“${where}”在系统中登记了 ${found.length} 条，请先在“房屋”列表中把重复的一条注销，选“删除（录入错误）”`, en: `house ${p.building} ${unit} ${p.roomNo} is registered ${found.length} times; delete the duplicate first` });
     else p.errors.push({ column: this.columnOf(SPECIAL.roomNo), zh: `房屋“${where}”尚未登记：导入时选择“新建表中缺少的楼栋和房屋”即可一并建立，或先导入房屋`, en: `house ${p.building} ${unit} ${p.roomNo} is not registered yet: choose "create the missing buildings and houses" when importing, or import houses first` });
   }
 

@@ -89,7 +89,7 @@ export function proposalRoutes(proposals: ProposalService): FastifyPluginAsyncTy
           tags,
           summary: 'Confirm a proposal (the label’s owning department): the label is written through the normal label write, with a version, history and audit',
           params: IdParam,
-          body: StrictObject({ reason: Type.Optional(Type.String({ maxLength: 500 })), since: Type.Optional(DateString), attributes: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))) }),
+          body: StrictObject({ reason: Type.Optional(Type.String({ maxLength: 500 })), since: Type.Optional(DateString), attributes: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()]), { description: "Label attributes (numbers stay numbers)" })) }),
           response: { 200: Type.Object({ proposal: Ref, warnings: Type.Array(Type.String()) }), ...errorResponses },
         },
       },

@@ -224,7 +224,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
         config: { permission: ['registry:write', 'registry:supplement'] },
         schema: {
           tags, summary: 'Give a resident a label (or update the open one): only the label’s owner may', params: StrictObject({ id: Type.Integer({ minimum: 1 }), code: Type.String({ maxLength: 32 }) }),
-          body: StrictObject({ since: DateString, until: Type.Optional(Type.Union([DateString, Type.Null()])), attributes: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))), reason: Type.Optional(Type.String({ maxLength: 500 })) }),
+          body: StrictObject({ since: DateString, until: Type.Optional(Type.Union([DateString, Type.Null()])), attributes: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()]), { description: "Label attributes (numbers stay numbers)" })), reason: Type.Optional(Type.String({ maxLength: 500 })) }),
           response: { 200: Type.Object({ ...LabelOut.properties, warnings: Type.Array(Type.String(), { description: 'What the label kind’s plausibility rules say of this person (age, sex): the label is written; someone should check' }) }), ...errorResponses },
         },
       },
