@@ -58,6 +58,8 @@ export interface RegisterOptions {
   addressCodes?: string[];
   /** Add a 楼栋地址 column. */
   buildingAddress?: boolean;
+  /** Put in front of building names (花园 → 花园3号楼), to stay clear of buildings a place already has. */
+  buildingPrefix?: string;
 }
 
 /** Small, seeded PRNG (mulberry32): the same seed gives the same sheet. */
@@ -197,7 +199,7 @@ export async function buildRegister(opts: RegisterOptions = {}): Promise<Registe
     let unit: string;
     let room: string;
     do {
-      building = `${r.int(1, 12)}号楼`;
+      building = `${opts.buildingPrefix ?? ''}${r.int(1, 12)}号楼`;
       unit = String(r.int(1, 4));
       room = `${r.int(1, 6)}0${r.int(1, 2)}`;
     } while (usedHouses.has(`${building}|${unit}|${room}`));

@@ -670,7 +670,7 @@ export class ImportService {
       const c = job.counts;
       const lines: [string, string][] = [
         ['文件', job.fileName], ['导入批次', `#${job.id}`], ['记录类型', kindNames[job.recordKind as RecordKind]?.zh ?? job.recordKind], ['状态', statusNames[job.status]?.zh ?? job.status],
-        ['新增', String(c.created)], ['更新', String(c.updated)], ['无变化', String(c.unchanged)], ['未导入（错误）', String(c.failed)], ['部分导入（提示）', String(c.warned)], ['空行', String(c.blank)],
+        ['新增', String(c.created)], ['更新', String(c.updated)], ['无变化', String(c.unchanged)], ['未导入（错误）', String(c.failed)], ['已导入但有提示', String(c.warned)], ['空行', String(c.blank)], ['新建楼栋', String(c.buildingsCreated ?? 0)], ['新建房屋', String(c.housesCreated ?? 0)], ['提交部门确认的标签', String(c.proposed ?? 0)],
         ['导入人', job.createdByName], ['导入时间', beijingTime(job.createdAt)],
         ['如何处理', '在“错误明细”表中按“问题说明”改正后，把这张表直接重新导入即可（前三列会被忽略，也可删去）；已导入的行再次导入不会重复。'],
       ];
