@@ -148,5 +148,25 @@ describe('importing a real-style register (居民花名册) as the wizard does',
     // Two grids, nothing remembered for this worker and this layout: the wizard asks.
     expect(theirs.json()).toMatchObject({ defaultGridId: null, preview: { defaultGridSource: null } });
   });
-});
 
+  it('names every problem of a row in one report: cells, the grid, the record, the building', async () => {
+    const bad = await simpleXlsx([
+      ['姓名', '身份证号码', '出生日期', '联系电话', '所属网格', '楼栋', '单元', '房号', '重点人群'],
+      ['', '14010919800517001', '1980.02.30', '1381234567', '不存在的网格', '无此楼', '1', '101', '独居老人'],
+    ]);
+    const up = await upload(t, worker, '一行多错.xlsx', bad, { nodeId: a.community.id });
+    await t.call('POST', `/api/imports/${up.json().id}/start`, { token: worker, body: { defaultGridId: a.grid.id } });
+    await runJobs(t);
+    const [row] = await allIssues(t, worker, up.json().id);
+    const got = row!.reasons.map((x) => `${x.severity}|${x.column}|${x.message}`);
+    expect(got).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^error\|身份证号码\|身份证号应为 18 位/),
+      expect.stringMatching(/^error\|出生日期\|日期 1980.02.30 不正确/),
+      expect.stringMatching(/^error\|所属网格\|网格“不存在的网格”不在/),
+      expect.stringMatching(/^error\|姓名\|姓名不能为空/),
+      expect.stringMatching(/^error\|楼栋\|楼栋“无此楼”在.+尚未登记/),
+      expect.stringMatching(/^warning\|联系电话\|手机号应为 11 位/),
+    ]));
+    expect(row!.severity).toBe('error');
+  });
+});
