@@ -22,6 +22,8 @@ export const importUsage = `Usage: qingche import <file.xlsx|file.csv> --communi
   --header-row N      the header row (default: found from the header names)
   --map "表头=field,…" override the proposed mapping (field keys, @grid, @householdNo, @labels, label:<code>, or - to skip)
   --blank-clears      an empty cell erases the stored value (default: empty cells change nothing)
+  --create-places     create the buildings and houses the sheet names that the community lacks
+                      (listed first; without it, rows naming them are refused)
   --report PATH       where to write the Excel error report (default: next to the file)
 Exit status: 0 all rows imported, 3 some rows refused (see the report), 1 the file was refused.`;
 
@@ -32,7 +34,7 @@ export const exportUsage = `Usage: qingche export --node CODE [options]
   --out PATH      output file (default: the name the export proposes, in the current folder)`;
 
 /** Shows the header row and the mapping found, applies --map overrides, and starts the import. */
-async function confirmMapping(imports: ImportService, ctx: RequestContext, view: ImportView, o: { sheet?: string; headerRow?: string; map?: string; blankClears: boolean }, file: string, io: CliIo): Promise<ImportView> {
+async function confirmMapping(imports: ImportService, ctx: RequestContext, view: ImportView, o: { sheet?: string; headerRow?: string; map?: string; blankClears: boolean; createPlaces: boolean }, file: string, io: CliIo): Promise<ImportView> {
   if (o.sheet || o.headerRow) view = await imports.repreview(ctx, view.id, { sheet: o.sheet, headerRow: o.headerRow ? Number(o.headerRow) : undefined });
   const p = view.preview!;
   io.log(`${file}: ${view.format}${view.encoding ? ` (${view.encoding})` : ''}, sheet ${p.sheet ?? 'CSV'}, header on row ${p.headerRow}, about ${p.totalRows} rows`);
@@ -48,7 +50,15 @@ async function confirmMapping(imports: ImportService, ctx: RequestContext, view:
     const target = mapping.find((x) => x.index === m.index)?.target;
     io.log(`  ${m.header || `(column ${m.index + 1})`} → ${target ? `${names.get(target) ?? target} [${target}]` : '(not imported)'}`);
   }
-  return imports.start(ctx, view.id, { mapping, blankClears: o.blankClears, remember: true });
+  const plan = await imports.placePlan(ctx, view.id, { mapping });
+  if (plan.newBuildings || plan.newHouses || plan.ambiguous) {
+    for (const b of plan.buildings.filter((x) => x.status !== 'exists' || x.newHouses.length)) {
+      const what = b.status === 'new' ? 'new building' : b.status === 'ambiguous' ? `${b.namesakes} buildings share this name (add a 楼栋地址 column)` : 'registered';
+      io.log(`  楼栋 ${b.name}${b.address ? ` (${b.address})` : ''}: ${what}${b.newHouses.length ? `, ${b.newHouses.length} new houses` : ''}`);
+    }
+    io.log(o.createPlaces ? `creating ${plan.newBuildings} buildings and ${plan.newHouses} houses${plan.grid ? ` in ${plan.grid.name}` : ''}` : `${plan.newBuildings} buildings and ${plan.newHouses} houses are not registered: rows naming them will be refused (add --create-places to create them)`);
+  }
+  return imports.start(ctx, view.id, { mapping, blankClears: o.blankClears, remember: true, createPlaces: o.createPlaces });
 }
 
 async function nodeByCode(built: BuiltApp, code: string | undefined) {
@@ -62,7 +72,7 @@ export async function runImportCommand(built: BuiltApp, argv: string[], io: CliI
     allowPositionals: true,
     options: {
       kind: { type: 'string', default: 'resident' }, community: { type: 'string' }, grid: { type: 'string' }, sheet: { type: 'string' }, 'header-row': { type: 'string' },
-      map: { type: 'string' }, 'blank-clears': { type: 'boolean' }, report: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      map: { type: 'string' }, 'blank-clears': { type: 'boolean' }, 'create-places': { type: 'boolean' }, report: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const file = positionals[0];
@@ -82,7 +92,7 @@ export async function runImportCommand(built: BuiltApp, argv: string[], io: CliI
 
   let view = await imports.upload(ctx, { filename: basename(file), stream: createReadStream(file) }, { kind, nodeId: node.id, defaultGridId: grid?.id ?? null });
   try {
-    view = await confirmMapping(imports, ctx, view, { sheet: values.sheet, headerRow: values['header-row'], map: values.map, blankClears: Boolean(values['blank-clears']) }, file, io);
+    view = await confirmMapping(imports, ctx, view, { sheet: values.sheet, headerRow: values['header-row'], map: values.map, blankClears: Boolean(values['blank-clears']), createPlaces: Boolean(values['create-places']) }, file, io);
   } catch (err) {
     // Nothing will run: drop the upload (it holds ID numbers in clear) rather than leave it for the sweep.
     await imports.cancel(ctx, view.id).catch(() => undefined);

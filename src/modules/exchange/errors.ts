@@ -23,5 +23,6 @@ export const ExchangeErrors = defineErrors({
   IMPORT_REPORT_EXPIRED: { status: 410, zh: '该导入的错误明细已超过保留期（{days} 天）并已清除', en: 'The error details of this import were purged after {days} days' },
   IMPORT_TOO_MANY_ROWS: { status: 400, zh: '一个文件最多导入 {max} 行，当前约 {rows} 行，请拆分后分批导入', en: 'A file may hold at most {max} rows (this one has about {rows}); split it' },
   IMPORT_RUNNER_GONE: { status: 409, zh: '导入人的账号已停用或不存在，导入已停止', en: 'The account that started the import is disabled or gone; the import stopped' },
+  IMPORT_PLACES_INVALID: { status: 400, zh: '无法新建“{name}”：{reason}', en: 'Cannot create "{name}": {reason}' },
   EXPORT_KIND_INVALID: { status: 400, zh: '不能导出这种记录：{kind}', en: 'Cannot export records of kind {kind}' },
 });

@@ -3,7 +3,7 @@
 // brackets; this file knows the names, finds the header row, and proposes a mapping that the
 // person importing confirms (and that is then remembered per sheet layout).
 import { sm3Hex } from '../../platform/crypto.js';
-import { fieldsOf, type RecordKind } from '../registry/index.js';
+import { fieldsOf, type LabelRules, type RecordKind } from '../registry/index.js';
 import type { ColumnMapping } from './tables.js';
 
 export interface LabelKindInfo {
@@ -12,6 +12,8 @@ export interface LabelKindInfo {
   nameEn: string;
   owner: string;
   active: boolean;
+  /** Plausibility rules (age range, sex): rows that break one are warned about. */
+  rules?: LabelRules;
 }
 
 export interface Target {
@@ -53,11 +55,11 @@ export function specialName(key: string): string | undefined {
 
 /** Specials each kind accepts (besides @id and @grid, which all kinds take). */
 const kindSpecials: Record<RecordKind, string[]> = {
-  resident: [SPECIAL.householdNo, SPECIAL.labels, SPECIAL.building, SPECIAL.unitNo, SPECIAL.roomNo],
-  household: [SPECIAL.building, SPECIAL.unitNo, SPECIAL.roomNo],
+  resident: [SPECIAL.householdNo, SPECIAL.labels, SPECIAL.building, SPECIAL.buildingAddress, SPECIAL.unitNo, SPECIAL.roomNo],
+  household: [SPECIAL.building, SPECIAL.buildingAddress, SPECIAL.unitNo, SPECIAL.roomNo],
   house: [SPECIAL.building, SPECIAL.buildingAddress],
   building: [],
-  organisation: [SPECIAL.building],
+  organisation: [SPECIAL.building, SPECIAL.buildingAddress],
   facility: [],
 };
 
@@ -89,6 +91,7 @@ const synonyms: Partial<Record<RecordKind, Record<string, string[]>>> & { common
     [SPECIAL.householdNo]: ['户号', '户编号', '户籍编号', '户口编号'],
     [SPECIAL.labels]: ['重点人群', '人员标签', '标签', '特殊人群', '人群类别', '人员类别', '重点人员类型', '特殊人群类别'],
     [SPECIAL.building]: ['楼栋', '楼栋名称', '楼号', '所在楼栋', '楼栋号'],
+    [SPECIAL.buildingAddress]: ['楼栋地址', '楼栋坐落', '楼房地址'],
     [SPECIAL.unitNo]: ['单元', '单元号'],
     [SPECIAL.roomNo]: ['房号', '房间号', '门牌号', '室号'],
   },
@@ -96,6 +99,7 @@ const synonyms: Partial<Record<RecordKind, Record<string, string[]>>> & { common
     householdNo: ['户号', '户编号', '户口编号'],
     kind: ['户类型', '户别', '户口类型'],
     [SPECIAL.building]: ['楼栋', '楼栋名称', '楼号', '所在楼栋'],
+    [SPECIAL.buildingAddress]: ['楼栋地址', '楼栋坐落'],
     [SPECIAL.unitNo]: ['单元', '单元号'],
     [SPECIAL.roomNo]: ['房号', '房间号', '门牌号'],
   },
@@ -129,6 +133,7 @@ const synonyms: Partial<Record<RecordKind, Record<string, string[]>>> & { common
     lat: ['纬度'],
     lng: ['经度'],
     [SPECIAL.building]: ['所在楼栋', '楼栋'],
+    [SPECIAL.buildingAddress]: ['楼栋地址'],
   },
   facility: {
     name: ['设施名称', '名称', '场所名称'],
@@ -144,7 +149,11 @@ const synonyms: Partial<Record<RecordKind, Record<string, string[]>>> & { common
 };
 
 /** Columns recognised as holding nothing to import (derived or bookkeeping). */
-const ignoredHeaders = new Set(['序号', 'no', 'no.', '年龄', '周岁', '岁数', '操作', '身份证地址码', '状态', '更新时间', '版本', '掩码字段']);
+const ignoredHeaders = new Set([
+  '序号', 'no', 'no.', '年龄', '周岁', '岁数', '操作', '身份证地址码', '状态', '更新时间', '版本', '掩码字段',
+  // The three columns the error report adds: the report goes back in as it is.
+  '原表行号', '处理结果', '问题说明',
+]);
 
 /** Short names of the default label kinds; admins' new kinds are matched by their own names. */
 const labelAliases: Record<string, string[]> = {
@@ -246,16 +255,55 @@ export function matchHeader(kind: RecordKind, header: string, labelKinds: LabelK
   return idx.get(h) ?? idx.get(normaliseHeader(withoutBrackets(header))) ?? null;
 }
 
-/** Proposes a mapping from header names; each target is used once (the leftmost column wins). */
-export function proposeMapping(kind: RecordKind, headers: string[], labelKinds: LabelKindInfo[]): ColumnMapping[] {
+/**
+ * Headings registers use for two different things: 人员类别 is 户籍/流动 in one sheet and
+ * 低保/独居老人 in the next. The column's first values decide; the first target is taken when
+ * they say nothing.
+ */
+const ambiguousHeaders: Partial<Record<RecordKind, Record<string, string[]>>> = {
+  resident: {
+    人员类别: [SPECIAL.labels, 'residenceStatus'],
+    人员类型: ['residenceStatus', SPECIAL.labels],
+    人口类别: ['residenceStatus', SPECIAL.labels],
+    人群类别: [SPECIAL.labels, 'residenceStatus'],
+    类别: [SPECIAL.labels, 'residenceStatus'],
+  },
+};
+
+/** How many of a column's sample values a target would take (for ambiguous headings). */
+export type ValueFit = (target: string, samples: string[]) => number;
+
+/**
+ * Proposes a mapping from header names; each target is used once (the leftmost column wins).
+ * An ambiguous heading goes to the target its sample values fit best, or to its other reading
+ * when the first is taken.
+ */
+export function proposeMapping(kind: RecordKind, headers: string[], labelKinds: LabelKindInfo[], samples?: string[][], fit?: ValueFit): ColumnMapping[] {
   const idx = headerIndex(kind, labelKinds);
-  const used = new Set<string>();
-  return headers.map((header, index) => {
-    let target = isIgnoredHeader(header) ? null : matchHeader(kind, header, labelKinds, idx);
-    if (target && used.has(target)) target = null;
-    if (target) used.add(target);
-    return { index, header, target };
+  const amb = ambiguousHeaders[kind] ?? {};
+  const candidates = headers.map((header, col) => {
+    if (isIgnoredHeader(header)) return [];
+    const a = amb[normaliseHeader(header)] ?? amb[normaliseHeader(withoutBrackets(header))];
+    if (a) {
+      const values = (samples?.[col] ?? []).filter((v) => v.trim());
+      if (!fit || !values.length) return a;
+      return [...a].sort((x, y) => fit(y, values) - fit(x, values));
+    }
+    const t = matchHeader(kind, header, labelKinds, idx);
+    return t ? [t] : [];
   });
+  // Unambiguous headings claim their targets first, so an ambiguous one takes what is left.
+  const used = new Set<string>();
+  const out: ColumnMapping[] = headers.map((header, index) => ({ index, header, target: null }));
+  for (const pass of [1, 2]) {
+    candidates.forEach((c, index) => {
+      if ((pass === 1) !== (c.length === 1)) return;
+      const target = c.find((x) => !used.has(x)) ?? null;
+      if (target) used.add(target);
+      out[index]!.target = target;
+    });
+  }
+  return out;
 }
 
 /** How many cells of a row read as headers of this kind: picks the header row. */

@@ -14,14 +14,14 @@ import { queryRows } from '../../db/client.js';
 import { rolePermissions } from '../../platform/auth/roles.js';
 import { systemContext, type Principal, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { maskIdNumber, maskPhone, type RecordKind, type RegistryService } from '../registry/index.js';
+import { fieldDef, maskIdNumber, maskPhone, type RecordKind, type RegistryService } from '../registry/index.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import { ExchangeErrors } from './errors.js';
-import { checkMapping, headerScore, headerSignature, proposeMapping, SPECIAL, targetsOf, type LabelKindInfo, type Target } from './headers.js';
-import { BATCH_ROWS, ImportRun, type ImportJob } from './run.js';
+import { checkMapping, headerScore, headerSignature, labelNameIndex, proposeMapping, SPECIAL, targetsOf, type LabelKindInfo, type Target, type ValueFit } from './headers.js';
+import { BATCH_ROWS, ImportRun, type ImportJob, type PlacePlan, type PlaceRef } from './run.js';
 import { openSheetSource, type SheetSource, type SourceRow } from './sources.js';
-import { importJobs, importRowIssues, importTemplates, type ColumnMapping, type ImportPreview } from './tables.js';
-import { cellText, isBlank } from './values.js';
+import { importJobs, importRowIssues, importTemplates, type ColumnMapping, type ImportOptions, type ImportPreview } from './tables.js';
+import { cellText, codeAlias, isBlank, parseLabelList } from './values.js';
 import { attachmentHeader, beijingTime, StreamedWorkbook } from './workbook.js';
 
 export const IMPORT_JOB_KIND = 'exchange.import';
@@ -59,7 +59,7 @@ export interface ImportView {
   mapping: ColumnMapping[];
   targets: Target[];
   missingRequired: string[];
-  options: { blankClears?: boolean };
+  options: ImportOptions;
   totalRows: number;
   processedRows: number;
   progress: number;
@@ -77,6 +77,8 @@ export interface StartInput {
   defaultGridId?: number | null;
   blankClears?: boolean;
   remember?: boolean;
+  /** Create the buildings and houses the sheet names that the community lacks (after seeing the plan). */
+  createPlaces?: boolean;
 }
 
 /** Masks what looks like an ID number or a phone in a preview sample. */
@@ -86,6 +88,21 @@ function maskSample(s: string, secret: boolean): string {
   if (/^1[3-9]\d{9}$/.test(t)) return maskPhone(t);
   if (secret && t.length > 4) return `${t.slice(0, 3)}${'*'.repeat(Math.max(0, t.length - 7))}${t.slice(-4)}`;
   return t.length > 60 ? `${t.slice(0, 60)}…` : t;
+}
+
+/** How many sample values of a column a target would take: decides ambiguous headings (人员类别). */
+function valueFit(kind: RecordKind, labelKinds: LabelKindInfo[]): ValueFit {
+  const names = labelNameIndex(labelKinds);
+  return (target, samples) => {
+    if (target === SPECIAL.labels) return samples.filter((v) => { const r = parseLabelList(v, names); return r.codes.length > 0 && !r.unknown.length; }).length;
+    const def = fieldDef(kind, target);
+    if (def?.type !== 'code' || !def.codes) return 0;
+    const codes = def.codes;
+    return samples.filter((v) => {
+      const c = codeAlias(target, v, kind);
+      return Boolean(codes[c]) || Object.values(codes).some((x) => x.zh === c || x.en.toLowerCase() === c.toLowerCase());
+    }).length;
+  };
 }
 
 /** A write in progress whose failure is kept (not left unhandled) until it is awaited. */
@@ -121,7 +138,7 @@ export class ImportService {
   }
 
   async labelKinds(): Promise<LabelKindInfo[]> {
-    return (await this.registry.labels.kinds(true)).map((k) => ({ code: k.code, nameZh: k.nameZh, nameEn: k.nameEn, owner: k.owner, active: k.active }));
+    return (await this.registry.labels.kinds(true)).map((k) => ({ code: k.code, nameZh: k.nameZh, nameEn: k.nameEn, owner: k.owner, active: k.active, rules: k.rules }));
   }
 
   // ---- where an import goes ----------------------------------------------------------------
@@ -152,11 +169,7 @@ export class ImportService {
   async upload(ctx: RequestContext, file: { filename: string; stream: Readable }, q: { kind: RecordKind; nodeId?: number; defaultGridId?: number | null }): Promise<ImportView> {
     const p = ctx.principal!;
     const { community, grid } = await this.target(p, q.nodeId ?? p.nodeId);
-    let defaultGridId = await this.checkDefaultGrid(community, q.defaultGridId ?? grid?.id ?? null);
-    if (!defaultGridId) {
-      const grids = await this.tree.subtree(community.path, ['grid']);
-      if (grids.length === 1) defaultGridId = grids[0]!.id;
-    }
+    const chosenGridId = await this.checkDefaultGrid(community, q.defaultGridId ?? grid?.id ?? null);
     mkdirSync(this.uploadDir, { recursive: true, mode: 0o700 });
     const tmp = join(this.uploadDir, `${randomUUID()}.part`);
     const hash = createHash('sm3');
@@ -186,6 +199,8 @@ export class ImportService {
       const labelKinds = await this.labelKinds();
       const preview = await this.buildPreview(source, q.kind, community, labelKinds, {});
       const mapping = await this.initialMapping(q.kind, community, preview, labelKinds);
+      const { gridId: defaultGridId, source: gridSource } = await this.rememberedGrid(p, q.kind, community, preview, chosenGridId);
+      preview.defaultGridSource = gridSource;
       job = await this.db.transaction(async (tx) => {
         const [row] = await tx
           .insert(importJobs)
@@ -206,6 +221,34 @@ export class ImportService {
     return this.view(ctx, job);
   }
 
+  /**
+   * The default grid of a new upload: the one chosen for it; else the one remembered with this
+   * sheet layout's mapping; else the one this worker chose for their last import of this kind in
+   * this community; else the community's only grid. A remembered grid since retired is skipped.
+   */
+  private async rememberedGrid(p: Principal, kind: RecordKind, community: TreeNode, preview: ImportPreview, chosen: number | null): Promise<{ gridId: number | null; source: ImportPreview['defaultGridSource'] }> {
+    if (chosen) return { gridId: chosen, source: 'chosen' };
+    const valid = async (id: number | null | undefined) => (id ? await this.checkDefaultGrid(community, id).catch(() => null) : null);
+    if (preview.templateId) {
+      const t = await this.db.select({ g: importTemplates.defaultGridId }).from(importTemplates).where(eq(importTemplates.id, preview.templateId)).limit(1);
+      const g = await valid(t[0]?.g);
+      if (g) return { gridId: g, source: 'template' };
+    }
+    if (p.userId) {
+      const last = await this.db
+        .select({ g: importJobs.defaultGridId })
+        .from(importJobs)
+        .where(and(eq(importJobs.nodeId, community.id), eq(importJobs.recordKind, kind), eq(importJobs.createdBy, p.userId), sql`${importJobs.status} NOT IN ('uploaded', 'cancelled')`, sql`${importJobs.defaultGridId} IS NOT NULL`))
+        .orderBy(desc(importJobs.id))
+        .limit(1);
+      const g = await valid(last[0]?.g);
+      if (g) return { gridId: g, source: 'last' };
+    }
+    const grids = await this.tree.subtree(community.path, ['grid']);
+    if (grids.length === 1) return { gridId: grids[0]!.id, source: 'only' };
+    return { gridId: null, source: null };
+  }
+
   /** Recomputes the preview for another sheet or header row (before the import starts). */
   async repreview(ctx: RequestContext, id: number, body: { sheet?: string; headerRow?: number }): Promise<ImportView> {
     const job = await this.load(ctx, id);
@@ -214,6 +257,7 @@ export class ImportService {
     const source = await openSheetSource(this.fileOf(job), job.fileSize);
     const labelKinds = await this.labelKinds();
     const preview = await this.buildPreview(source, job.recordKind as RecordKind, community, labelKinds, body);
+    preview.defaultGridSource = job.preview?.defaultGridSource ?? null;
     const mapping = await this.initialMapping(job.recordKind as RecordKind, community, preview, labelKinds);
     const [row] = await this.db.update(importJobs).set({ preview, mapping, totalRows: preview.totalRows, updatedAt: new Date() }).where(eq(importJobs.id, id)).returning();
     return this.view(ctx, row!);
@@ -248,7 +292,7 @@ export class ImportService {
     const samples = rows.filter((r) => r.rowNo > header!.rowNo).slice(0, SAMPLE_ROWS);
     const width = Math.max(header!.cells.length, ...samples.map((s) => s.cells.length));
     const headerTexts = Array.from({ length: width }, (_, i) => cellText(header!.cells[i] ?? null).replace(/\s+/g, ' ').trim());
-    const proposed = proposeMapping(kind, headerTexts, labelKinds);
+    const proposed = proposeMapping(kind, headerTexts, labelKinds, headerTexts.map((_, i) => samples.map((s) => cellText(s.cells[i] ?? null))), valueFit(kind, labelKinds));
     const secretCols = new Set(proposed.filter((m) => m.target === 'idNumber' || m.target === 'phone').map((m) => m.index));
     const headers = headerTexts.map((h, i) => ({ index: i, header: h, samples: samples.map((s) => maskSample(cellText(s.cells[i] ?? null), secretCols.has(i))) }));
     const template = await this.findTemplate(community, kind, headerTexts);
@@ -281,7 +325,7 @@ export class ImportService {
         });
       }
     }
-    return proposeMapping(kind, headers, labelKinds);
+    return proposeMapping(kind, headers, labelKinds, preview.headers.map((h) => h.samples), valueFit(kind, labelKinds));
   }
 
   // ---- starting and running ----------------------------------------------------------------
@@ -315,20 +359,20 @@ export class ImportService {
         const headers = preview.headers.map((h) => h.header);
         await tx
           .insert(importTemplates)
-          .values({ nodeId: community.id, treePath: community.path, districtCode: community.districtCode!, recordKind: kind, signature: headerSignature(kind, headers), name: job.fileName, headers, mapping, createdBy: ctx.principal?.userId ?? null })
+          .values({ nodeId: community.id, treePath: community.path, districtCode: community.districtCode!, recordKind: kind, signature: headerSignature(kind, headers), name: job.fileName, headers, mapping, defaultGridId, createdBy: ctx.principal?.userId ?? null })
           .onConflictDoUpdate({
             target: [importTemplates.nodeId, importTemplates.recordKind, importTemplates.signature],
-            set: { mapping, name: job.fileName, useCount: sql`${importTemplates.useCount} + 1`, lastUsedAt: new Date(), updatedAt: new Date() },
+            set: { mapping, defaultGridId, name: job.fileName, useCount: sql`${importTemplates.useCount} + 1`, lastUsedAt: new Date(), updatedAt: new Date() },
           });
       }
       const [row] = await tx
         .update(importJobs)
-        .set({ mapping, defaultGridId, options: { blankClears: Boolean(input.blankClears) }, status: 'queued', updatedAt: new Date() })
+        .set({ mapping, defaultGridId, options: { blankClears: Boolean(input.blankClears), createPlaces: Boolean(input.createPlaces) }, status: 'queued', updatedAt: new Date() })
         .where(and(eq(importJobs.id, id), eq(importJobs.status, 'uploaded')))
         .returning();
       if (!row) throw this.stateError(job, { zh: '开始导入', en: 'start' });
       await this.platform.jobs.enqueue(tx, IMPORT_JOB_KIND, { importId: id }, { dedupeKey: `import:${id}`, maxAttempts: 3 });
-      await this.platform.audit.record(tx, ctx, { category: 'write', action: 'import.start', entityType: 'import', entityId: id, treePath: job.treePath, districtCode: job.districtCode, detail: { kind, mapping: mapping.filter((m) => m.target).map((m) => `${m.header}→${m.target}`), blankClears: Boolean(input.blankClears) } });
+      await this.platform.audit.record(tx, ctx, { category: 'write', action: 'import.start', entityType: 'import', entityId: id, treePath: job.treePath, districtCode: job.districtCode, detail: { kind, mapping: mapping.filter((m) => m.target).map((m) => `${m.header}→${m.target}`), blankClears: Boolean(input.blankClears), createPlaces: Boolean(input.createPlaces) } });
       return row;
     });
     return this.view(ctx, updated);
@@ -345,6 +389,49 @@ export class ImportService {
     };
     if (!principal.permissions.has('registry:import') || !job.treePath.startsWith(principal.treePath)) throw new AppError(ExchangeErrors.IMPORT_RUNNER_GONE);
     return { principal, lang: 'zh', ip: 'job', requestId: `import-${job.id}` };
+  }
+
+  private async makeRun(ctx: RequestContext, job: ImportJob): Promise<ImportRun> {
+    const community = (await this.tree.getNode(job.nodeId))!;
+    const grids = await this.tree.subtree(community.path, ['grid']);
+    const access = await this.registry.store.access(ctx, job.recordKind as RecordKind);
+    return new ImportRun({ platform: this.platform, registry: this.registry, tree: this.tree }, job, ctx, access, community, grids, await this.labelKinds());
+  }
+
+  /** Reads the sheet once for the places its rows name (楼栋, 楼栋地址, 单元, 房号), one entry per distinct place. */
+  private async scanPlaces(run: ImportRun, source: SheetSource, job: ImportJob): Promise<PlaceRef[]> {
+    const byKey = new Map<string, PlaceRef>();
+    for await (const row of source.rows(job.preview!.sheet)) {
+      if (row.rowNo <= job.preview!.headerRow) continue;
+      const ref = run.placeRef(row);
+      if (!ref) continue;
+      const key = `${ref.building}|${ref.buildingAddress ?? ''}|${ref.unitNo}|${ref.roomNo ?? ''}`;
+      const seen = byKey.get(key);
+      if (seen) seen.count += 1;
+      else byKey.set(key, ref);
+    }
+    return [...byKey.values()];
+  }
+
+  /**
+   * What the sheet's places would need, for the mapping and default grid shown in the wizard
+   * (not yet saved): buildings and houses not registered, which the importer offers to create,
+   * and buildings whose name several share. Nothing is written.
+   */
+  async placePlan(ctx: RequestContext, id: number, input: { mapping?: { index: number; target: string | null }[]; defaultGridId?: number | null }): Promise<PlacePlan & { grid: { id: number; name: string } | null; applies: boolean }> {
+    const job = await this.load(ctx, id);
+    if (job.status !== 'uploaded') throw this.stateError(job, { zh: '核对楼栋和房屋', en: 'have its places checked' });
+    const community = (await this.tree.getNode(job.nodeId))!;
+    const defaultGridId = input.defaultGridId !== undefined ? await this.checkDefaultGrid(community, input.defaultGridId) : job.defaultGridId;
+    const byIndex = input.mapping ? new Map(input.mapping.map((m) => [m.index, m.target])) : null;
+    const mapping = byIndex ? (job.preview?.headers ?? []).map((h) => ({ index: h.index, header: h.header, target: byIndex.get(h.index) ?? null })) : (job.mapping ?? []);
+    const run = await this.makeRun(ctx, { ...job, mapping, defaultGridId });
+    const grid = defaultGridId ? await this.tree.getNode(defaultGridId) : null;
+    const empty = { buildings: [], newBuildings: 0, newHouses: 0, ambiguous: 0, rows: 0 };
+    if (!run.placesApply) return { ...empty, grid: grid ? { id: grid.id, name: grid.name } : null, applies: false };
+    const source = await openSheetSource(this.fileOf(job), job.fileSize);
+    const plan = await run.planPlaces(this.db, await this.scanPlaces(run, source, job));
+    return { ...plan, grid: grid ? { id: grid.id, name: grid.name } : null, applies: true };
   }
 
   /**
@@ -367,13 +454,11 @@ export class ImportService {
     let run: ImportRun | null = null;
     try {
       ctx = await this.contextFor(job);
-      const community = (await this.tree.getNode(job.nodeId))!;
-      const grids = await this.tree.subtree(community.path, ['grid']);
-      const kind = job.recordKind as RecordKind;
-      const access = await this.registry.store.access(ctx, kind);
-      const labelKinds = await this.labelKinds();
+      run = await this.makeRun(ctx, job);
       const source = await openSheetSource(path, (await stat(path)).size);
-      run = new ImportRun({ platform: this.platform, registry: this.registry, tree: this.tree }, job, ctx, access, community, grids, labelKinds);
+      // Buildings and houses the importer agreed to create come first, in one transaction (a
+      // resumed run finds them made and creates nothing more).
+      if (job.options.createPlaces && run.placesApply) await run.createPlaces(await this.scanPlaces(run, source, job));
       const headers = job.preview!.headers.map((h) => h.header);
       const total = Math.max(job.totalRows, 1);
       let batch: ReturnType<ImportRun['prepare']>[] = [];
@@ -537,7 +622,7 @@ export class ImportService {
       items: rows.map((r) => ({
         rowNo: r.rowNo,
         severity: r.severity as 'error' | 'warning',
-        reasons: r.reasons.map((x) => ({ column: x.column, message: ctx.lang === 'zh' ? x.zh : x.en })),
+        reasons: r.reasons.map((x) => ({ column: x.column, message: ctx.lang === 'zh' ? x.zh : x.en, severity: x.severity ?? r.severity })),
         cells: (JSON.parse(this.platform.cipher.decrypt(r.cellsEnc)) as string[]).map((c, i) => maskSample(c, secretCols.has(i))),
       })),
       total: count[0]?.n ?? 0,
@@ -570,8 +655,9 @@ export class ImportService {
         if (!rows.length) break;
         for (const r of rows) {
           const cells = JSON.parse(this.platform.cipher.decrypt(r.cellsEnc)) as string[];
-          const problems = r.reasons.map((x) => `${x.column ? `${x.column}：` : ''}${lang === 'zh' ? x.zh : x.en}`).join('；\n');
-          const outcome = r.severity === 'error' ? (lang === 'zh' ? '未导入' : 'not imported') : lang === 'zh' ? '已导入（部分内容未导入）' : 'imported in part';
+          const note = (x: { severity?: string }) => (r.severity === 'error' && x.severity === 'warning' ? (lang === 'zh' ? '（提示）' : '(note) ') : '');
+          const problems = r.reasons.map((x) => `${note(x)}${x.column ? `${x.column}：` : ''}${lang === 'zh' ? x.zh : x.en}`).join('；\n');
+          const outcome = r.severity === 'error' ? (lang === 'zh' ? '未导入' : 'not imported') : lang === 'zh' ? '已导入（有提示）' : 'imported, with notes';
           const row = ws.addRow([r.rowNo, outcome, problems, ...cells]);
           row.getCell(3).font = { color: { argb: 'FFC00000' } };
           row.getCell(3).alignment = { wrapText: true, vertical: 'top' };
@@ -584,9 +670,9 @@ export class ImportService {
       const c = job.counts;
       const lines: [string, string][] = [
         ['文件', job.fileName], ['导入批次', `#${job.id}`], ['记录类型', kindNames[job.recordKind as RecordKind]?.zh ?? job.recordKind], ['状态', statusNames[job.status]?.zh ?? job.status],
-        ['新增', String(c.created)], ['更新', String(c.updated)], ['无变化', String(c.unchanged)], ['未导入（错误）', String(c.failed)], ['部分导入（提示）', String(c.warned)], ['空行', String(c.blank)],
+        ['新增', String(c.created)], ['更新', String(c.updated)], ['无变化', String(c.unchanged)], ['未导入（错误）', String(c.failed)], ['已导入但有提示', String(c.warned)], ['空行', String(c.blank)], ['新建楼栋', String(c.buildingsCreated ?? 0)], ['新建房屋', String(c.housesCreated ?? 0)], ['提交部门确认的标签', String(c.proposed ?? 0)],
         ['导入人', job.createdByName], ['导入时间', beijingTime(job.createdAt)],
-        ['如何处理', '在“错误明细”表中按“问题说明”改正后，删去前三列，把改正后的行重新导入即可；已导入的行再次导入不会重复。'],
+        ['如何处理', '在“错误明细”表中按“问题说明”改正后，把这张表直接重新导入即可（前三列会被忽略，也可删去）；已导入的行再次导入不会重复。'],
       ];
       for (const l of lines) info.addRow(l).commit();
       info.commit();

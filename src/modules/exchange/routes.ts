@@ -15,7 +15,27 @@ const Kind = Type.String({ enum: [...recordKinds], description: 'resident, house
 const Lang = Type.Optional(Type.String({ enum: ['zh', 'en'] }));
 
 const Mapping = Type.Object({ index: Type.Integer(), header: Type.String(), target: Type.Union([Type.String(), Type.Null()]) });
-const Counts = Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), failed: Type.Integer(), warned: Type.Integer(), blank: Type.Integer() });
+const Counts = Type.Object({
+  created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), failed: Type.Integer(), warned: Type.Integer(), blank: Type.Integer(),
+  proposed: Type.Optional(Type.Integer({ description: 'Department-owned labels sent to their owner as proposals' })),
+  buildingsCreated: Type.Optional(Type.Integer({ description: 'Buildings created because the sheet named them (createPlaces)' })),
+  housesCreated: Type.Optional(Type.Integer()),
+});
+const MappingIn = Type.Array(StrictObject({ index: Type.Integer({ minimum: 0, maximum: 999 }), target: Type.Union([Type.String({ maxLength: 48 }), Type.Null()]) }), { maxItems: 1000, description: 'Column index → target; columns left out are not imported' });
+const PlacePlanOut = Type.Object({
+  applies: Type.Boolean({ description: 'The mapping names places (楼栋, and 房号 for residents and households)' }),
+  grid: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()], { description: 'The default grid new places go to (rows naming a grid take theirs)' }),
+  buildings: Type.Array(
+    Type.Object({
+      name: Type.String(), address: Type.Union([Type.String(), Type.Null()]),
+      status: Type.String({ description: 'new (created when agreed), exists, ambiguous (several share the name: add a 楼栋地址 column)' }),
+      buildingId: Type.Union([Type.Integer(), Type.Null()]), namesakes: Type.Integer(),
+      grid: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()]),
+      rows: Type.Integer(), newHouses: Type.Array(Type.Object({ unitNo: Type.String(), roomNo: Type.String() })), existingHouses: Type.Integer(),
+    }),
+  ),
+  newBuildings: Type.Integer(), newHouses: Type.Integer(), ambiguous: Type.Integer(), rows: Type.Integer(),
+});
 const ImportOut = Type.Object(
   {
     id: Type.Integer(),
@@ -37,13 +57,14 @@ const ImportOut = Type.Object(
         mappingSource: Type.String({ description: 'template (remembered for this sheet layout) or headers (from the header names)' }),
         templateId: Type.Union([Type.Integer(), Type.Null()]),
         totalRows: Type.Integer(),
+        defaultGridSource: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Where the default grid came from: chosen, template (remembered with this layout), last (the worker’s last import), only (the community’s only grid)' })),
       }),
       Type.Null(),
     ]),
     mapping: Type.Array(Mapping),
     targets: Type.Array(Type.Object({ key: Type.String(), zh: Type.String(), en: Type.String(), required: Type.Boolean(), type: Type.String() }), { description: 'What a column can feed: fields, @grid, @householdNo, @labels, label:<code> (yes/no) …' }),
     missingRequired: Type.Array(Type.String()),
-    options: Type.Object({ blankClears: Type.Optional(Type.Boolean()) }),
+    options: Type.Object({ blankClears: Type.Optional(Type.Boolean()), createPlaces: Type.Optional(Type.Boolean()) }),
     totalRows: Type.Integer(),
     processedRows: Type.Integer(),
     progress: Type.Number({ description: '0 to 1' }),
@@ -164,15 +185,29 @@ export function exchangeRoutes(imports: ImportService, exports: ExportService): 
         schema: {
           tags, summary: 'Confirm the column mapping and start the import in the background (the mapping is remembered for this sheet layout)', params: IdParam,
           body: StrictObject({
-            mapping: Type.Optional(Type.Array(StrictObject({ index: Type.Integer({ minimum: 0, maximum: 999 }), target: Type.Union([Type.String({ maxLength: 48 }), Type.Null()]) }), { maxItems: 1000, description: 'Column index → target; columns left out are not imported' })),
+            mapping: Type.Optional(MappingIn),
             defaultGridId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
             blankClears: Type.Optional(Type.Boolean({ description: 'An empty cell erases the stored value (default: empty cells change nothing)' })),
-            remember: Type.Optional(Type.Boolean({ default: true, description: 'Remember the mapping for this sheet layout in this community' })),
+            remember: Type.Optional(Type.Boolean({ default: true, description: 'Remember the mapping and the default grid for this sheet layout in this community' })),
+            createPlaces: Type.Optional(Type.Boolean({ description: 'Create the buildings and houses the sheet names that the community lacks (see POST /imports/:id/places), in the rows’ grid; default: rows naming them are refused' })),
           }),
           response: { 202: ImportRef, ...errorResponses },
         },
       },
       async (req, reply) => reply.code(202).send(await imports.start(req.ctx, req.params.id, req.body)),
+    );
+
+    app.post(
+      '/imports/:id/places',
+      {
+        config: { permission: 'registry:import' },
+        schema: {
+          tags, summary: 'The buildings and houses the sheet names, for a mapping and default grid not yet saved: which are not registered (offered for creation with createPlaces) and which names several buildings share. Nothing is written.', params: IdParam,
+          body: StrictObject({ mapping: Type.Optional(MappingIn), defaultGridId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])) }),
+          response: { 200: PlacePlanOut, ...errorResponses },
+        },
+      },
+      async (req) => imports.placePlan(req.ctx, req.params.id, req.body),
     );
 
     app.post(
@@ -189,7 +224,7 @@ export function exchangeRoutes(imports: ImportService, exports: ExportService): 
           tags, summary: 'Rows refused (error) or taken in part (warning), with the reasons; ID numbers and phones masked', params: IdParam,
           querystring: StrictObject({ severity: Type.Optional(Type.String({ enum: ['error', 'warning'] })), limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }), lang: Lang }),
           response: {
-            200: Type.Object({ items: Type.Array(Type.Object({ rowNo: Type.Integer(), severity: Type.String(), reasons: Type.Array(Type.Object({ column: Type.String(), message: Type.String() })), cells: Type.Array(Type.String()) })), total: Type.Integer() }),
+            200: Type.Object({ items: Type.Array(Type.Object({ rowNo: Type.Integer(), severity: Type.String(), reasons: Type.Array(Type.Object({ column: Type.String(), message: Type.String(), severity: Type.String({ description: 'error (the row was refused for it) or warning (noted; the rest was imported)' }) })), cells: Type.Array(Type.String()) })), total: Type.Integer() }),
             ...errorResponses,
           },
         },

@@ -5,17 +5,18 @@
 // and only when something differs, which is what makes importing the same file twice a no-op.
 import { sql } from 'drizzle-orm';
 import type { Platform } from '../../app.js';
-import type { Tx } from '../../db/client.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import { isSystemPrincipal, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { AuditEntry } from '../../platform/audit.js';
-import { fieldDef, fieldsOf, RegistryErrors, residencyProbeEntry, type RecordAccess, type RecordKind, type RegistryService } from '../registry/index.js';
+import { fieldDef, fieldsOf, labelRuleWarnings, RegistryErrors, residencyProbeEntry, type RecordAccess, type RecordKind, type RegistryService } from '../registry/index.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import { labelNameIndex, normaliseHeader, SPECIAL, specialName, type LabelKindInfo } from './headers.js';
 import type { SourceRow } from './sources.js';
+import { ExchangeErrors } from './errors.js';
 import { importJobs, importRowIssues, type ColumnMapping, type ImportCounts } from './tables.js';
 import { beijingTime } from './workbook.js';
-import { cellProblem, cellText, codeAlias, dateFrom, idNumberFrom, isBlank, isMasked, parseLabelList, yesNo, type Cell, type Reason } from './values.js';
+import { cellProblem, cellText, codeAlias, dateFrom, idNumberFrom, isBlank, isMasked, parseLabelList, phoneFrom, yearMonthFrom, yesNo, type Cell, type Reason } from './values.js';
 
 export type ImportJob = typeof importJobs.$inferSelect;
 
@@ -23,6 +24,8 @@ export interface Issue {
   column: string;
   zh: string;
   en: string;
+  /** Set on warnings stored beside the errors of a refused row (the report lists both). */
+  severity?: 'warning';
 }
 
 /** A sheet row turned into field input, with everything found wrong with it. */
@@ -43,8 +46,13 @@ interface Prepared {
   roomNo: string | null;
   errors: Issue[];
   warnings: Issue[];
-  /** Warnings found in the cells themselves (kept when a failed batch is retried row by row). */
+  /** Problems found in the cells themselves (kept when a failed batch is retried row by row). */
+  prepErrors: Issue[];
   prepWarnings: Issue[];
+  /** 出生年月 given without the day (1956-03): checked against the ID number's birth date. */
+  birthMonth: string | null;
+  /** Where each label the row names came from: its column and the cell as written (evidence of a proposal). */
+  labelSources: Map<string, { column: string; text: string }>;
   /** Filled by validation: encoded column values. */
   values?: Record<string, unknown>;
   dedupeKey?: string;
@@ -58,6 +66,8 @@ interface Resolved {
   /** API-shaped patch for an update (store.update re-validates it). */
   patch?: Record<string, unknown>;
   newLabels: string[];
+  /** Department-owned labels the row names: proposed to their owner, never written. */
+  proposals: string[];
   householdKey?: string;
 }
 
@@ -83,7 +93,10 @@ export class ImportRun {
   /** Dedupe key → first sheet row that used it, over the whole file. */
   private readonly seen = new Map<string, number>();
   private readonly placeNames = new Map<string, string>();
-  private readonly buildingCache = new Map<string, number | Issue>();
+  private readonly buildingCache = new Map<string, number>();
+  private readonly houseCache = new Map<string, number>();
+  /** Buildings and houses this run created (counted across a resumed run through the job's counts). */
+  private placeCounts: { buildings: number; houses: number };
   private readonly reason: string;
   private readonly today = new Date().toISOString().slice(0, 10);
 
@@ -98,6 +111,7 @@ export class ImportRun {
   ) {
     this.kind = job.recordKind as RecordKind;
     this.counts = { ...job.counts };
+    this.placeCounts = { buildings: job.counts.buildingsCreated ?? 0, houses: job.counts.housesCreated ?? 0 };
     this.processed = job.processedRows;
     this.byTarget = new Map((job.mapping ?? []).filter((m) => m.target).map((m) => [m.target!, m]));
     // Facilities may hang on the community itself.
@@ -148,21 +162,17 @@ export class ImportRun {
   prepare(row: SourceRow): Prepared {
     const p: Prepared = {
       rowNo: row.rowNo, cells: row.cells, fields: {}, blankFields: [], recordId: null, gridText: null, grid: null, householdNo: null, labels: [],
-      building: null, buildingAddress: null, unitNo: null, roomNo: null, errors: [], warnings: [], prepWarnings: [],
+      building: null, buildingAddress: null, unitNo: null, roomNo: null, errors: [], warnings: [], prepErrors: [], prepWarnings: [], birthMonth: null, labelSources: new Map(),
     };
     const hasIdColumn = this.byTarget.has(SPECIAL.id);
     for (const m of this.byTarget.values()) {
       const target = m.target!;
-      let cell: Cell = row.cells[m.index] ?? null;
-      const from = row.mergedInto?.get(m.index);
-      if (from !== undefined && isBlank(cell)) {
-        const other = [...this.byTarget.values()].find((x) => x.index === from);
-        if (other) {
-          p.errors.push({ column: col(m), zh: `与“${col(other)}”列合并成了一个单元格，无法确定各自的取值，请取消合并后分别填写`, en: `merged with the "${col(other)}" column into one cell; unmerge and fill each` });
-          continue;
-        }
-        cell = row.cells[from] ?? null;
+      const got = this.cellOf(row, m);
+      if ('error' in got) {
+        p.errors.push(got.error);
+        continue;
       }
+      const cell = got.cell;
       const problem = cellProblem(cell);
       if (problem) {
         p.errors.push({ column: col(m), ...problem });
@@ -179,13 +189,16 @@ export class ImportRun {
         else p.recordId = n;
       } else if (target === SPECIAL.grid) p.gridText = text;
       else if (target === SPECIAL.householdNo) p.householdNo = text.normalize('NFKC').replace(/\s+/g, '');
-      else if (target === SPECIAL.building) p.building = text;
-      else if (target === SPECIAL.buildingAddress) p.buildingAddress = text;
-      else if (target === SPECIAL.unitNo) p.unitNo = text;
-      else if (target === SPECIAL.roomNo) p.roomNo = text;
+      else if (target === SPECIAL.building) p.building = placeText(text);
+      else if (target === SPECIAL.buildingAddress) p.buildingAddress = placeText(text);
+      else if (target === SPECIAL.unitNo) p.unitNo = placeText(text);
+      else if (target === SPECIAL.roomNo) p.roomNo = placeText(text);
       else if (target === SPECIAL.labels) {
         const { codes, unknown } = parseLabelList(text, this.labelNames);
-        for (const c of codes) if (!p.labels.includes(c)) p.labels.push(c);
+        for (const c of codes) {
+          if (!p.labels.includes(c)) p.labels.push(c);
+          if (!p.labelSources.has(c)) p.labelSources.set(c, { column: col(m), text: text.slice(0, 100) });
+        }
         if (unknown.length) p.warnings.push({ column: col(m), zh: `不认识的标签：${unknown.join('、')}（未导入这些标签）`, en: `unknown labels: ${unknown.join(', ')} (not imported)` });
       } else if (target.startsWith('label:')) {
         const yn = yesNo(cell);
@@ -193,6 +206,7 @@ export class ImportRun {
         else if (yn) {
           const code = target.slice('label:'.length);
           if (!p.labels.includes(code)) p.labels.push(code);
+          if (!p.labelSources.has(code)) p.labelSources.set(code, { column: col(m), text: text.slice(0, 20) });
         }
       } else {
         const def = fieldDef(this.kind, target);
@@ -206,8 +220,17 @@ export class ImportRun {
         } else if (def.secret === 'phone') {
           if (isMasked(text)) {
             if (!hasIdColumn) p.errors.push({ column: col(m), zh: '联系电话是遮蔽后的值（含 *），请填写完整号码', en: 'the phone number is masked (has *); enter the full number' });
-          } else p.fields[target] = text;
-        } else if (def.type === 'date') p.fields[target] = dateFrom(cell);
+          } else {
+            // A phone that is no phone costs the row its phone, not the person their record.
+            const ph = phoneFrom(text);
+            if (ph.number) p.fields[target] = ph.number;
+            if (ph.warning) p.warnings.push({ column: col(m), ...ph.warning });
+          }
+        } else if (def.type === 'date') {
+          const ym = target === 'birthDate' && this.kind === 'resident' ? yearMonthFrom(cell) : null;
+          if (ym) p.birthMonth = ym;
+          else p.fields[target] = dateFrom(cell);
+        }
         else if (def.type === 'code') p.fields[target] = codeAlias(target, text, this.kind);
         else if (def.type === 'integer' || def.type === 'number') p.fields[target] = typeof cell === 'number' ? cell : text;
         else p.fields[target] = text;
@@ -224,9 +247,54 @@ export class ImportRun {
     const enc = this.store.encode(this.kind, p.fields, { partial: true });
     for (const pr of enc.problems) p.errors.push({ column: this.columnOf(pr.field), zh: pr.reason.zh, en: pr.reason.en });
     p.values = enc.values;
+    if (p.birthMonth) {
+      // 出生年月 (no day) is enough when the ID number gives the full date in that month.
+      const derived = enc.values.birthDate as string | undefined;
+      const column = this.columnOf('birthDate');
+      if (derived && !derived.startsWith(p.birthMonth)) p.errors.push({ column, zh: '出生年月与身份证号不一致', en: 'the birth month does not match the ID number' });
+      else if (!derived && !('idNumber' in p.fields) && !enc.problems.some((x) => x.field === 'idNumber') && !p.errors.some((e) => e.column === this.columnOf('idNumber'))) {
+        p.errors.push({ column, zh: `出生日期只填了年月（${p.birthMonth.replace('-', '.')}），没有身份证号时请填写完整的出生日期`, en: `only the birth month (${p.birthMonth}) is given; without an ID number enter the full date` });
+      }
+    }
     if (this.kind === 'house' && !p.building) p.errors.push({ column: '楼栋名称', zh: '没有填写所属楼栋', en: 'no building given' });
     p.prepWarnings = [...p.warnings];
     return p;
+  }
+
+  /** A mapped cell of a row; a merge across two mapped columns is an error (which column did it belong to?). */
+  private cellOf(row: SourceRow, m: ColumnMapping): { cell: Cell } | { error: Issue } {
+    const cell: Cell = row.cells[m.index] ?? null;
+    const from = row.mergedInto?.get(m.index);
+    if (from === undefined || !isBlank(cell)) return { cell };
+    const other = [...this.byTarget.values()].find((x) => x.index === from);
+    if (other) return { error: { column: col(m), zh: `与“${col(other)}”列合并成了一个单元格，无法确定各自的取值，请取消合并后分别填写`, en: `merged with the "${col(other)}" column into one cell; unmerge and fill each` } };
+    return { cell: row.cells[from] ?? null };
+  }
+
+  /** Whether this kind and mapping name places the importer could create (a 楼栋 column, and 房号 for residents and households). */
+  get placesApply(): boolean {
+    if (!this.byTarget.has(SPECIAL.building)) return false;
+    if (this.kind === 'resident' || this.kind === 'household') return this.byTarget.has(SPECIAL.roomNo);
+    return this.kind === 'house' || this.kind === 'organisation';
+  }
+
+  /** The places a row names (楼栋, 楼栋地址, 单元, 房号) and its grid, without validating the rest. */
+  placeRef(row: SourceRow): PlaceRef | null {
+    const text = (target: string) => {
+      const m = this.byTarget.get(target);
+      if (!m) return null;
+      const got = this.cellOf(row, m);
+      if ('error' in got || isBlank(got.cell) || cellProblem(got.cell)) return null;
+      return placeText(cellText(got.cell));
+    };
+    const building = text(SPECIAL.building);
+    if (!building) return null;
+    const roomNo = text(SPECIAL.roomNo);
+    if ((this.kind === 'resident' || this.kind === 'household') && !roomNo) return null;
+    const gridText = text(SPECIAL.grid);
+    const grid = gridText ? (this.gridIndex.get(normaliseHeader(gridText)) ?? null) : this.defaultGrid;
+    if (!grid) return null;
+    return { rowNo: row.rowNo, building, buildingAddress: text(SPECIAL.buildingAddress), unitNo: text(SPECIAL.unitNo) ?? '', roomNo, grid, count: 1 };
   }
 
   /** The sheet's own heading for a field, for messages. */
@@ -268,7 +336,8 @@ export class ImportRun {
     }
     if (registerOnly) return;
     const what = key.startsWith('idn:') ? '证件号码' : key.startsWith('id:') ? '记录编号' : key.startsWith('cc:') ? '统一社会信用代码' : '内容';
-    p.errors.push({ column: what, zh: `与第 ${first} 行重复（${what}相同），同一文件中只能出现一次`, en: `duplicates row ${first}; a record may appear once per file` });
+    const column = key.startsWith('idn:') ? this.columnOf('idNumber') : key.startsWith('id:') ? this.columnOf(SPECIAL.id) : key.startsWith('cc:') ? this.columnOf('creditCode') : what;
+    p.errors.push({ column, zh: `与第 ${first} 行重复（${what}相同），同一文件中只能出现一次`, en: `duplicates row ${first}; a record may appear once per file` });
   }
 
   // ---- one batch -------------------------------------------------------------------------
@@ -280,25 +349,30 @@ export class ImportRun {
    * so that one bad row cannot sink the good ones.
    */
   async processBatch(rows: Prepared[], lastRowNo: number, blankRows: number): Promise<void> {
-    const bad = rows.filter((r) => r.errors.length);
-    const good = rows.filter((r) => !r.errors.length);
+    // What the cells themselves say (and in-file duplicates): the starting point of a retry.
+    for (const r of rows) {
+      r.prepErrors = [...r.errors];
+      r.prepWarnings = [...r.warnings];
+    }
     const processed = rows.length + blankRows;
     const db = this.store.db;
     try {
       await db.transaction(async (tx) => {
-        const o = await this.writeRows(tx, good);
-        await this.settle(tx, [...bad, ...o.failed, ...o.warnedRows], { ...o, failed: bad.length + o.failed.length }, lastRowNo, processed, blankRows);
+        // Every row is matched and checked, the refused ones too, so that each row's report
+        // lists all its problems at once; only rows without errors are written.
+        const o = await this.writeRows(tx, rows);
+        await this.settle(tx, [...o.failed, ...o.warnedRows], { ...o, failed: o.failed.length }, lastRowNo, processed, blankRows);
       });
       return;
     } catch (err) {
-      if (!good.length) throw err;
+      if (!rows.some((r) => !r.prepErrors.length)) throw err;
       this.deps.platform.log.warn({ err, importId: this.job.id }, 'import batch failed; retrying its rows one by one');
     }
-    const tally = { created: 0, updated: 0, unchanged: 0, warned: 0, failed: bad.length };
+    const tally = { created: 0, updated: 0, unchanged: 0, warned: 0, failed: 0, proposed: 0 };
     const thrown: Prepared[] = [];
-    for (const r of good) {
+    for (const r of rows) {
       // Start from what the row said, not from what the failed attempt added to it.
-      r.errors = [];
+      r.errors = [...r.prepErrors];
       r.warnings = [...r.prepWarnings];
       try {
         const o = await db.transaction(async (tx) => {
@@ -310,20 +384,22 @@ export class ImportRun {
         tally.updated += o.updated;
         tally.unchanged += o.unchanged;
         tally.warned += o.warned;
+        tally.proposed += o.proposed;
         tally.failed += o.failed.length;
       } catch (err) {
-        r.errors = [{ column: '', ...describeWriteError(err) }];
+        r.errors = [...r.prepErrors, { column: '', ...describeWriteError(err) }];
         thrown.push(r);
         await this.store.auditResidencyProbe(this.ctx, err, { via: 'import', importId: this.job.id, rowNo: r.rowNo });
       }
     }
     tally.failed += thrown.length;
-    await db.transaction((tx) => this.settle(tx, [...bad, ...thrown], tally, lastRowNo, processed, blankRows));
+    await db.transaction((tx) => this.settle(tx, thrown, tally, lastRowNo, processed, blankRows));
   }
 
   /** Writes a settled batch's issues, adds its tallies to the counts and moves the progress on. */
-  private async settle(tx: Tx, issueRows: Prepared[], t: { created: number; updated: number; unchanged: number; warned: number; failed: number }, lastRowNo: number, processed: number, blank: number) {
+  private async settle(tx: Tx, issueRows: Prepared[], t: { created: number; updated: number; unchanged: number; warned: number; failed: number; proposed?: number }, lastRowNo: number, processed: number, blank: number) {
     await this.writeIssues(tx, issueRows);
+    this.counts.proposed = (this.counts.proposed ?? 0) + (t.proposed ?? 0);
     this.counts.created += t.created;
     this.counts.updated += t.updated;
     this.counts.unchanged += t.unchanged;
@@ -353,7 +429,8 @@ export class ImportRun {
           importId: this.job.id,
           rowNo: r.rowNo,
           severity: r.errors.length ? 'error' : 'warning',
-          reasons: r.errors.length ? r.errors : r.warnings,
+          // Everything the row has, errors first: one round of corrections is enough.
+          reasons: [...r.errors, ...r.warnings.map((w) => ({ ...w, severity: 'warning' as const }))],
           cellsEnc: cipher.encrypt(JSON.stringify(trimRow(r.cells.map(cellText)))),
         })),
       );
@@ -366,7 +443,7 @@ export class ImportRun {
    * come back in `failed` with their reasons; nothing of them is written.
    */
   private async writeRows(tx: Tx, rows: Prepared[]) {
-    const out = { created: 0, updated: 0, unchanged: 0, warned: 0, failed: [] as Prepared[], warnedRows: [] as Prepared[] };
+    const out = { created: 0, updated: 0, unchanged: 0, warned: 0, proposed: 0, failed: [] as Prepared[], warnedRows: [] as Prepared[] };
     if (!rows.length) return out;
     // One import per community at a time: matching and writing see each other's rows.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${IMPORT_LOCK_CLASS}::int, ${this.community.id}::int)`);
@@ -379,7 +456,7 @@ export class ImportRun {
     // written, and residents can point at households written in the same statement batch.
     const creates = live.filter((r) => r.create);
     const newIds = creates.length ? await bulk.allocateIds(tx, this.kind, creates.length) : [];
-    creates.forEach((r, i) => (r.existing = { id: newIds[i]!, version: 1, treePath: r.create!.treePath as string, status: 'active' }));
+    creates.forEach((r, i) => (r.existing = { id: newIds[i]!, version: 1, treePath: r.create!.treePath as string, districtCode: r.create!.districtCode as string, status: 'active' }));
 
     // Households named by 户号 that do not exist yet are created before the residents.
     const householdIds = new Map<string, number>();
@@ -458,6 +535,38 @@ export class ImportRun {
         if (todo.length) await bulk.setHouseholdHeads(tx, todo);
       }
     }
+    // Labels a department keeps go to it as proposals, with the row as evidence.
+    const wanted = live.flatMap((r) =>
+      r.proposals.map((code) => ({
+        r, code,
+        item: {
+          residentId: r.existing!.id, code, treePath: r.existing!.treePath, districtCode: (r.existing!.districtCode as string | undefined) ?? this.community.districtCode!, since: this.today,
+          evidence: { importId: this.job.id, fileName: this.job.fileName, rowNo: r.p.rowNo, ...(r.p.labelSources.get(code) ?? {}) },
+        },
+      })),
+    );
+    if (wanted.length) {
+      const outcomes = await this.deps.registry.proposals.proposeFromImport(tx, this.ctx, wanted.map((w) => w.item));
+      wanted.forEach((w, i) => {
+        const o = outcomes[i]!;
+        const k = this.labelKinds.get(w.code)!;
+        const owner = ownerName(k.owner);
+        const column = w.r.p.labelSources.get(w.code)?.column ?? this.columnOf(SPECIAL.labels);
+        if (o.result === 'proposed') {
+          out.proposed += 1;
+          w.r.p.warnings.push({ column, zh: `标签“${k.nameZh}”由${owner}维护，已提交${owner}确认（确认后生效）`, en: `the label "${k.nameEn}" is kept by ${k.owner}; proposed to them (it applies once they confirm)` });
+        } else if (o.result === 'open') {
+          w.r.p.warnings.push({ column, zh: `标签“${k.nameZh}”已提交${owner}确认，尚未答复（未重复提交）`, en: `the label "${k.nameEn}" is already waiting for ${k.owner} (not proposed again)` });
+        } else if (o.result === 'rejected') {
+          w.r.p.warnings.push({
+            column,
+            zh: `标签“${k.nameZh}”曾被${owner}驳回（${beijingTime(o.at).slice(0, 10)}${o.reason ? `：${o.reason.slice(0, 60)}` : ''}），未再次提交；如有新情况请在居民详情中重新提议`,
+            en: `the label "${k.nameEn}" was rejected by ${k.owner} (${o.at.toISOString().slice(0, 10)}); not proposed again; propose it from the resident card if things changed`,
+          });
+        }
+      });
+    }
+
     for (const r of live) {
       if (r.p.warnings.length) {
         out.warned += 1;
@@ -467,10 +576,14 @@ export class ImportRun {
     return out;
   }
 
-  /** Finds the stored record of each row and decides create, update or nothing. */
+  /**
+   * Finds the stored record of each row and decides create, update or nothing. Every row goes
+   * through every check it can be put to, refused or not: a row with a wrong date is still looked
+   * up by its ID number and its building, so its report names all its problems at once.
+   */
   private async resolve(tx: Tx, rows: Prepared[]): Promise<Resolved[]> {
     const { matching } = this.deps.registry;
-    const res: Resolved[] = rows.map((p) => ({ p, existing: null, newLabels: [] }));
+    const res: Resolved[] = rows.map((p) => ({ p, existing: null, newLabels: [], proposals: [] }));
     const byId = new Map<number, Record<string, unknown> & { id: number; version: number; treePath: string; status: string }>();
     const idFor = new Map<Resolved, number>();
 
@@ -486,9 +599,9 @@ export class ImportRun {
       }
     }
 
-    // 2. Natural keys.
+    // 2. Natural keys (rows whose key cells are unreadable simply have no key to look up).
     if (this.kind === 'resident') {
-      const withHash = res.filter((r) => !r.p.errors.length && r.p.values?.idNumberHash);
+      const withHash = res.filter((r) => r.p.values?.idNumberHash);
       const hits = await matching.residentsByIdHash(tx, withHash.map((r) => r.p.values!.idNumberHash as string));
       const byHash = new Map(hits.map((h) => [h.idNumberHash, h]));
       const probes: AuditEntry[] = [];
@@ -506,16 +619,16 @@ export class ImportRun {
         } else idFor.set(r, h.id);
       }
       if (probes.length) await this.deps.platform.audit.record(tx, this.ctx, probes);
-      const noHash = res.filter((r) => !r.p.errors.length && !r.p.values?.idNumberHash && !idFor.has(r));
+      const noHash = res.filter((r) => !r.p.values?.idNumberHash && !idFor.has(r) && !r.p.fields.idNumber);
       await this.matchByKeys(tx, noHash, ['name', 'birthDate', 'address'], this.community.path, idFor, '同名、同出生日期、同住址的居民有多条，无法确定是哪一位，请补充证件号码');
     } else if (this.kind === 'household') {
-      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r)), ['householdNo'], this.community.path, idFor, '户号重复登记了多条，请先在系统中合并');
+      await this.matchByKeys(tx, res.filter((r) => !idFor.has(r) && r.p.values?.householdNo), ['householdNo'], this.community.path, idFor, '该户号在系统中登记了多条户，请先在“户”列表中把重复的一条注销，选“删除（录入错误）”');
     } else if (this.kind === 'building') {
-      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r)), ['name', 'address'], this.community.path, idFor, '同名同地址的楼栋有多条');
+      await this.matchByKeys(tx, res.filter((r) => !idFor.has(r) && r.p.values?.name), ['name', 'address'], this.community.path, idFor, '同名同地址的楼栋有多条');
     } else if (this.kind === 'facility') {
-      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r)), ['name'], this.community.path, idFor, '同名设施有多条，请填写记录编号');
+      await this.matchByKeys(tx, res.filter((r) => !idFor.has(r) && r.p.values?.name), ['name'], this.community.path, idFor, '同名设施有多条，请填写记录编号');
     } else if (this.kind === 'organisation') {
-      const withCode = res.filter((r) => !r.p.errors.length && !idFor.has(r) && r.p.values?.creditCode);
+      const withCode = res.filter((r) => !idFor.has(r) && r.p.values?.creditCode);
       const found = await matching.byKeys(tx, 'organisation', '/', ['creditCode'], withCode.map((r) => [r.p.values!.creditCode as string]));
       const byCode = new Map(found.map((f) => [f.key[0]!, f]));
       for (const r of withCode) {
@@ -524,22 +637,19 @@ export class ImportRun {
         if (!f.treePath.startsWith(this.community.path)) r.p.errors.push({ column: this.columnOf('creditCode'), zh: `该统一社会信用代码已登记于${await this.placeName(tx, f.treePath)}`, en: `this credit code is registered in ${await this.placeName(tx, f.treePath)}` });
         else idFor.set(r, f.id);
       }
-      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r) && !r.p.values?.creditCode), ['name', 'address'], this.community.path, idFor, '同名同地址的单位有多条，请填写统一社会信用代码');
+      await this.matchByKeys(tx, res.filter((r) => !idFor.has(r) && !r.p.values?.creditCode && !r.p.fields.creditCode && r.p.values?.name), ['name', 'address'], this.community.path, idFor, '同名同地址的单位有多条，请填写统一社会信用代码');
     }
 
     // 3. References the sheet names in words: the building (and house) a row belongs to.
-    for (const r of res) {
-      if (r.p.errors.length) continue;
-      await this.resolvePlaceRefs(tx, r.p);
-    }
+    for (const r of res) await this.resolvePlaceRefs(tx, r.p);
     if (this.kind === 'house') {
-      await this.matchByKeys(tx, res.filter((r) => !r.p.errors.length && !idFor.has(r)), ['buildingId', 'unitNo', 'roomNo'], this.community.path, idFor, '同一楼栋同一单元同一房号的房屋有多条', (p) => [p.fields.buildingId as number, (p.values?.unitNo as string) ?? '', (p.values?.roomNo as string) ?? '']);
+      await this.matchByKeys(tx, res.filter((r) => !idFor.has(r) && r.p.fields.buildingId !== undefined && r.p.values?.roomNo), ['buildingId', 'unitNo', 'roomNo'], this.community.path, idFor, '同一楼栋同一单元同一房号的房屋有多条', (p) => [p.fields.buildingId as number, (p.values?.unitNo as string) ?? '', (p.values?.roomNo as string) ?? '']);
     }
 
     // 4. Stored rows of the matches, to decide what changes.
     const need = [...idFor.values()].filter((id) => !byId.has(id));
-    // Only the columns the sheet can change (and those placement and households need) are read.
-    const props = new Set(['gridId', 'nodeId', 'householdId', 'relationToHead', 'buildingId', 'houseId']);
+    // Only the columns the sheet can change (and those placement, households and label rules need) are read.
+    const props = new Set(['gridId', 'nodeId', 'householdId', 'relationToHead', 'buildingId', 'houseId', 'districtCode', ...(this.kind === 'resident' ? ['birthDate', 'sex'] : [])]);
     for (const r of res) for (const k of Object.keys(r.p.values ?? {})) if (!k.endsWith('Enc')) props.add(k);
     for (const k of this.byTarget.keys()) {
       const def = fieldDef(this.kind, k);
@@ -548,22 +658,35 @@ export class ImportRun {
     for (const row of await matching.rows(tx, this.kind, need, [...props])) byId.set(row.id, row);
     const openLabels = this.kind === 'resident' ? await matching.openLabels(tx, [...idFor.values()]) : new Map<number, Set<string>>();
     for (const r of res) {
-      if (r.p.errors.length) continue;
-      const labelsWanted = this.writableLabels(r.p);
       const id = idFor.get(r);
+      const row = id === undefined ? undefined : byId.get(id);
+      const labels = this.splitLabels(r.p);
+      // Who the labels are for, as the row and the record say: checked against each label's rules.
+      this.checkLabelRules(r.p, [...labels.write, ...labels.propose], {
+        // 出生年月 alone still tells the age within a year, which is all a plausibility rule needs.
+        birthDate: r.p.values?.birthDate ?? row?.birthDate ?? (r.p.birthMonth ? `${r.p.birthMonth}-01` : undefined),
+        sex: r.p.values?.sex ?? row?.sex,
+      });
       if (id === undefined) {
-        const missing = fieldsOf(this.kind).filter((d) => d.required && d.type !== 'reference' && !(d.key in r.p.fields));
-        for (const d of missing) r.p.errors.push({ column: this.columnOf(d.key), zh: `${d.zh}不能为空`, en: `${d.en} is required` });
+        const missing = fieldsOf(this.kind).filter((d) => d.required && d.type !== 'reference' && !(d.key in r.p.fields) && !(d.key === 'birthDate' && r.p.birthMonth));
+        for (const d of missing) if (!r.p.errors.some((e) => e.column === this.columnOf(d.key))) r.p.errors.push({ column: this.columnOf(d.key), zh: `${d.zh}不能为空`, en: `${d.en} is required` });
         if (this.kind === 'facility' && !r.p.grid) r.p.grid = this.community;
         if (r.p.errors.length) continue;
         const refs: Record<string, unknown> = {};
         for (const k of ['buildingId', 'houseId']) if (r.p.fields[k] !== undefined) refs[k] = r.p.fields[k];
         r.create = { ...r.p.values!, ...refs, ...(this.kind === 'facility' ? { nodeId: r.p.grid!.id } : { gridId: r.p.grid!.id }), treePath: r.p.grid!.path, districtCode: r.p.grid!.districtCode! };
-        r.newLabels = labelsWanted;
+        r.newLabels = labels.write;
+        r.proposals = labels.propose;
         continue;
       }
-      const row = byId.get(id)!;
-      r.existing = row;
+      r.existing = row!;
+      const placeCol = this.kind === 'facility' ? 'nodeId' : 'gridId';
+      if (r.p.gridText && r.p.grid && row![placeCol] !== r.p.grid.id) {
+        // Only residents move between grids by themselves (居民详情 › 迁移网格); other records follow their grid.
+        const how = this.kind === 'resident' ? '（如需迁移请在居民详情中选“迁往其他网格”）' : '';
+        r.p.warnings.push({ column: this.columnOf(SPECIAL.grid), zh: `该记录登记在其他网格，表中为“${r.p.grid.name}”，未调整网格${how}`, en: `the record belongs to another grid than "${r.p.grid.name}"; the grid was not changed${this.kind === 'resident' ? ' (move the resident from the resident card)' : ''}` });
+      }
+      if (r.p.errors.length) continue;
       const patchFields: Record<string, unknown> = { ...r.p.fields };
       // What the row says, encoded once already (in prepare); erased fields compare as empty.
       const encoded: Record<string, unknown> = { ...r.p.values };
@@ -577,12 +700,13 @@ export class ImportRun {
           else encoded[k] = null;
         }
       }
-      const changed = this.deps.registry.matching.changedKeys(encoded, row);
-      const open = openLabels.get(id) ?? new Set<string>();
-      r.newLabels = labelsWanted.filter((c) => !open.has(c));
+      const changed = this.deps.registry.matching.changedKeys(encoded, row!);
+      const open = openLabels.get(id!) ?? new Set<string>();
+      r.newLabels = labels.write.filter((c) => !open.has(c));
+      r.proposals = labels.propose.filter((c) => !open.has(c));
       // Someone saved this record after the file was uploaded: the sheet may be older than their
       // change, so it is not overwritten; the row is reported instead (as two editors would be).
-      const savedAt = row.updatedAt instanceof Date ? row.updatedAt : null;
+      const savedAt = row!.updatedAt instanceof Date ? row!.updatedAt : null;
       if ((changed.length || r.newLabels.length) && savedAt && savedAt > this.job.createdAt) {
         r.p.errors.push({
           column: '',
@@ -592,26 +716,39 @@ export class ImportRun {
         continue;
       }
       if (changed.length) r.patch = patchFields;
-      const placeCol = this.kind === 'facility' ? 'nodeId' : 'gridId';
-      if (r.p.gridText && r.p.grid && row[placeCol] !== r.p.grid.id) {
-        r.p.warnings.push({ column: this.columnOf(SPECIAL.grid), zh: `该记录登记在其他网格，表中为“${r.p.grid.name}”，未调整网格（如需迁移请在记录详情中操作）`, en: `the record belongs to another grid than "${r.p.grid.name}"; the grid was not changed` });
-      }
     }
     return res;
   }
 
-  /** Labels the row asks for that this importer may write; others become warnings. */
-  private writableLabels(p: Prepared): string[] {
-    if (this.kind !== 'resident') return [];
-    const out: string[] = [];
+  /**
+   * The labels a row names: those the importer writes (kept by the community), and those kept by
+   * a department, which are proposed to it and never written here (nothing is applied without
+   * the label's owner, whoever runs the import, the command line included).
+   */
+  private splitLabels(p: Prepared): { write: string[]; propose: string[] } {
+    const out = { write: [] as string[], propose: [] as string[] };
+    if (this.kind !== 'resident') return out;
     for (const code of p.labels) {
       const k = this.labelKinds.get(code);
       if (!k) continue;
-      const mayWrite = k.owner === 'community' ? this.access.writable === 'all' : this.access.writable !== 'all' && this.access.writable.has(`label:${code}`);
-      if (mayWrite || isSystemPrincipal(this.ctx.principal)) out.push(code);
-      else p.warnings.push({ column: this.columnOf(SPECIAL.labels), zh: `标签“${k.nameZh}”由${ownerName(k.owner)}维护，社区导入时未写入`, en: `the label "${k.nameEn}" is kept by ${k.owner}; not imported` });
+      if (k.owner === 'community') {
+        if (this.access.writable === 'all' || isSystemPrincipal(this.ctx.principal)) out.write.push(code);
+      } else if (this.access.writable !== 'all' && this.access.writable.has(`label:${code}`)) out.write.push(code);
+      else out.propose.push(code);
     }
     return out;
+  }
+
+  /** Plausibility rules of the labels a row names (独居老人 60+, 留守儿童 under 16): warnings, the row is kept. */
+  private checkLabelRules(p: Prepared, codes: string[], person: { birthDate?: unknown; sex?: unknown }): void {
+    for (const code of codes) {
+      const k = this.labelKinds.get(code);
+      if (!k?.rules) continue;
+      for (const w of labelRuleWarnings(k, person)) {
+        const column = p.labelSources.get(code)?.column ?? this.columnOf(SPECIAL.labels);
+        p.warnings.push({ column, zh: `${w.zh}（标签已${k.owner === 'community' ? '导入' : '提交部门确认'}）`, en: `${w.en} (the label was ${k.owner === 'community' ? 'imported' : 'proposed'})` });
+      }
+    }
   }
 
   private async matchByKeys(tx: Tx, rows: Resolved[], keyFields: string[], root: string, idFor: Map<Resolved, number>, ambiguous: string, keyOf?: (p: Prepared) => (string | number | null)[]): Promise<void> {
@@ -631,18 +768,39 @@ export class ImportRun {
     }
   }
 
+  /**
+   * The stored building a sheet names: by name, and by address when the sheet has a 楼栋地址
+   * column and several buildings share the name. An address that matches none of one-of-a-kind
+   * name still finds it (the address is only there to tell namesakes apart).
+   */
+  async findBuilding(db: DbOrTx, name: string, address: string | null): Promise<{ id: number } | { missing: true } | { ambiguous: number }> {
+    const byName = await this.deps.registry.matching.byKeys(db, 'building', this.community.path, ['name'], [[name]]);
+    if (!byName.length) return { missing: true };
+    if (byName.length === 1) return { id: byName[0]!.id };
+    if (address) {
+      const both = await this.deps.registry.matching.byKeys(db, 'building', this.community.path, ['name', 'address'], [[name, address]]);
+      if (both.length === 1) return { id: both[0]!.id };
+    }
+    return { ambiguous: byName.length };
+  }
+
   /** Building (by name, and address when given) and, for residents and households, the house. */
   private async resolvePlaceRefs(tx: Tx, p: Prepared): Promise<void> {
     const wantsBuilding = p.building && (this.kind === 'house' || this.kind === 'organisation' || ((this.kind === 'resident' || this.kind === 'household') && p.roomNo));
     if (!wantsBuilding) return;
+    const offer = this.kind === 'house' || this.kind === 'organisation' ? '新建表中缺少的楼栋' : '新建表中缺少的楼栋和房屋';
     const cacheKey = `${normaliseHeader(p.building!)}|${normaliseHeader(p.buildingAddress ?? '')}`;
-    let b = this.buildingCache.get(cacheKey);
+    let b: number | Issue | undefined = this.buildingCache.get(cacheKey);
     if (b === undefined) {
-      const keyFields = p.buildingAddress ? ['name', 'address'] : ['name'];
-      const found = await this.deps.registry.matching.byKeys(tx, 'building', this.community.path, keyFields, [p.buildingAddress ? [p.building!, p.buildingAddress] : [p.building!]]);
-      if (found.length === 1) b = found[0]!.id;
-      else if (!found.length) b = { column: this.columnOf(SPECIAL.building), zh: `楼栋“${p.building}”在${this.community.name}不存在，请先导入楼栋`, en: `no building "${p.building}" in ${this.community.name}; import buildings first` };
-      else b = { column: this.columnOf(SPECIAL.building), zh: `名为“${p.building}”的楼栋有 ${found.length} 栋，请增加“楼栋地址”列加以区分`, en: `${found.length} buildings are called "${p.building}"; add a building-address column` };
+      const found = await this.findBuilding(tx, p.building!, p.buildingAddress);
+      if ('id' in found) b = found.id;
+      else if ('missing' in found) {
+        b = { column: this.columnOf(SPECIAL.building), zh: `楼栋“${p.building}”在${this.community.name}尚未登记：导入时选择“${offer}”即可一并建立，或先导入楼栋`, en: `no building "${p.building}" in ${this.community.name} yet: choose "create the missing buildings${this.kind === 'house' || this.kind === 'organisation' ? '' : ' and houses'}" when importing, or import buildings first` };
+      } else if (p.buildingAddress) {
+        b = { column: this.columnOf(SPECIAL.buildingAddress), zh: `名为“${p.building}”的楼栋有 ${found.ambiguous} 栋，楼栋地址“${p.buildingAddress}”与其中任何一栋的登记地址都不一致，请按系统中的地址填写`, en: `${found.ambiguous} buildings are called "${p.building}" and none has the address "${p.buildingAddress}"; use the address as registered` };
+      } else {
+        b = { column: this.columnOf(SPECIAL.building), zh: `名为“${p.building}”的楼栋有 ${found.ambiguous} 栋，请增加“楼栋地址”列加以区分`, en: `${found.ambiguous} buildings are called "${p.building}"; add a building-address column` };
+      }
       // Only hits are cached: a building imported later in the same run must be found.
       if (typeof b === 'number') this.buildingCache.set(cacheKey, b);
     }
@@ -655,9 +813,107 @@ export class ImportRun {
       return;
     }
     const unit = p.unitNo ?? '';
+    const houseKey = `${b}|${unit}|${p.roomNo}`;
+    const cached = this.houseCache.get(houseKey);
+    if (cached) {
+      p.fields.houseId = cached;
+      return;
+    }
     const found = await this.deps.registry.matching.byKeys(tx, 'house', this.community.path, ['buildingId', 'unitNo', 'roomNo'], [[b, unit, p.roomNo!]]);
-    if (found.length === 1) p.fields.houseId = found[0]!.id;
-    else p.errors.push({ column: this.columnOf(SPECIAL.roomNo), zh: `房屋“${p.building}${unit ? `${unit}单元` : ''}${p.roomNo}”${found.length ? '有多条' : '不存在，请先导入房屋'}`, en: `house ${p.building} ${unit} ${p.roomNo} ${found.length ? 'is ambiguous' : 'does not exist; import houses first'}` });
+    const where = `${p.building}${unit ? `${unit}单元` : ''}${p.roomNo}`;
+    if (found.length === 1) {
+      p.fields.houseId = found[0]!.id;
+      this.houseCache.set(houseKey, found[0]!.id);
+    } else if (found.length) p.errors.push({ column: this.columnOf(SPECIAL.roomNo), zh: `房屋“${where}”在系统中登记了 ${found.length} 条，请先在“房屋”列表中把重复的一条注销，选“删除（录入错误）”`, en: `house ${p.building} ${unit} ${p.roomNo} is registered ${found.length} times; delete the duplicate first` });
+    else p.errors.push({ column: this.columnOf(SPECIAL.roomNo), zh: `房屋“${where}”尚未登记：导入时选择“新建表中缺少的楼栋和房屋”即可一并建立，或先导入房屋`, en: `house ${p.building} ${unit} ${p.roomNo} is not registered yet: choose "create the missing buildings and houses" when importing, or import houses first` });
+  }
+
+  // ---- buildings and houses the sheet names ------------------------------------------------
+
+  /**
+   * What creating the sheet's missing places would do: the buildings it names (new, already
+   * registered, or ambiguous), and for each the houses that would be created. Nothing is written.
+   */
+  async planPlaces(db: DbOrTx, refs: PlaceRef[]): Promise<PlacePlan> {
+    const groups = new Map<string, { name: string; address: string | null; grid: TreeNode; rows: number; houses: Map<string, { unitNo: string; roomNo: string }> }>();
+    for (const r of refs) {
+      const key = `${normaliseHeader(r.building)}|${normaliseHeader(r.buildingAddress ?? '')}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { name: r.building, address: r.buildingAddress, grid: r.grid, rows: 0, houses: new Map() };
+        groups.set(key, g);
+      }
+      g.rows += r.count;
+      if (r.roomNo) g.houses.set(`${r.unitNo}|${r.roomNo}`, { unitNo: r.unitNo, roomNo: r.roomNo });
+    }
+    const buildings: PlanBuilding[] = [];
+    for (const g of groups.values()) {
+      const found = await this.findBuilding(db, g.name, g.address);
+      const houses = [...g.houses.values()];
+      let existingHouses = new Set<string>();
+      if ('id' in found && houses.length) {
+        const hits = await this.deps.registry.matching.byKeys(db, 'house', this.community.path, ['buildingId', 'unitNo', 'roomNo'], houses.map((h) => [found.id, h.unitNo, h.roomNo]));
+        existingHouses = new Set(hits.map((h) => `${h.key[1]}|${h.key[2]}`));
+      }
+      const fresh = 'ambiguous' in found ? [] : houses.filter((h) => !existingHouses.has(`${h.unitNo}|${h.roomNo}`));
+      buildings.push({
+        name: g.name, address: g.address, status: 'id' in found ? 'exists' : 'missing' in found ? 'new' : 'ambiguous', buildingId: 'id' in found ? found.id : null, namesakes: 'ambiguous' in found ? found.ambiguous : 0,
+        grid: { id: g.grid.id, name: g.grid.name }, rows: g.rows, newHouses: fresh.sort(compareHouses), existingHouses: existingHouses.size,
+      });
+    }
+    buildings.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN', { numeric: true }));
+    return {
+      buildings, newBuildings: buildings.filter((b) => b.status === 'new').length, newHouses: buildings.reduce((n, b) => n + b.newHouses.length, 0),
+      ambiguous: buildings.filter((b) => b.status === 'ambiguous').length, rows: refs.reduce((n, r) => n + r.count, 0),
+    };
+  }
+
+  /**
+   * Creates what the plan says is missing, in one transaction under the community's import lock
+   * (the plan is made again inside it, so two imports cannot create one building twice): each
+   * new building in the grid of the first row naming it, with the sheet's 楼栋地址 or, without
+   * one, the community's name and the building's; each new house in its building's grid.
+   */
+  async createPlaces(refs: PlaceRef[]): Promise<{ buildings: number; houses: number }> {
+    const { bulk } = this.deps.registry;
+    return this.store.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${IMPORT_LOCK_CLASS}::int, ${this.community.id}::int)`);
+      const plan = await this.planPlaces(tx, refs);
+      const newOnes = plan.buildings.filter((b) => b.status === 'new');
+      const gridOf = new Map<number, TreeNode>();
+      for (const g of this.gridIndex.values()) gridOf.set(g.id, g);
+      const enc = bulk.encodeAll('building', newOnes.map((b) => ({ fields: { name: b.name, address: b.address ?? `${this.community.name}${b.name}` }, node: placementOf(gridOf.get(b.grid!.id)!) })));
+      if (enc.rejected.length) {
+        const first = enc.rejected[0]!;
+        throw new AppError(ExchangeErrors.IMPORT_PLACES_INVALID, { name: newOnes[first.index]!.name, reason_zh: first.problems[0]!.reason.zh, reason_en: first.problems[0]!.reason.en });
+      }
+      const ids = await bulk.insertEncoded(tx, this.ctx, 'building', enc.values, { source: 'import', reason: this.reason });
+      newOnes.forEach((b, i) => (b.buildingId = ids[i]!));
+      const houses = plan.buildings.filter((b) => b.status !== 'ambiguous' && b.newHouses.length).flatMap((b) =>
+        b.newHouses.map((h) => ({ fields: { buildingId: b.buildingId!, unitNo: h.unitNo || null, roomNo: h.roomNo, floor: floorOf(h.roomNo) }, node: placementOf(gridOf.get(b.grid!.id)!) })),
+      );
+      const henc = bulk.encodeAll('house', houses);
+      if (henc.rejected.length) {
+        const first = henc.rejected[0]!;
+        const h = houses[first.index]!.fields;
+        throw new AppError(ExchangeErrors.IMPORT_PLACES_INVALID, { name: `${h.unitNo ? `${h.unitNo}单元` : ''}${h.roomNo}`, reason_zh: first.problems[0]!.reason.zh, reason_en: first.problems[0]!.reason.en });
+      }
+      await bulk.insertEncoded(tx, this.ctx, 'house', henc.values, { source: 'import', reason: this.reason });
+      this.placeCounts = { buildings: this.placeCounts.buildings + newOnes.length, houses: this.placeCounts.houses + henc.values.length };
+      await tx
+        .update(importJobs)
+        .set({ counts: { ...this.counts, buildingsCreated: this.placeCounts.buildings, housesCreated: this.placeCounts.houses }, updatedAt: new Date() })
+        .where(sql`${importJobs.id} = ${this.job.id}`);
+      this.counts.buildingsCreated = this.placeCounts.buildings;
+      this.counts.housesCreated = this.placeCounts.houses;
+      if (newOnes.length || henc.values.length) {
+        await this.deps.platform.audit.record(tx, this.ctx, {
+          category: 'write', action: 'import.create_places', entityType: 'import', entityId: this.job.id, treePath: this.community.path, districtCode: this.community.districtCode,
+          detail: { buildings: newOnes.map((b, i) => ({ id: ids[i], name: b.name })), houses: henc.values.length },
+        });
+      }
+      return { buildings: newOnes.length, houses: henc.values.length };
+    });
   }
 
   private async placeName(tx: Tx, treePath: string): Promise<string> {
@@ -669,6 +925,57 @@ export class ImportRun {
     this.placeNames.set(treePath, name);
     return name;
   }
+}
+
+/** A place reference as sheets write it: full-width to half-width, spaces collapsed. */
+export function placeText(s: string): string {
+  return s.normalize('NFKC').replace(/[\s\u3000]+/g, ' ').trim();
+}
+
+/** 301 → 3, 1202 → 12: the floor a Chinese room number starts with. */
+function floorOf(room: string): number | null {
+  const m = /^(\d{1,2})\d{2}$/.exec(room);
+  const f = m ? Number(m[1]) : NaN;
+  return f >= 1 && f <= 99 ? f : null;
+}
+
+function compareHouses(a: { unitNo: string; roomNo: string }, b: { unitNo: string; roomNo: string }): number {
+  return a.unitNo.localeCompare(b.unitNo, 'zh-CN', { numeric: true }) || a.roomNo.localeCompare(b.roomNo, 'zh-CN', { numeric: true });
+}
+
+/** The places one sheet row names, with the grid it goes to. */
+export interface PlaceRef {
+  rowNo: number;
+  building: string;
+  buildingAddress: string | null;
+  unitNo: string;
+  roomNo: string | null;
+  grid: TreeNode;
+  /** Sheet rows naming this place. */
+  count: number;
+}
+
+export interface PlanBuilding {
+  name: string;
+  address: string | null;
+  /** new: not registered (created when agreed); exists; ambiguous: several share the name (cannot be created) */
+  status: 'new' | 'exists' | 'ambiguous';
+  buildingId: number | null;
+  namesakes: number;
+  grid: { id: number; name: string } | null;
+  /** Sheet rows naming it. */
+  rows: number;
+  newHouses: { unitNo: string; roomNo: string }[];
+  existingHouses: number;
+}
+
+export interface PlacePlan {
+  buildings: PlanBuilding[];
+  newBuildings: number;
+  newHouses: number;
+  ambiguous: number;
+  /** Sheet rows that name a place. */
+  rows: number;
 }
 
 function placementOf(g: TreeNode) {

@@ -22,6 +22,8 @@ export interface ImportPreview {
   mappingSource: 'template' | 'headers';
   templateId: number | null;
   totalRows: number;
+  /** Where the default grid came from: chosen at upload, remembered with the template, the worker's last import, the only grid. */
+  defaultGridSource?: 'chosen' | 'template' | 'last' | 'only' | null;
 }
 
 export interface ImportCounts {
@@ -31,6 +33,19 @@ export interface ImportCounts {
   failed: number;
   warned: number;
   blank: number;
+  /** Department-owned labels sent to their owner as proposals (标签提议). */
+  proposed?: number;
+  /** Buildings and houses created because the sheet named them and the importer agreed. */
+  buildingsCreated?: number;
+  housesCreated?: number;
+}
+
+/** Run options chosen at the start. */
+export interface ImportOptions {
+  /** An empty cell erases the stored value. */
+  blankClears?: boolean;
+  /** Create the buildings and houses the sheet names that the community does not have yet. */
+  createPlaces?: boolean;
 }
 
 /**
@@ -58,8 +73,8 @@ export const importJobs = pgTable(
     fileDigest: char('file_digest', { length: 64 }).notNull(),
     preview: jsonb('preview').$type<ImportPreview>(),
     mapping: jsonb('mapping').$type<ColumnMapping[]>(),
-    /** Run options: blankClears (an empty cell erases the stored value), remember (save the mapping). */
-    options: jsonb('options').$type<{ blankClears?: boolean }>().notNull().default({}),
+    /** Run options (see ImportOptions). */
+    options: jsonb('options').$type<ImportOptions>().notNull().default({}),
     totalRows: integer('total_rows').notNull().default(0),
     /** Sheet rows read and settled (committed or refused). */
     processedRows: integer('processed_rows').notNull().default(0),
@@ -93,8 +108,8 @@ export const importRowIssues = pgTable(
     rowNo: integer('row_no').notNull(),
     /** error: the row was not imported; warning: imported, but part of it was left out. */
     severity: varchar('severity', { length: 8 }).notNull(),
-    /** [{ column, zh, en }] */
-    reasons: jsonb('reasons').$type<{ column: string; zh: string; en: string }[]>().notNull(),
+    /** [{ column, zh, en, severity? }]: the errors, then the warnings (severity 'warning'). */
+    reasons: jsonb('reasons').$type<{ column: string; zh: string; en: string; severity?: 'warning' }[]>().notNull(),
     /** The row's cells as read, encrypted (FieldCipher of a JSON array of strings). */
     cellsEnc: text('cells_enc').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
@@ -118,6 +133,8 @@ export const importTemplates = pgTable(
     name: text('name').notNull(),
     headers: jsonb('headers').$type<string[]>().notNull(),
     mapping: jsonb('mapping').$type<ColumnMapping[]>().notNull(),
+    /** The default grid chosen with this mapping, offered again for the next upload. */
+    defaultGridId: integer('default_grid_id'),
     useCount: integer('use_count').notNull().default(1),
     createdBy: integer('created_by'),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),

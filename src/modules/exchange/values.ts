@@ -2,6 +2,7 @@
 // numbers that Excel turned into numbers (and so lost digits); formulas (their cached result, or
 // the cell is reported); the short forms sheets use for code values (户籍, 党员, 大专, 妻 …);
 // yes/no columns; and a 重点人群 cell listing several labels.
+import { checkPhone } from '../registry/index.js';
 import { normaliseHeader } from './headers.js';
 
 export interface Reason {
@@ -170,4 +171,45 @@ export function parseLabelList(text: string, names: Map<string, string>): { code
 /** Masked values from an export (140***********1234): they can identify nothing and update nothing. */
 export function isMasked(s: string): boolean {
   return s.includes('*');
+}
+
+/**
+ * A phone cell: one number in any of the styles registers use (checked and normalised by the
+ * registry), or several ("13856189989/0351-6123456"), of which the first valid one is taken. A
+ * cell with no usable number gives no phone and a warning: a typo in the phone must not cost a
+ * person their record. Warnings never repeat the number (issue reasons are kept in clear).
+ */
+export function phoneFrom(text: string): { number: string | null; warning?: Reason } {
+  const pieces = text.split(/[,，、/／;；|｜\n]+|\s*(?:或|及|和)\s*/).map((s) => s.trim()).filter(Boolean);
+  const parts: string[] = [];
+  for (const piece of pieces) {
+    // "13856189989 0351-6123456": two numbers with only a space between them.
+    const bySpace = piece.split(/\s+/);
+    if (!checkPhone(piece).ok && bySpace.length > 1 && bySpace.every((x) => checkPhone(x).ok)) parts.push(...bySpace);
+    else parts.push(piece);
+  }
+  const valid: string[] = [];
+  let firstBad: Reason | null = null;
+  for (const part of parts) {
+    const r = checkPhone(part);
+    if (r.ok) valid.push(r.value.number);
+    else firstBad ??= r.reason;
+  }
+  if (!valid.length) {
+    const why = firstBad ?? { zh: '电话号码格式不正确', en: 'not a phone number' };
+    return { number: null, warning: { zh: `${why.zh}；此号码未导入，其余内容已导入，请核实后补录`, en: `${why.en}; the number was left out, the rest of the row was imported` } };
+  }
+  if (parts.length > 1) {
+    return { number: valid[0]!, warning: { zh: `填写了 ${parts.length} 个号码，只导入了第一个有效号码（一人登记一个联系电话，其余可记在备注中）`, en: `${parts.length} numbers given; the first valid one was imported (one phone per person; note the others)` } };
+  }
+  return { number: valid[0]! };
+}
+
+/** 出生年月 without the day ("1956.03", "1956年3月", "1956-3"): "1956-03", else null. */
+export function yearMonthFrom(cell: Cell): string | null {
+  if (typeof cell !== 'string') return null;
+  const m = /^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*月?$/.exec(cell.trim().normalize('NFKC'));
+  if (!m) return null;
+  const month = Number(m[2]);
+  return month >= 1 && month <= 12 ? `${m[1]}-${String(month).padStart(2, '0')}` : null;
 }

@@ -88,13 +88,15 @@ export interface DefaultLabel {
   reviewDays: number;
   appliesTo?: 'resident' | 'household';
   attributeSchema?: Record<string, { type: 'string' | 'number' | 'date'; zh: string; en: string; codes?: Record<string, string> }>;
+  /** Who the label usually fits (plausibility, warned about, never refused). */
+  rules?: { ageMin?: number; ageMax?: number; sex?: '1' | '2' };
 }
 
 /** 重点人群 and other labels a city starts with. Owners: who keeps the label true. */
 export const defaultLabels: DefaultLabel[] = [
-  { code: 'elderly_alone', nameZh: '独居老人', nameEn: 'elderly living alone', owner: 'community', reviewDays: 30 },
-  { code: 'elderly_80', nameZh: '高龄老人（80岁以上）', nameEn: 'aged 80 and over', owner: 'community', reviewDays: 180 },
-  { code: 'empty_nest', nameZh: '空巢老人', nameEn: 'empty-nest elderly', owner: 'community', reviewDays: 90 },
+  { code: 'elderly_alone', nameZh: '独居老人', nameEn: 'elderly living alone', owner: 'community', reviewDays: 30, rules: { ageMin: 60 } },
+  { code: 'elderly_80', nameZh: '高龄老人（80岁以上）', nameEn: 'aged 80 and over', owner: 'community', reviewDays: 180, rules: { ageMin: 80 } },
+  { code: 'empty_nest', nameZh: '空巢老人', nameEn: 'empty-nest elderly', owner: 'community', reviewDays: 90, rules: { ageMin: 60 } },
   {
     code: 'low_income', nameZh: '低保对象', nameEn: 'minimum-living-allowance recipient', owner: 'civil_affairs', reviewDays: 90,
     attributeSchema: { monthlyAmount: { type: 'number', zh: '月保障金额（元）', en: 'monthly allowance (CNY)' }, certificateNo: { type: 'string', zh: '低保证号', en: 'allowance certificate no.' } },
@@ -107,7 +109,7 @@ export const defaultLabels: DefaultLabel[] = [
       grade: { type: 'string', zh: '残疾等级（GB/T 26341）', en: 'grade (GB/T 26341)', codes: { '1': '一级', '2': '二级', '3': '三级', '4': '四级' } },
     },
   },
-  { code: 'left_behind_child', nameZh: '留守儿童', nameEn: 'left-behind child', owner: 'community', reviewDays: 90 },
+  { code: 'left_behind_child', nameZh: '留守儿童', nameEn: 'left-behind child', owner: 'community', reviewDays: 90, rules: { ageMax: 15 } },
   { code: 'veteran', nameZh: '退役军人', nameEn: 'veteran', owner: 'veterans_affairs', reviewDays: 365 },
   { code: 'floating', nameZh: '流动人口', nameEn: 'floating population', owner: 'community', reviewDays: 90 },
   { code: 'key_youth', nameZh: '重点青少年', nameEn: 'key youth', owner: 'community', reviewDays: 90 },

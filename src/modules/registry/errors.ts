@@ -28,4 +28,9 @@ export const RegistryErrors = defineErrors({
   MERGE_INVALID: { status: 400, zh: '无法合并：{reason}', en: 'Cannot merge: {reason}' },
   NOT_A_SECRET_FIELD: { status: 400, zh: '字段 {field} 无需解除遮蔽', en: 'Field {field} is not masked' },
   GRANT_INVALID: { status: 400, zh: '授权不正确：{reason}', en: 'Invalid grant: {reason}' },
+  PROPOSAL_NOT_FOUND: { status: 404, zh: '未找到该标签提议，或不在您的管辖范围内', en: 'No such label proposal in your area' },
+  PROPOSAL_STATE: { status: 409, zh: '该提议已{state}，不能再{action}', en: 'The proposal is already {state}; it cannot {action}' },
+  PROPOSAL_NOT_NEEDED: { status: 400, zh: '标签“{label}”由社区维护，请直接添加，无需提交部门', en: 'The label "{label}" is kept by the community; add it directly' },
+  PROPOSAL_OPEN: { status: 409, zh: '已有一条待{owner}确认的“{label}”提议', en: 'A proposal of "{label}" is already waiting for {owner}' },
+  LABEL_ALREADY_SET: { status: 409, zh: '此人已有标签“{label}”', en: 'This person already has the label "{label}"' },
 });

@@ -11,6 +11,7 @@ import { defaultLabels, defaultPolicies } from './codes.js';
 import { FreshnessService } from './freshness.js';
 import { GrantAdmin } from './grants.js';
 import { LabelService } from './labels.js';
+import { ProposalService } from './proposals.js';
 import { RecordMatcher } from './matching.js';
 import { ResidentService } from './residents.js';
 import { registryRoutes } from './routes.js';
@@ -29,6 +30,10 @@ export type { BulkRecord } from './bulk.js';
 export type { RecordListFilter } from './matching.js';
 export { assertNoNumberInUrl, type ResidentFilter, type ResidentAddress } from './residents.js';
 export { checkAddress, houseAddress, type AddressCheck } from './address.js';
+export { labelRuleWarnings, describeAges } from './labels.js';
+export type { LabelRules, ProposalEvidence } from './tables.js';
+export type { ProposeOutcome, ProposalOut } from './proposals.js';
+export { ownerName } from './proposals.js';
 
 /** Aggregate counts under a subtree (dashboards). */
 export interface RegistryCounts {
@@ -48,6 +53,8 @@ export class RegistryService {
   readonly grants: GrantAdmin;
   /** Look-ups by natural keys and paged scans, for spreadsheet import and export. */
   readonly matching: RecordMatcher;
+  /** Department-owned labels a community proposes to their owner (标签提议). */
+  readonly proposals: ProposalService;
 
   constructor(platform: Platform, tree: TreeService) {
     this.store = new RegistryStore(platform, tree);
@@ -62,6 +69,7 @@ export class RegistryService {
       execute: async (request, ctx) => ({ resultId: (await this.grants.create(ctx, (request.payload as { grant: Parameters<GrantAdmin['create']>[1] }).grant)).id }),
     });
     this.matching = new RecordMatcher(this.store, this.residents, this.labels);
+    this.proposals = new ProposalService(this.store, this.labels);
   }
 
   /** Loads the default label kinds and field policies a city starts with (idempotent). */
@@ -69,7 +77,7 @@ export class RegistryService {
     const db = this.store.db;
     await db
       .insert(labelKinds)
-      .values(defaultLabels.map((l, i) => ({ code: l.code, nameZh: l.nameZh, nameEn: l.nameEn, owner: l.owner, reviewDays: l.reviewDays, appliesTo: l.appliesTo ?? 'resident', attributeSchema: l.attributeSchema ?? {}, sortOrder: i })))
+      .values(defaultLabels.map((l, i) => ({ code: l.code, nameZh: l.nameZh, nameEn: l.nameEn, owner: l.owner, reviewDays: l.reviewDays, appliesTo: l.appliesTo ?? 'resident', attributeSchema: l.attributeSchema ?? {}, rules: l.rules ?? {}, sortOrder: i })))
       .onConflictDoNothing();
     const existing = await db.select({ kind: fieldPolicies.recordKind, group: fieldPolicies.fieldGroup, label: fieldPolicies.labelCode }).from(fieldPolicies);
     const have = new Set(existing.map((e) => `${e.kind}/${e.group}/${e.label ?? ''}`));

@@ -8,10 +8,66 @@ import { AppError } from '../../platform/errors.js';
 import { departmentCodes } from './codes.js';
 import { RegistryErrors } from './errors.js';
 import type { RegistryStore, Source } from './store.js';
-import { labelKinds, residentLabels, residents } from './tables.js';
+import { labelKinds, labelProposals, residentLabels, residents, type LabelRules } from './tables.js';
+import { ageOn, type Reason } from './validation.js';
 
 export type LabelKind = typeof labelKinds.$inferSelect;
 export type ResidentLabel = typeof residentLabels.$inferSelect;
+
+/** Rules that make sense: bounds 0-150, the lower not above the upper, a known sex. */
+export function checkRulesInput(rules: LabelRules): Reason | null {
+  const { ageMin, ageMax, sex } = rules;
+  for (const v of [ageMin, ageMax]) if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0 || v > 150)) return { zh: '年龄须为 0 到 150 的整数', en: 'ages are whole numbers from 0 to 150' };
+  if (ageMin !== undefined && ageMin !== null && ageMax !== undefined && ageMax !== null && ageMin > ageMax) return { zh: '最小年龄不能大于最大年龄', en: 'the lowest age cannot be above the highest' };
+  if (sex !== undefined && sex !== null && sex !== '1' && sex !== '2') return { zh: '性别应为 1（男）或 2（女）', en: 'sex is 1 (male) or 2 (female)' };
+  return null;
+}
+
+/** Rules without empty entries (what is stored). */
+export function cleanRules(rules: LabelRules): LabelRules {
+  const out: LabelRules = {};
+  if (rules.ageMin !== undefined && rules.ageMin !== null) out.ageMin = rules.ageMin;
+  if (rules.ageMax !== undefined && rules.ageMax !== null) out.ageMax = rules.ageMax;
+  if (rules.sex) out.sex = rules.sex;
+  return out;
+}
+
+/** The age range of rules in words: "60 岁及以上", "不满 16 周岁", "18–35 岁". */
+export function describeAges(rules: LabelRules): Reason | null {
+  const { ageMin: lo, ageMax: hi } = rules;
+  const has = (v: number | null | undefined): v is number => v !== undefined && v !== null;
+  if (has(lo) && has(hi)) return { zh: `${lo}–${hi} 岁`, en: `aged ${lo} to ${hi}` };
+  if (has(lo)) return { zh: `${lo} 岁及以上`, en: `aged ${lo} and over` };
+  if (has(hi)) return { zh: `不满 ${hi + 1} 周岁`, en: `under ${hi + 1}` };
+  return null;
+}
+
+/**
+ * What a label's plausibility rules say of a person (their birth date and sex as recorded). A
+ * rule broken is a warning for someone to check, never a refusal: the rules describe who a label
+ * usually fits, and the person may be the exception (or the record's birth date the mistake).
+ */
+export function labelRuleWarnings(kind: Pick<LabelKind, 'nameZh' | 'nameEn'> & { rules?: LabelRules | null }, person: { birthDate?: unknown; sex?: unknown }, on = new Date()): Reason[] {
+  const out: Reason[] = [];
+  const rules = kind.rules ?? {};
+  const birth = typeof person.birthDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(person.birthDate) ? person.birthDate : null;
+  const ages = describeAges(rules);
+  if (birth && ages) {
+    const age = ageOn(birth, on);
+    const lo = rules.ageMin ?? null;
+    const hi = rules.ageMax ?? null;
+    if ((lo !== null && age < lo) || (hi !== null && age > hi)) {
+      out.push({ zh: `标签“${kind.nameZh}”通常适用于${ages.zh}的人，此人 ${age} 岁，请核实`, en: `the label "${kind.nameEn}" usually fits people ${ages.en}; this person is ${age}; please check` });
+    }
+  }
+  const sex = typeof person.sex === 'string' ? person.sex : null;
+  if (rules.sex && (sex === '1' || sex === '2') && sex !== rules.sex) {
+    const want = rules.sex === '1' ? { zh: '男性', en: 'men' } : { zh: '女性', en: 'women' };
+    const is = sex === '1' ? { zh: '男性', en: 'a man' } : { zh: '女性', en: 'a woman' };
+    out.push({ zh: `标签“${kind.nameZh}”适用于${want.zh}，此人登记为${is.zh}，请核实`, en: `the label "${kind.nameEn}" fits ${want.en}; this person is recorded as ${is.en}; please check` });
+  }
+  return out;
+}
 
 export function labelField(code: string): string {
   return `label:${code}`;
@@ -35,9 +91,10 @@ export class LabelService {
     return k;
   }
 
-  async createKind(ctx: RequestContext, input: { code: string; nameZh: string; nameEn: string; owner: string; reviewDays: number; appliesTo?: string; attributeSchema?: LabelKind['attributeSchema'] }): Promise<LabelKind> {
+  async createKind(ctx: RequestContext, input: { code: string; nameZh: string; nameEn: string; owner: string; reviewDays: number; appliesTo?: string; attributeSchema?: LabelKind['attributeSchema']; rules?: LabelRules }): Promise<LabelKind> {
+    this.assertRules(input.rules);
     return this.store.db.transaction(async (tx) => {
-      const [row] = await tx.insert(labelKinds).values({ ...input, appliesTo: input.appliesTo ?? 'resident', attributeSchema: input.attributeSchema ?? {} }).onConflictDoNothing().returning();
+      const [row] = await tx.insert(labelKinds).values({ ...input, appliesTo: input.appliesTo ?? 'resident', attributeSchema: input.attributeSchema ?? {}, rules: cleanRules(input.rules ?? {}) }).onConflictDoNothing().returning();
       if (!row) throw new AppError(RegistryErrors.RECORD_INVALID, { field_zh: '标签代码', field_en: 'label code', reason_zh: '已存在', reason_en: 'already exists' }, 'code');
       await this.store.platform.audit.record(tx, ctx, { category: 'admin', action: 'label_kind.create', entityType: 'label_kind', entityId: input.code, detail: input });
       this.cache = null;
@@ -45,14 +102,27 @@ export class LabelService {
     });
   }
 
-  async updateKind(ctx: RequestContext, code: string, patch: Partial<Pick<LabelKind, 'nameZh' | 'nameEn' | 'owner' | 'reviewDays' | 'active' | 'attributeSchema' | 'sortOrder'>>): Promise<LabelKind> {
+  async updateKind(ctx: RequestContext, code: string, patch: Partial<Pick<LabelKind, 'nameZh' | 'nameEn' | 'owner' | 'reviewDays' | 'active' | 'attributeSchema' | 'sortOrder' | 'rules'>>): Promise<LabelKind> {
     await this.kind(code);
+    this.assertRules(patch.rules);
+    if (patch.rules) patch = { ...patch, rules: cleanRules(patch.rules) };
     return this.store.db.transaction(async (tx) => {
       const [row] = await tx.update(labelKinds).set({ ...patch, updatedAt: new Date() }).where(eq(labelKinds.code, code)).returning();
       await this.store.platform.audit.record(tx, ctx, { category: 'admin', action: 'label_kind.update', entityType: 'label_kind', entityId: code, detail: patch });
       this.cache = null;
       return row!;
     });
+  }
+
+  private assertRules(rules: LabelRules | undefined) {
+    if (!rules) return;
+    const bad = checkRulesInput(rules);
+    if (bad) throw new AppError(RegistryErrors.RECORD_INVALID, { field_zh: '合理性规则', field_en: 'plausibility rules', reason_zh: bad.zh, reason_en: bad.en }, 'rules');
+  }
+
+  /** What the label's rules say of a stored resident (birth date and sex). */
+  async ruleWarnings(code: string, resident: { birthDate?: unknown; sex?: unknown }, db?: DbOrTx): Promise<Reason[]> {
+    return labelRuleWarnings(await this.kind(code, db), resident);
   }
 
   /** May this caller write this label? The owner only: the community, or the owning department. */
@@ -89,13 +159,19 @@ export class LabelService {
    * Adds a label to a resident (or updates the open one of the same kind). The resident gets a
    * new version so that "as it stood on a date" includes its labels.
    */
-  async set(ctx: RequestContext, residentId: number, input: { code: string; since: string; until?: string | null; attributes?: Record<string, unknown> }, opts: { reason?: string | null; tx?: Tx } = {}): Promise<ResidentLabel> {
+  async set(
+    ctx: RequestContext,
+    residentId: number,
+    input: { code: string; since: string; until?: string | null; attributes?: Record<string, unknown> },
+    opts: { reason?: string | null; tx?: Tx; asOwner?: boolean } = {},
+  ): Promise<ResidentLabel & { warnings: Reason[] }> {
     const kind = await this.kind(input.code, opts.tx);
     const source = await this.assertCanWrite(ctx, kind, opts.tx);
     this.checkAttributes(kind, input.attributes ?? {});
     const run = async (tx: Tx) => {
       const access = await this.store.access(ctx, 'resident', tx);
-      const resident = await this.store.getRow(ctx, 'resident', residentId, access, tx);
+      // A department deciding on a proposal reaches the person through its grant's subtree.
+      const resident = opts.asOwner ? await this.store.getRowForLabelOwner(ctx, residentId, input.code, access, tx) : await this.store.getRow(ctx, 'resident', residentId, access, tx);
       const open = await tx
         .select()
         .from(residentLabels)
@@ -117,7 +193,14 @@ export class LabelService {
       await this.bumpResident(tx, ctx, residentId, source, opts.reason ?? null, `label:${input.code}`);
       await this.store.platform.audit.record(tx, ctx, { category: 'write', action: 'resident.label', entityType: 'resident', entityId: residentId, subjectId: residentId, treePath: resident.treePath, districtCode: resident.districtCode, reason: opts.reason ?? null, detail: { label: input.code, since: input.since, until: input.until ?? null } });
       await this.store.platform.events.emit('registry.recordChanged', { recordKind: 'resident', recordId: residentId, operation: 'label', changedFields: [labelField(input.code)], treePath: resident.treePath }, tx, ctx);
-      return label;
+      // A proposal still open for this label is answered by the label itself.
+      if (kind.owner !== 'community' && source !== 'community') {
+        await tx
+          .update(labelProposals)
+          .set({ status: 'confirmed', decidedBy: ctx.principal?.userId ?? null, decidedByName: ctx.principal?.displayName ?? null, departmentId: ctx.principal?.departmentId ?? null, decidedAt: new Date(), decisionReason: opts.reason ?? null, updatedAt: new Date() })
+          .where(and(eq(labelProposals.residentId, residentId), eq(labelProposals.labelCode, input.code), eq(labelProposals.status, 'pending')));
+      }
+      return { ...label, warnings: labelRuleWarnings(kind, { birthDate: resident.birthDate, sex: resident.sex }) };
     };
     return opts.tx ? run(opts.tx) : this.store.db.transaction(run);
   }

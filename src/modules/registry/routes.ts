@@ -12,6 +12,7 @@ import { codeTables } from './codes.js';
 import { fieldsOf, recordFields, type FieldDef } from './fields.js';
 import type { RegistryService } from './index.js';
 import { assertNoNumberInUrl } from './residents.js';
+import { proposalRoutes } from './proposal-routes.js';
 import { recordKinds, type RecordKind } from './tables.js';
 
 const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
@@ -257,13 +258,13 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
         config: { permission: ['registry:write', 'registry:supplement'] },
         schema: {
           tags, summary: 'Give a resident a label (or update the open one): only the label’s owner may', params: StrictObject({ id: Type.Integer({ minimum: 1 }), code: Type.String({ maxLength: 32 }) }),
-          body: StrictObject({ since: DateString, until: Type.Optional(Type.Union([DateString, Type.Null()])), attributes: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))), reason: Type.Optional(Type.String({ maxLength: 500 })) }),
-          response: { 200: LabelOut, ...errorResponses },
+          body: StrictObject({ since: DateString, until: Type.Optional(Type.Union([DateString, Type.Null()])), attributes: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()]), { description: "Label attributes (numbers stay numbers)" })), reason: Type.Optional(Type.String({ maxLength: 500 })) }),
+          response: { 200: Type.Object({ ...LabelOut.properties, warnings: Type.Array(Type.String(), { description: 'What the label kind’s plausibility rules say of this person (age, sex): the label is written; someone should check' }) }), ...errorResponses },
         },
       },
       async (req) => {
         const l = await labels.set(req.ctx, req.params.id, { code: req.params.code, since: req.body.since, until: req.body.until ?? null, attributes: req.body.attributes }, { reason: req.body.reason });
-        return { code: l.labelCode, since: l.since, until: l.until, attributes: l.attributes };
+        return { code: l.labelCode, since: l.since, until: l.until, attributes: l.attributes, warnings: l.warnings.map((w) => w[req.ctx.lang]) };
       },
     );
 
@@ -445,7 +446,15 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
 
     // ---- labels and policies ------------------------------------------------------------
 
-    const LabelKindOut = Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), appliesTo: Type.String(), owner: Type.String(), reviewDays: Type.Integer(), attributeSchema: Type.Unknown(), sensitive: Type.Boolean(), active: Type.Boolean(), sortOrder: Type.Integer() });
+    const Rules = Type.Object(
+      {
+        ageMin: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 150 }), Type.Null()], { description: 'Youngest age (whole years, inclusive) the label usually fits' })),
+        ageMax: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 150 }), Type.Null()], { description: 'Oldest age (inclusive): 15 for "under 16"' })),
+        sex: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('2'), Type.Null()], { description: '1 male, 2 female' })),
+      },
+      { additionalProperties: false, description: 'Plausibility rules: a label write that breaks one is kept with a warning (import rows, the label write’s answer)' },
+    );
+    const LabelKindOut = Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), appliesTo: Type.String(), owner: Type.String(), reviewDays: Type.Integer(), attributeSchema: Type.Unknown(), rules: Rules, sensitive: Type.Boolean(), active: Type.Boolean(), sortOrder: Type.Integer() });
     app.get('/labels', { config: { authenticated: true }, schema: { tags: ['labels'], summary: 'Label kinds (重点人群 …) with owners and review periods', response: { 200: Type.Array(LabelKindOut) } } }, async () => labels.kinds(true));
     app.post(
       '/labels',
@@ -453,7 +462,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
         config: { permission: 'labels:manage' },
         schema: {
           tags: ['labels'], summary: 'Add a label kind (data, not code)',
-          body: StrictObject({ code: Type.String({ pattern: '^[a-z][a-z0-9_]{1,31}$' }), nameZh: Type.String({ minLength: 1, maxLength: 40 }), nameEn: Type.String({ minLength: 1, maxLength: 80 }), owner: Type.String({ enum: ['community', ...Object.keys(codeTables.department)] }), reviewDays: Type.Integer({ minimum: 1, maximum: 3650 }), appliesTo: Type.Optional(Type.String({ enum: ['resident', 'household'] })) }),
+          body: StrictObject({ code: Type.String({ pattern: '^[a-z][a-z0-9_]{1,31}$' }), nameZh: Type.String({ minLength: 1, maxLength: 40 }), nameEn: Type.String({ minLength: 1, maxLength: 80 }), owner: Type.String({ enum: ['community', ...Object.keys(codeTables.department)] }), reviewDays: Type.Integer({ minimum: 1, maximum: 3650 }), appliesTo: Type.Optional(Type.String({ enum: ['resident', 'household'] })), rules: Type.Optional(Rules) }),
           response: { 201: LabelKindOut, ...errorResponses },
         },
       },
@@ -463,7 +472,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
       '/labels/:code',
       {
         config: { permission: 'labels:manage' },
-        schema: { tags: ['labels'], summary: 'Rename, re-own, change the review period of, or retire a label kind', params: StrictObject({ code: Type.String({ maxLength: 32 }) }), body: StrictObject({ nameZh: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })), nameEn: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })), owner: Type.Optional(Type.String({ enum: ['community', ...Object.keys(codeTables.department)] })), reviewDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })), active: Type.Optional(Type.Boolean()) }), response: { 200: LabelKindOut, ...errorResponses } },
+        schema: { tags: ['labels'], summary: 'Rename, re-own, change the review period or plausibility rules of, or retire a label kind', params: StrictObject({ code: Type.String({ maxLength: 32 }) }), body: StrictObject({ nameZh: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })), nameEn: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })), owner: Type.Optional(Type.String({ enum: ['community', ...Object.keys(codeTables.department)] })), reviewDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })), active: Type.Optional(Type.Boolean()), rules: Type.Optional(Rules) }), response: { 200: LabelKindOut, ...errorResponses } },
       },
       async (req) => labels.updateKind(req.ctx, req.params.code, req.body),
     );
@@ -523,5 +532,7 @@ export function registryRoutes(registry: RegistryService): FastifyPluginAsyncTyp
         return (await store.platform.grants.activeGrants(store.db, p.departmentId)).map(grantOut);
       },
     );
+
+    await app.register(proposalRoutes(registry.proposals));
   };
 }

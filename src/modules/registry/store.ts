@@ -605,6 +605,21 @@ export class RegistryStore {
     return row;
   }
 
+  /**
+   * A resident as the department that keeps a label reaches it when it decides on that label: in
+   * the subtree of one of its grants that writes the label, whatever labels the person carries
+   * now (a grant limited to 低保 residents could otherwise never reach someone who is not one yet).
+   * Full-access callers see the record as usual.
+   */
+  async getRowForLabelOwner(ctx: RequestContext, residentId: number, code: string, access: RecordAccess, db: DbOrTx = this.db) {
+    if (access.mode === 'full') return this.getRow(ctx, 'resident', residentId, access, db);
+    const subtrees = access.grants.filter((g) => g.writeFields.includes(`label:${code}`)).map((g) => g.treePath);
+    const rows = await db.select().from(residents).where(and(eq(residents.id, residentId), scopeCondition(ctx.principal!, residents.treePath))).limit(1);
+    const row = rows[0] as (Record<string, unknown> & { id: number; treePath: string; status: string; districtCode: string; version: number }) | undefined;
+    if (!row || STATUS_HIDDEN.includes(row.status) || !subtrees.some((p) => row.treePath.startsWith(p))) throw new AppError(RegistryErrors.RECORD_NOT_FOUND);
+    return row;
+  }
+
   /** One record as the caller may see it; the read is logged when the record is a person. */
   async get(ctx: RequestContext, kind: RecordKind, id: number, opts: { reason?: string | null } = {}): Promise<RecordOut> {
     const access = await this.access(ctx, kind);

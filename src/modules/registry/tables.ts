@@ -149,6 +149,14 @@ export const residents = pgTable(
   ],
 );
 
+/** Who a label kind usually fits: 独居老人 60 and over, 留守儿童 under 16 (ageMax 15), a sex. */
+export interface LabelRules {
+  ageMin?: number | null;
+  ageMax?: number | null;
+  /** GB/T 2261.1: '1' male, '2' female. */
+  sex?: '1' | '2' | null;
+}
+
 /** Label kinds (重点人群 and other tags) are data: an admin adds one without a release. */
 export const labelKinds = pgTable('label_kind', {
   code: varchar('code', { length: 32 }).primaryKey(),
@@ -163,6 +171,11 @@ export const labelKinds = pgTable('label_kind', {
   /** JSON-schema-like description of extra attributes (e.g. 残疾 grade, 低保 amount). */
   attributeSchema: jsonb('attribute_schema').$type<Record<string, { type: 'string' | 'number' | 'date'; zh: string; en: string; codes?: Record<string, string> }>>().notNull().default({}),
   sensitive: boolean('sensitive').notNull().default(true),
+  /**
+   * Plausibility rules (data the admin edits): who the label usually fits, by age in whole years
+   * (both bounds inclusive) and sex. A write that breaks one is kept with a warning, not refused.
+   */
+  rules: jsonb('rules').$type<LabelRules>().notNull().default({}),
   sortOrder: integer('sort_order').notNull().default(0),
   active: boolean('active').notNull().default(true),
   ...timestamps,
@@ -189,6 +202,58 @@ export const residentLabels = pgTable(
     index('resident_label_code_path_idx').using('btree', t.labelCode, t.treePath),
   ],
 );
+
+/**
+ * 标签提议: what a community knows of a label a department keeps (低保 by 民政, 退役军人 by 退役
+ * 军人事务, 残疾人 by 残联), sent to that department instead of being written. The department
+ * confirms (the label is then written through the normal label write, as the department) or
+ * rejects with a reason; the community sees the outcome. One open proposal per resident and label.
+ */
+export const labelProposals = pgTable(
+  'label_proposal',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    residentId: bigint('resident_id', { mode: 'number' }).notNull(),
+    labelCode: varchar('label_code', { length: 32 }).notNull(),
+    /** The department code that keeps the label (the label kind's owner when proposed). */
+    owner: varchar('owner', { length: 32 }).notNull(),
+    /** The resident's placement when proposed (scopes the community's list and the department's queue). */
+    ...placement,
+    /** pending, confirmed, rejected, withdrawn */
+    status: varchar('status', { length: 12 }).notNull().default('pending'),
+    /** import (a register row) or manual (the resident card) */
+    source: varchar('source', { length: 12 }).notNull(),
+    /** Where the community's knowledge comes from: the import, its file and row, the cell as written; or a note. */
+    evidence: jsonb('evidence').$type<ProposalEvidence>().notNull().default({}),
+    note: text('note'),
+    /** The date the label would start from (the proposer's; the department may change it). */
+    since: date('since', { mode: 'string' }),
+    proposedBy: integer('proposed_by'),
+    proposedByName: text('proposed_by_name').notNull(),
+    proposedAt: timestamp('proposed_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    decidedBy: integer('decided_by'),
+    decidedByName: text('decided_by_name'),
+    departmentId: integer('department_id'),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+    decisionReason: text('decision_reason'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('label_proposal_open_uq').on(t.residentId, t.labelCode).where(sql`status = 'pending'`),
+    pathIndex('label_proposal_path_idx', t.treePath, t.id),
+    index('label_proposal_queue_idx').using('btree', t.owner, t.status, t.treePath),
+    index('label_proposal_resident_idx').on(t.residentId),
+  ],
+);
+
+export interface ProposalEvidence {
+  importId?: number;
+  fileName?: string;
+  rowNo?: number;
+  column?: string;
+  /** The cell as the sheet wrote it (低保户), never an ID number or phone. */
+  text?: string;
+}
 
 export const organisations = pgTable(
   'organisation',

@@ -54,6 +54,19 @@ describe('phones', () => {
     expect(checkPhone('0351-1234567')).toEqual({ ok: true, value: { number: '0351-1234567', kind: 'landline' } });
     expect(checkPhone('010-12345678')).toEqual({ ok: true, value: { number: '010-12345678', kind: 'landline' } });
   });
+  it('reads the styles registers write numbers in, and stores one form', () => {
+    for (const raw of ['138-5618-9989', '138 5618 9989', '138.5618.9989', '+86 13856189989', '+86-138-5618-9989', '0086 138 5618 9989', '8613856189989', '１３８５６１８９９８９']) {
+      expect(checkPhone(raw), raw).toEqual({ ok: true, value: { number: '13856189989', kind: 'mobile' } });
+    }
+    for (const raw of ['0351-6123456', '0351 6123456', '(0351)6123456', '（0351）6123456', '03516123456', '+86 351 6123456', '0351-612-3456']) {
+      expect(checkPhone(raw), raw).toEqual({ ok: true, value: { number: '0351-6123456', kind: 'landline' } });
+    }
+    expect(checkPhone('021-5432 1234')).toEqual({ ok: true, value: { number: '021-54321234', kind: 'landline' } });
+  });
+  it('says what is wrong with a number that is not one', () => {
+    expect(checkPhone('1381234567')).toMatchObject({ ok: false, reason: { zh: '手机号应为 11 位（当前 10 位）' } });
+    expect(checkPhone('6123456')).toMatchObject({ ok: false, reason: { zh: '座机号码缺少区号（如 0351-）' } });
+  });
   it('refuses short numbers and non-numbers', () => {
     expect(checkPhone('1381234567').ok).toBe(false);
     expect(checkPhone('12812345678').ok).toBe(false);

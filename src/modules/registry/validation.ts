@@ -76,17 +76,26 @@ export interface PhoneInfo {
   kind: 'mobile' | 'landline';
 }
 
-/** Mainland mobile numbers (1[3-9] + 9 digits, +86 allowed) and landlines with area code. */
+/**
+ * Mainland mobile numbers (1[3-9] + 9 digits) and landlines with their area code, however they
+ * are written: 138-5618-9989, 138 5618 9989, 138.5618.9989, +86 13856189989, 0086…, (0351)6123456,
+ * 0351-6123456, +86 351 6123456. Stored in one form: 13856189989, 0351-6123456.
+ */
 export function checkPhone(raw: string): Checked<PhoneInfo> {
-  let s = normaliseInput(raw).replace(/[()（）]/g, '');
-  s = s.replace(/^(\+?86)(?=1\d{10}$)/, '').replace(/^0086(?=1\d{10}$)/, '');
+  // Separators typed inside a number go; so does a country prefix (+86, 0086, 86 before a mobile).
+  let s = normaliseInput(raw).replace(/[()（）.\-－—–_·]/g, '');
+  const international = /^(\+86|0086)/.test(s);
+  s = s.replace(/^(\+86|0086)/, '').replace(/^86(?=1[3-9]\d{9}$)/, '');
   if (/^1[3-9]\d{9}$/.test(s)) return { ok: true, value: { number: s, kind: 'mobile' } };
-  const land = s.replace(/-/g, '');
+  // Written internationally, a landline drops the trunk 0 of its area code (+86 351 6123456).
+  const land = international && /^[1-9]\d{8,10}$/.test(s) ? `0${s}` : s;
   if (/^0[1-9]\d{1,2}\d{7,8}$/.test(land) && land.length >= 10 && land.length <= 12) {
     // Keep the conventional "area-number" form: 3-digit area codes are 010 and 02x.
     const area = /^(010|02\d)/.test(land) ? land.slice(0, 3) : land.slice(0, 4);
     return { ok: true, value: { number: `${area}-${land.slice(area.length)}`, kind: 'landline' } };
   }
+  if (/^1\d{9}$|^1\d{11,}$/.test(s)) return { ok: false, reason: { zh: `手机号应为 11 位（当前 ${s.length} 位）`, en: `a mobile number has 11 digits (got ${s.length})` } };
+  if (/^[2-9]\d{6,7}$/.test(s)) return { ok: false, reason: { zh: '座机号码缺少区号（如 0351-）', en: 'the landline number lacks its area code (such as 0351-)' } };
   return { ok: false, reason: { zh: '电话号码格式不正确（手机号为 11 位，座机须带区号）', en: 'not a phone number (mobile: 11 digits; landline: with area code)' } };
 }
 

@@ -101,9 +101,39 @@ export interface LabelKind {
   owner: string;
   reviewDays: number;
   attributeSchema: Record<string, { type: 'string' | 'number' | 'date'; zh: string; en: string; codes?: Record<string, string> }>;
+  /** Plausibility rules: who the label usually fits (warned about, never refused). */
+  rules: LabelRules;
   sensitive: boolean;
   active: boolean;
   sortOrder: number;
+}
+
+export interface LabelRules {
+  ageMin?: number | null;
+  ageMax?: number | null;
+  sex?: '1' | '2' | null;
+}
+
+/** 标签提议: a label a department keeps, proposed by the community (GET /label-proposals). */
+export interface LabelProposal {
+  id: number;
+  status: 'pending' | 'confirmed' | 'rejected' | 'withdrawn';
+  statusName: string;
+  label: { code: string; name: string };
+  owner: string;
+  ownerName: string;
+  resident: { id: number; name?: string; sex?: string; age?: number; birthDate?: string; idNumber?: string; address?: string; [k: string]: unknown };
+  place: string;
+  source: 'import' | 'manual';
+  evidence: { importId?: number; fileName?: string; rowNo?: number; column?: string; text?: string };
+  note: string | null;
+  since: string | null;
+  proposedBy: string;
+  proposedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  warnings: string[];
 }
 
 export interface FieldPolicy {

@@ -1,11 +1,12 @@
-// 标签与维护周期: label kinds are data an administrator adds (重点人群 …), each with its owner and
-// review period; field groups have owners and review periods too (定期维护), and due dates follow
+// 标签与维护周期: label kinds are data an administrator adds (重点人群 …), each with its owner,
+// review period and plausibility rules (who it usually fits: 独居老人 60 and over, 留守儿童 under
+// 16; a write that breaks one is kept with a warning); field groups have owners and review periods too (定期维护), and due dates follow
 // when a period changes.
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Modal, Select, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ApiError } from '../../api/client';
-import type { FieldPolicy, LabelKind } from '../../api/types';
+import type { FieldPolicy, LabelKind, LabelRules } from '../../api/types';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
 import { useFields } from '../../components/fields';
 import { PageHeader } from '../../components/PageHeader';
@@ -22,10 +23,26 @@ function useOwners() {
   return { options, name };
 }
 
+/** A label kind's rules in words: "60 岁及以上", "不满 16 周岁 · 女性". */
+function useRulesText() {
+  const { t } = useI18n();
+  return (r: LabelRules | undefined) => {
+    if (!r) return '';
+    const has = (v: number | null | undefined): v is number => v !== undefined && v !== null;
+    const parts: string[] = [];
+    if (has(r.ageMin) && has(r.ageMax)) parts.push(t('{a}–{b} 岁', 'aged {a} to {b}', { a: r.ageMin, b: r.ageMax }));
+    else if (has(r.ageMin)) parts.push(t('{a} 岁及以上', 'aged {a} and over', { a: r.ageMin }));
+    else if (has(r.ageMax)) parts.push(t('不满 {a} 周岁', 'under {a}', { a: r.ageMax + 1 }));
+    if (r.sex) parts.push(r.sex === '1' ? t('男性', 'men') : t('女性', 'women'));
+    return parts.join(' · ');
+  };
+}
+
 export default function LabelsPage() {
   const { t, tt, lang } = useI18n();
   const { label } = useFields();
   const owners = useOwners();
+  const rulesText = useRulesText();
   const labels = useApi((signal) => api.get<LabelKind[]>('/labels', undefined, signal), []);
   const policies = useApi((signal) => api.get<FieldPolicy[]>('/field-policies', undefined, signal), []);
   const [editing, setEditing] = useState<LabelKind | 'new' | null>(null);
@@ -64,8 +81,9 @@ export default function LabelsPage() {
             { key: 'applies', title: t('适用于', 'Applies to'), render: (_, k) => (k.appliesTo === 'household' ? tt('kind_household') : tt('kind_resident')) },
             { key: 'owner', title: t('维护方', 'Kept by'), render: (_, k) => owners.name(k.owner) },
             { key: 'days', title: t('维护周期', 'Review every'), render: (_, k) => t('{d} 天', '{d} days', { d: k.reviewDays }) },
+            { key: 'rules', title: t('通常适用于', 'Usually fits'), render: (_, k) => <span data-testid={`label-rules-${k.code}`}>{rulesText(k.rules) || '—'}</span> },
             { key: 'active', title: tt('status'), render: (_, k) => (k.active ? <Tag color="green">{t('使用中', 'in use')}</Tag> : <Tag>{t('已停用', 'retired')}</Tag>) },
-            { key: 'actions', title: '', render: (_, k) => <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(k)} /> },
+            { key: 'actions', title: '', render: (_, k) => <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(k)} data-testid={`label-edit-${k.code}`} /> },
           ]}
         />
       </Card>
@@ -104,12 +122,13 @@ function LabelKindModal({ kind, onClose, onDone }: { kind: LabelKind | null; onC
   const [form] = Form.useForm();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (v: { code?: string; nameZh: string; nameEn: string; owner: string; reviewDays: number; appliesTo?: string; active?: boolean }) => {
+  const submit = async (v: { code?: string; nameZh: string; nameEn: string; owner: string; reviewDays: number; appliesTo?: string; active?: boolean; ageMin?: number | null; ageMax?: number | null; sex?: '1' | '2' | '' }) => {
     setBusy(true);
     setError(null);
+    const rules: LabelRules = { ageMin: v.ageMin ?? null, ageMax: v.ageMax ?? null, sex: v.sex || null };
     try {
-      if (kind) await api.patch(`/labels/${kind.code}`, { nameZh: v.nameZh.trim(), nameEn: v.nameEn.trim(), owner: v.owner, reviewDays: v.reviewDays, active: v.active });
-      else await api.post('/labels', { code: v.code!.trim(), nameZh: v.nameZh.trim(), nameEn: v.nameEn.trim(), owner: v.owner, reviewDays: v.reviewDays, appliesTo: v.appliesTo });
+      if (kind) await api.patch(`/labels/${kind.code}`, { nameZh: v.nameZh.trim(), nameEn: v.nameEn.trim(), owner: v.owner, reviewDays: v.reviewDays, active: v.active, rules });
+      else await api.post('/labels', { code: v.code!.trim(), nameZh: v.nameZh.trim(), nameEn: v.nameEn.trim(), owner: v.owner, reviewDays: v.reviewDays, appliesTo: v.appliesTo, rules });
       message.success(tt('save'));
       onDone();
     } catch (err) {
@@ -121,7 +140,13 @@ function LabelKindModal({ kind, onClose, onDone }: { kind: LabelKind | null; onC
   return (
     <Modal open title={kind ? t('修改标签', 'Edit label') : t('新增标签', 'New label')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} destroyOnHidden>
       {error ? <Alert type="error" showIcon title={error.message} style={{ marginBottom: 12 }} /> : null}
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={kind ?? { owner: 'community', reviewDays: 90, appliesTo: 'resident' }} preserve={false}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        initialValues={kind ? { ...kind, ageMin: kind.rules?.ageMin ?? null, ageMax: kind.rules?.ageMax ?? null, sex: kind.rules?.sex ?? '' } : { owner: 'community', reviewDays: 90, appliesTo: 'resident', sex: '' }}
+        preserve={false}
+      >
         {kind ? null : (
           <Form.Item name="code" label={tt('code')} extra={t('小写字母开头，字母、数字、下划线，创建后不可修改', 'Starts with a lower-case letter; letters, digits, underscores; fixed once created')} rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{1,31}$/, message: t('格式不正确', 'Wrong format') }]}>
             <Input placeholder="e.g. pregnant" />
@@ -138,6 +163,23 @@ function LabelKindModal({ kind, onClose, onDone }: { kind: LabelKind | null; onC
         </Form.Item>
         <Form.Item name="reviewDays" label={t('维护周期（天）', 'Review every (days)')} rules={[{ required: true }]}>
           <InputNumber min={1} max={3650} />
+        </Form.Item>
+        <Form.Item
+          label={t('通常适用于（合理性检查）', 'Usually fits (plausibility check)')}
+          extra={t('导入或添加标签时，年龄或性别不符的会提示核实（标签仍会写入）。如留守儿童：最大年龄 15（不满 16 周岁）。', 'Imports and label writes warn when the age or sex does not fit (the label is still written). E.g. left-behind child: highest age 15 (under 16).')}
+        >
+          <Flex gap={8} wrap>
+            <Form.Item name="ageMin" noStyle>
+              <InputNumber min={0} max={150} placeholder={t('最小年龄', 'lowest age')} style={{ width: 130 }} data-testid="label-rule-age-min" />
+            </Form.Item>
+            <span>–</span>
+            <Form.Item name="ageMax" noStyle>
+              <InputNumber min={0} max={150} placeholder={t('最大年龄', 'highest age')} style={{ width: 130 }} data-testid="label-rule-age-max" />
+            </Form.Item>
+            <Form.Item name="sex" noStyle>
+              <Select style={{ width: 120 }} options={[{ value: '', label: t('性别不限', 'any sex') }, { value: '1', label: t('男性', 'men') }, { value: '2', label: t('女性', 'women') }]} data-testid="label-rule-sex" />
+            </Form.Item>
+          </Flex>
         </Form.Item>
         {kind ? (
           <Form.Item name="active" label={t('使用中', 'In use')} valuePropName="checked">

@@ -4,7 +4,7 @@
 // their reasons, and the Excel error report to correct and upload again. The URL carries the
 // import, so a reload (or a colleague with the link) lands on the same step.
 import { CloudUploadOutlined, DownloadOutlined, FileExcelOutlined, HistoryOutlined, InboxOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Empty, Flex, Form, InputNumber, Popconfirm, Progress, Result, Row, Select, Space, Statistic, Steps, Switch, Table, Tag, Tooltip, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, Flex, Form, InputNumber, Modal, Popconfirm, Progress, Result, Row, Select, Space, Statistic, Steps, Switch, Table, Tag, Tooltip, Typography, Upload } from 'antd';
 import type { UploadChangeParam, UploadFile } from 'antd/es/upload';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -18,7 +18,7 @@ import { useMobile } from '../../hooks/useMobile';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
 import { nodeView } from '../../shell/tree';
-import { columnLetter, kindNames, recordKindsInOrder, runningStates, type ColumnMapping, type ImportIssue, type ImportView, type RecordKind, type Target } from './types';
+import { columnLetter, kindNames, recordKindsInOrder, runningStates, type ColumnMapping, type ImportIssue, type ImportView, type PlacePlan, type RecordKind, type Target } from './types';
 
 const POLL_MS = 1000;
 
@@ -165,6 +165,7 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
   const [headerRow, setHeaderRow] = useState<number>(p.headerRow);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ApiError | null>(null);
+  const [plan, setPlan] = useState<PlacePlan | null>(null);
   const grids = useApi((signal) => nodeView(view.node.id).then((v) => (signal.aborted ? [] : v.children.filter((c) => c.level === 'grid'))), [view.node.id]);
 
   useEffect(() => setMapping(view.mapping), [view.mapping]);
@@ -195,7 +196,28 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
     }
   };
   const repreview = (sheet: string | undefined, row: number | undefined) => call(() => api.post<ImportView>(`/imports/${view.id}/preview`, { sheet, headerRow: row }));
-  const start = () => call(() => api.post<ImportView>(`/imports/${view.id}/start`, { mapping: mapping.map((m) => ({ index: m.index, target: m.target })), defaultGridId, blankClears, remember }));
+  const mappingBody = () => mapping.map((m) => ({ index: m.index, target: m.target }));
+  const startWith = (createPlaces: boolean) => {
+    setPlan(null);
+    return call(() => api.post<ImportView>(`/imports/${view.id}/start`, { mapping: mappingBody(), defaultGridId, blankClears, remember, createPlaces }));
+  };
+  // A sheet naming buildings and houses: first see which the community lacks, and ask once.
+  const namesPlaces = used.has('@building') && (view.kind === 'house' || view.kind === 'organisation' || used.has('@roomNo'));
+  const start = async () => {
+    if (!namesPlaces) return startWith(false);
+    setBusy(true);
+    setFailure(null);
+    try {
+      const p = await api.post<PlacePlan>(`/imports/${view.id}/places`, { mapping: mappingBody(), defaultGridId });
+      setBusy(false);
+      if (p.applies && (p.newBuildings || p.newHouses || p.ambiguous)) setPlan(p);
+      else await startWith(false);
+    } catch (err) {
+      setFailure(toApiError(err));
+      setBusy(false);
+    }
+  };
+  const remembered = p.defaultGridSource === 'template' || p.defaultGridSource === 'last' ? view.defaultGridId : null;
 
   const columns = [
     { key: 'col', title: t('列', 'Col.'), width: 52, render: (_: unknown, m: ColumnMapping) => <Typography.Text type="secondary">{columnLetter(m.index)}</Typography.Text> },
@@ -274,7 +296,10 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
         <Form layout={mobile ? 'vertical' : 'inline'}>
           {view.kind !== 'facility' ? (
             <Form.Item label={t('默认网格', 'Default grid')} required={!used.has('@grid')} help={used.has('@grid') ? t('“所属网格”为空的行归入此网格', 'For rows with an empty grid cell') : t('表格中没有“所属网格”列，所有行都归入此网格', 'The sheet has no grid column: every row goes here')}>
-              <Select allowClear value={defaultGridId ?? undefined} onChange={(v) => setDefaultGridId(v ?? null)} style={{ minWidth: 200 }} placeholder={t('选择网格', 'Choose a grid')} options={(grids.data ?? []).map((g) => ({ value: g.id, label: g.name }))} data-testid="import-default-grid" status={needsGrid ? 'error' : undefined} />
+              <Space wrap>
+                <Select allowClear value={defaultGridId ?? undefined} onChange={(v) => setDefaultGridId(v ?? null)} style={{ minWidth: 200 }} placeholder={t('选择网格', 'Choose a grid')} options={(grids.data ?? []).map((g) => ({ value: g.id, label: g.name }))} data-testid="import-default-grid" status={needsGrid ? 'error' : undefined} />
+                {remembered && remembered === defaultGridId ? <Tag color="green" data-testid="default-grid-remembered">{t('已按上次的选择', 'As chosen last time')}</Tag> : null}
+              </Space>
             </Form.Item>
           ) : null}
           <Form.Item label={t('空白单元格清空原值', 'Blank cells erase')} tooltip={t('默认空白单元格不改动系统中已有的值；打开后，空白会把已有值清空。', 'By default an empty cell leaves the stored value alone; turn on to erase it.')}>
@@ -286,6 +311,7 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
         </Form>
       </Card>
       {failure ? <ErrorAlert error={failure} /> : null}
+      {plan ? <PlacesModal plan={plan} community={view.node.name} kind={view.kind} busy={busy} onCancel={() => setPlan(null)} onChoose={startWith} /> : null}
       <Flex gap={8} justify="flex-end" wrap>
         <Popconfirm title={t('放弃这次导入？上传的文件会被删除。', 'Drop this import? The uploaded file is deleted.')} onConfirm={() => call(() => api.post<ImportView>(`/imports/${view.id}/cancel`)).then(() => navigate('/exchange/import'))}>
           <Button disabled={busy}>{t('放弃', 'Drop')}</Button>
@@ -297,6 +323,85 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
         </Tooltip>
       </Flex>
     </Space>
+  );
+}
+
+/**
+ * The buildings and houses a sheet names that the community has not registered: listed once,
+ * before the import, with the choice to create them in the chosen grid. Buildings whose name
+ * several share cannot be created; their rows need a 楼栋地址 column.
+ */
+function PlacesModal({ plan, community, kind, busy, onCancel, onChoose }: { plan: PlacePlan; community: string; kind: RecordKind; busy: boolean; onCancel(): void; onChoose(create: boolean): void }) {
+  const { t } = useI18n();
+  const houses = kind === 'resident' || kind === 'household';
+  const shown = plan.buildings.filter((b) => b.status !== 'exists' || b.newHouses.length);
+  const what = houses
+    ? t('{b} 栋楼、{h} 套房屋在{c}尚未登记', '{b} buildings and {h} houses are not registered in {c}', { b: plan.newBuildings, h: plan.newHouses, c: community })
+    : t('{b} 栋楼在{c}尚未登记', '{b} buildings are not registered in {c}', { b: plan.newBuildings, c: community });
+  const creatable = plan.newBuildings + plan.newHouses > 0;
+  return (
+    <Modal
+      open
+      width={720}
+      title={t('表中有尚未登记的楼栋和房屋', 'The sheet names places not registered yet')}
+      onCancel={onCancel}
+      footer={[
+        <Button key="back" onClick={onCancel} disabled={busy}>
+          {t('返回修改', 'Back')}
+        </Button>,
+        <Button key="skip" onClick={() => onChoose(false)} disabled={busy} data-testid="places-skip">
+          {t('不新建，只导入其他行', 'Do not create; import the other rows')}
+        </Button>,
+        creatable ? (
+          <Button key="create" type="primary" loading={busy} onClick={() => onChoose(true)} data-testid="places-create">
+            {t('新建并导入', 'Create them and import')}
+          </Button>
+        ) : null,
+      ]}
+    >
+      <Space orientation="vertical" size={12} style={{ width: '100%' }} data-testid="places-modal">
+        {creatable ? (
+          <Alert
+            type="info"
+            showIcon
+            title={what}
+            description={t('选择“新建并导入”，这些楼栋和房屋会建在{g}（表中填了所属网格的行建在该网格），再导入居民。楼栋地址取表中的“楼栋地址”，没有时记为“{c}+楼栋名”，之后可在楼栋列表中修改。', 'With "Create them and import", they are created in {g} (rows naming a grid use theirs), then the rows are imported. A building takes the sheet’s building address, or "{c} + its name" until you correct it in the building list.', { g: plan.grid?.name ?? t('默认网格', 'the default grid'), c: community })}
+          />
+        ) : null}
+        {plan.ambiguous ? (
+          <Alert type="warning" showIcon title={t('{n} 个楼栋名称有多栋同名楼，无法确定是哪一栋', '{n} building names are shared by several buildings', { n: plan.ambiguous })} description={t('请在表中增加“楼栋地址”列（按系统中登记的地址填写）后重新上传；这些行这次不会导入。', 'Add a 楼栋地址 (building address) column as registered and upload again; these rows are not imported this time.')} />
+        ) : null}
+        <Table
+          size="small"
+          rowKey={(b) => `${b.name}|${b.address ?? ''}`}
+          pagination={shown.length > 8 ? { pageSize: 8, size: 'small' } : false}
+          dataSource={shown}
+          data-testid="places-table"
+          columns={[
+            { key: 'name', title: t('楼栋', 'Building'), render: (_, b) => <>{b.name}{b.address ? <Typography.Text type="secondary">（{b.address}）</Typography.Text> : null}</> },
+            {
+              key: 'status',
+              title: t('情况', 'State'),
+              render: (_, b) =>
+                b.status === 'new' ? <Tag color="blue">{t('新建', 'new')}</Tag> : b.status === 'exists' ? <Tag>{t('已登记', 'registered')}</Tag> : <Tag color="red">{t('{n} 栋同名', '{n} share this name', { n: b.namesakes })}</Tag>,
+            },
+            ...(houses
+              ? [{
+                  key: 'houses',
+                  title: t('新建房屋', 'New houses'),
+                  render: (_: unknown, b: PlacePlan['buildings'][number]) => (
+                    <Tooltip title={b.newHouses.slice(0, 40).map((h) => `${h.unitNo ? `${h.unitNo}单元` : ''}${h.roomNo}`).join('、')}>
+                      <span>{b.status === 'ambiguous' ? '—' : t('{n} 套', '{n}', { n: b.newHouses.length })}</span>
+                    </Tooltip>
+                  ),
+                }]
+              : []),
+            { key: 'grid', title: t('建在', 'In'), render: (_, b) => (b.status === 'new' ? b.grid?.name : '—') },
+            { key: 'rows', title: t('涉及行数', 'Rows'), dataIndex: 'rows' },
+          ]}
+        />
+      </Space>
+    </Modal>
   );
 }
 
@@ -378,6 +483,19 @@ function SummaryStep({ view }: { view: ImportView }) {
             ) : null,
           ]}
         />
+        {c.buildingsCreated || c.housesCreated ? (
+          <Alert style={{ marginBottom: 12 }} type="success" showIcon data-testid="places-created" title={t('按表新建了 {b} 栋楼、{h} 套房屋', 'Created {b} buildings and {h} houses the sheet named', { b: c.buildingsCreated ?? 0, h: c.housesCreated ?? 0 })} />
+        ) : null}
+        {c.proposed ? (
+          <Alert
+            style={{ marginBottom: 12 }}
+            type="info"
+            showIcon
+            data-testid="proposals-made"
+            title={t('{n} 个由部门维护的标签（低保、退役军人、残疾人等）已提交相应部门确认，确认后生效', '{n} labels kept by departments (低保, veterans, disability …) were proposed to them; they apply once confirmed', { n: c.proposed })}
+            action={<Link to="/label-proposals"><Button size="small">{t('查看提议', 'See proposals')}</Button></Link>}
+          />
+        ) : null}
         <Row gutter={[16, 16]} justify="center">
           {(
             [
@@ -385,7 +503,7 @@ function SummaryStep({ view }: { view: ImportView }) {
               ['updated', t('更新', 'Updated'), c.updated, undefined],
               ['unchanged', t('无变化', 'Unchanged'), c.unchanged, undefined],
               ['failed', t('未导入', 'Refused'), c.failed, '#cf1322'],
-              ['warned', t('部分导入', 'In part'), c.warned, '#d48806'],
+              ['warned', t('有提示', 'With notes'), c.warned, '#d48806'],
               ['blank', t('空行', 'Blank rows'), c.blank, undefined],
             ] as const
           ).map(([k, label, value, color]) => (
@@ -408,7 +526,7 @@ function SummaryStep({ view }: { view: ImportView }) {
             pagination={{ current: page, pageSize: PAGE, total: issues.data?.total ?? 0, onChange: setPage, showSizeChanger: false, size: 'small' }}
             columns={[
               { key: 'row', title: t('行号', 'Row'), width: 64, dataIndex: 'rowNo' },
-              { key: 'sev', title: t('结果', 'Outcome'), width: 96, render: (_: unknown, r: ImportIssue) => (r.severity === 'error' ? <Tag color="red">{t('未导入', 'Refused')}</Tag> : <Tag color="orange">{t('部分导入', 'In part')}</Tag>) },
+              { key: 'sev', title: t('结果', 'Outcome'), width: 96, render: (_: unknown, r: ImportIssue) => (r.severity === 'error' ? <Tag color="red">{t('未导入', 'Refused')}</Tag> : <Tag color="orange">{t('已导入，有提示', 'In, with notes')}</Tag>) },
               {
                 key: 'why',
                 title: t('问题', 'Problem'),
@@ -416,6 +534,7 @@ function SummaryStep({ view }: { view: ImportView }) {
                   <ul className="qc-issue-list" style={{ margin: 0, paddingLeft: 16 }}>
                     {r.reasons.map((x, i) => (
                       <li key={i}>
+                        {r.severity === 'error' && x.severity === 'warning' ? <Tag color="orange" style={{ marginInlineEnd: 4 }}>{t('提示', 'note')}</Tag> : null}
                         {x.column ? <Typography.Text strong>{x.column}：</Typography.Text> : null}
                         {x.message}
                       </li>

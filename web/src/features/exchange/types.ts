@@ -34,6 +34,10 @@ export interface ImportCounts {
   failed: number;
   warned: number;
   blank: number;
+  /** Department-owned labels sent to their owner as proposals. */
+  proposed?: number;
+  buildingsCreated?: number;
+  housesCreated?: number;
 }
 
 export interface ImportView {
@@ -55,11 +59,13 @@ export interface ImportView {
     mappingSource: 'template' | 'headers';
     templateId: number | null;
     totalRows: number;
+    /** Where the default grid came from (remembered with the template, the worker's last import …). */
+    defaultGridSource?: 'chosen' | 'template' | 'last' | 'only' | null;
   } | null;
   mapping: ColumnMapping[];
   targets: Target[];
   missingRequired: string[];
-  options: { blankClears?: boolean };
+  options: { blankClears?: boolean; createPlaces?: boolean };
   totalRows: number;
   processedRows: number;
   progress: number;
@@ -75,8 +81,29 @@ export interface ImportView {
 export interface ImportIssue {
   rowNo: number;
   severity: 'error' | 'warning';
-  reasons: { column: string; message: string }[];
+  reasons: { column: string; message: string; severity?: 'error' | 'warning' }[];
   cells: string[];
+}
+
+/** What creating the sheet's missing places would do (POST /imports/:id/places). */
+export interface PlacePlan {
+  applies: boolean;
+  grid: { id: number; name: string } | null;
+  buildings: {
+    name: string;
+    address: string | null;
+    status: 'new' | 'exists' | 'ambiguous';
+    buildingId: number | null;
+    namesakes: number;
+    grid: { id: number; name: string } | null;
+    rows: number;
+    newHouses: { unitNo: string; roomNo: string }[];
+    existingHouses: number;
+  }[];
+  newBuildings: number;
+  newHouses: number;
+  ambiguous: number;
+  rows: number;
 }
 
 export const runningStates = new Set(['queued', 'running', 'cancelling']);

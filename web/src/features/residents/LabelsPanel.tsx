@@ -1,15 +1,17 @@
 // A resident's labels (重点人群): current and ended ones with dates; give a label or end one.
 // Only a label's owner may change it (a community keeps 独居老人, 民政 keeps 低保): others see it
-// read-only with the owner named.
-import { PlusOutlined } from '@ant-design/icons';
+// read-only with the owner named, and the community proposes it to the owner instead (标签提议),
+// following the outcome here.
+import { FlagOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { api, ApiError } from '../../api/client';
-import type { Grant, LabelKind, ResidentCard } from '../../api/types';
+import type { Grant, LabelKind, LabelProposal, ResidentCard } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors } from '../../components/errors';
 import { useFields } from '../../components/fields';
+import { useApi } from '../../hooks/useApi';
 import { useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 
@@ -20,7 +22,9 @@ export function LabelsPanel({ residentId, labels, grants, onChanged }: { residen
   const { message } = App.useApp();
   const kinds = useLabelKinds();
   const [adding, setAdding] = useState(false);
+  const [proposing, setProposing] = useState(false);
   const [ending, setEnding] = useState<ResidentCard['labels'][number] | null>(null);
+  const proposals = useApi((signal) => (can('registry:read') ? api.get<{ items: LabelProposal[] }>('/label-proposals', { residentId, limit: 20 }, signal) : Promise.resolve({ items: [] as LabelProposal[] })), [residentId, labels]);
   const kindOf = useMemo(() => new Map((kinds ?? []).map((k) => [k.code, k])), [kinds]);
   const name = (c: string) => {
     const k = kindOf.get(c);
@@ -34,16 +38,26 @@ export function LabelsPanel({ residentId, labels, grants, onChanged }: { residen
   };
   const writable = (kinds ?? []).filter((k) => k.active && k.appliesTo === 'resident' && mayWrite(k));
   const activeCodes = new Set(labels.filter((l) => l.active).map((l) => l.code));
+  const pendingCodes = new Set((proposals.data?.items ?? []).filter((p) => p.status === 'pending').map((p) => p.label.code));
+  // Labels a department keeps, which the community may propose (not already on the record or waiting).
+  const proposable = can('registry:write') ? (kinds ?? []).filter((k) => k.active && k.appliesTo === 'resident' && k.owner !== 'community' && !activeCodes.has(k.code) && !pendingCodes.has(k.code)) : [];
 
   return (
     <div>
       <Flex justify="space-between" align="center" style={{ marginBottom: 12 }}>
         <Typography.Text type="secondary">{t('标签由其维护方负责：社区维护的标签社区可改，部门维护的标签由部门补充。', 'Each label is kept by its owner: the community, or a department.')}</Typography.Text>
-        {writable.length ? (
-          <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="label-add">
-            {t('添加标签', 'Add a label')}
-          </Button>
-        ) : null}
+        <Flex gap={8}>
+          {proposable.length ? (
+            <Button icon={<FlagOutlined />} onClick={() => setProposing(true)} data-testid="label-propose">
+              {t('提议部门标签', 'Propose to a department')}
+            </Button>
+          ) : null}
+          {writable.length ? (
+            <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="label-add">
+              {t('添加标签', 'Add a label')}
+            </Button>
+          ) : null}
+        </Flex>
       </Flex>
       <Table
         size="small"
@@ -91,14 +105,45 @@ export function LabelsPanel({ residentId, labels, grants, onChanged }: { residen
           },
         ]}
       />
+      {proposals.data?.items.length ? (
+        <div style={{ marginTop: 12 }} data-testid="label-proposals">
+          <Typography.Text type="secondary">{t('提交部门确认的标签：', 'Proposed to departments:')}</Typography.Text>
+          {proposals.data.items.map((p) => (
+            <div key={p.id} style={{ marginTop: 4 }}>
+              <Tag color={p.status === 'pending' ? 'gold' : p.status === 'confirmed' ? 'green' : p.status === 'rejected' ? 'red' : 'default'}>{p.statusName}</Tag>
+              {p.label.name}
+              <Typography.Text type="secondary">
+                {' · '}
+                {p.status === 'pending' ? t('待{o}确认', 'waiting for {o}', { o: p.ownerName }) : `${p.decidedBy ?? p.ownerName}${p.decisionReason ? `：${p.decisionReason}` : ''}`}
+                {' · '}
+                {p.source === 'import' ? t('来自“{f}”第 {r} 行', 'from "{f}" row {r}', { f: p.evidence.fileName ?? '', r: p.evidence.rowNo ?? '' }) : (p.note ?? '')}
+              </Typography.Text>
+            </div>
+          ))}
+        </div>
+      ) : null}
+      {proposing ? (
+        <ProposeModal
+          residentId={residentId}
+          kinds={proposable}
+          onClose={() => setProposing(false)}
+          onDone={() => {
+            setProposing(false);
+            message.success(t('已提交部门确认', 'Proposed to the department'));
+            proposals.reload();
+          }}
+        />
+      ) : null}
       {adding ? (
         <AddLabelModal
           residentId={residentId}
           kinds={writable.filter((k) => !activeCodes.has(k.code))}
           onClose={() => setAdding(false)}
-          onDone={() => {
+          onDone={(warnings) => {
             setAdding(false);
             message.success(t('标签已添加', 'Label added'));
+            // The label kind's plausibility rules (独居老人 60+ …): kept, but someone should check.
+            for (const w of warnings) message.warning(w, 8);
             onChanged();
           }}
         />
@@ -120,7 +165,44 @@ export function LabelsPanel({ residentId, labels, grants, onChanged }: { residen
   );
 }
 
-function AddLabelModal({ residentId, kinds, onClose, onDone }: { residentId: number; kinds: LabelKind[]; onClose(): void; onDone(): void }) {
+function ProposeModal({ residentId, kinds, onClose, onDone }: { residentId: number; kinds: LabelKind[]; onClose(): void; onDone(): void }) {
+  const { t, lang } = useI18n();
+  const { code } = useFields();
+  const [form] = Form.useForm();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (v: { code: string; note: string; since?: Dayjs }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/label-proposals', { residentId, code: v.code, note: v.note.trim(), since: v.since?.format('YYYY-MM-DD') });
+      onDone();
+    } catch (err) {
+      if (!applyFieldErrors(form, err)) setError(err as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={t('提议部门标签', 'Propose a label to its department')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy} okText={t('提交部门确认', 'Propose')} okButtonProps={{ ...({ 'data-testid': 'label-propose-ok' } as Record<`data-${string}`, string>) }} destroyOnHidden>
+      {error ? <Alert type="error" showIcon title={error.message} style={{ marginBottom: 12 }} /> : null}
+      <Typography.Paragraph type="secondary">{t('这些标签由部门维护，社区不能直接添加：提交后由相应部门核实确认，结果在此处和“标签提议”中可见。', 'Departments keep these labels: the department checks and decides; the outcome shows here and under Label proposals.')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" onFinish={submit} preserve={false}>
+        <Form.Item name="code" label={t('标签', 'Label')} rules={[{ required: true, message: t('请选择标签', 'Choose a label') }]}>
+          <Select options={kinds.map((k) => ({ value: k.code, label: `${lang === 'en' ? k.nameEn : k.nameZh}（${code('department', k.owner)}）` }))} data-testid="label-propose-kind" />
+        </Form.Item>
+        <Form.Item name="note" label={t('社区掌握的情况', 'What the community knows')} rules={[{ required: true, whitespace: true, min: 2, message: t('请说明依据', 'Say how you know') }]}>
+          <Input.TextArea rows={3} maxLength={500} placeholder={t('如：走访时本人出示了残疾人证', 'e.g. showed a disability card during a visit')} data-testid="label-propose-note" />
+        </Form.Item>
+        <Form.Item name="since" label={t('起始日期（可选）', 'Since (optional)')}>
+          <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function AddLabelModal({ residentId, kinds, onClose, onDone }: { residentId: number; kinds: LabelKind[]; onClose(): void; onDone(warnings: string[]): void }) {
   const { t, lang } = useI18n();
   const [form] = Form.useForm();
   const [error, setError] = useState<ApiError | null>(null);
@@ -133,8 +215,8 @@ function AddLabelModal({ residentId, kinds, onClose, onDone }: { residentId: num
     setError(null);
     try {
       const attributes = Object.fromEntries(Object.entries(v.attributes ?? {}).filter(([, x]) => x !== undefined && x !== null && x !== '').map(([k, x]) => [k, dayjs.isDayjs(x) ? (x as Dayjs).format('YYYY-MM-DD') : x]));
-      await api.put(`/residents/${residentId}/labels/${v.code}`, { since: v.since.format('YYYY-MM-DD'), until: v.until ? v.until.format('YYYY-MM-DD') : undefined, attributes: Object.keys(attributes).length ? attributes : undefined, reason: v.reason?.trim() || undefined });
-      onDone();
+      const r = await api.put<{ warnings?: string[] }>(`/residents/${residentId}/labels/${v.code}`, { since: v.since.format('YYYY-MM-DD'), until: v.until ? v.until.format('YYYY-MM-DD') : undefined, attributes: Object.keys(attributes).length ? attributes : undefined, reason: v.reason?.trim() || undefined });
+      onDone(r.warnings ?? []);
     } catch (err) {
       if (!applyFieldErrors(form, err)) setError(err as ApiError);
     } finally {
