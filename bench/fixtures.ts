@@ -287,7 +287,8 @@ async function pgliteFixture(opts: BenchOptions, log: (m: string) => void): Prom
   mkdirSync(benchDataDir, { recursive: true });
   const dir = join(benchDataDir, `pglite-${opts.residents}`);
   const readyFile = `${dir}.ready.json`;
-  const release = await lockFile(`${dir}.lock`, dir, log);
+  // Not `${dir}.lock`: that is the database's own lock (src/db/lock.ts), taken when it opens.
+  const release = await lockFile(`${dir}.build-lock`, dir, log);
   let stats: BuildStats;
   try {
     if (existsSync(readyFile)) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one test command (`npm test`, also what CI runs): check the system tools every step needs
-// (installing the missing ones with apt-get when run as root), type-check, run the suites on
+// (installing the missing ones with apt-get when run as root), type-check, lint the module
+// boundaries, check the web's generated contract, run the suites on
 // embedded PGlite, the same suites on PostgreSQL when TEST_DATABASE_URL is set, then the browser
 // tests in Debian's Chromium. Each step's failure fails the whole run.
 import { spawnSync } from 'node:child_process';
@@ -53,6 +54,9 @@ if (missing.length) {
 
 run('type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (existsSync('web/tsconfig.json')) run('type-check web', 'npx', ['tsc', '-p', 'web/tsconfig.json', '--noEmit']);
+// Module boundaries and lint (docs/architecture.md), then the web's contract against the schemas.
+run('lint and module boundaries', 'npm', ['run', '-s', 'lint']);
+run('web contract matches the server schemas', 'npm', ['run', '-s', 'gen:api', '--', '--check']);
 run('tests on PGlite', 'npx', ['vitest', 'run'], { QC_TEST_ENGINE: 'pglite' });
 if (process.env.TEST_DATABASE_URL) run('tests on PostgreSQL', 'npx', ['vitest', 'run'], { QC_TEST_ENGINE: 'postgres' });
 else console.log('\n(TEST_DATABASE_URL not set: the PostgreSQL pass is skipped)');

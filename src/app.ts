@@ -15,41 +15,33 @@ import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { ping, type Database, type Db } from './db/client.js';
+import { ping, type Database } from './db/client.js';
 import { ApprovalService } from './platform/approvals.js';
 import { ApprovalOut, approvalRoutes } from './platform/approvals.routes.js';
 import { AuditService } from './platform/audit.js';
+import { anchorFileOf, AuditAnchors } from './platform/audit-anchor.js';
 import { auditRoutes } from './platform/audit.routes.js';
+import { clientErrorRoutes } from './platform/client-errors.routes.js';
 import authPlugin from './platform/auth/plugin.js';
 import { authRoutes } from './platform/auth/routes.js';
 import { AuthService } from './platform/auth/service.js';
 import { Broker } from './platform/broker.js';
-import { FieldCipher, type DataKeys } from './platform/crypto.js';
+import { FieldCipher, isInside, type DataKeys } from './platform/crypto.js';
 import { ErrorBody } from './platform/errors.js';
 import { EventBus } from './platform/events.js';
 import { installErrorHandling, newRequestId } from './platform/http.js';
 import { JobQueue } from './platform/jobs.js';
 import { loggerOptions } from './platform/logging.js';
+import { opsRoutes } from './platform/ops.routes.js';
+import { WorkCalendar } from './platform/calendar.js';
+import { calendarRoutes } from './platform/calendar.routes.js';
 import { installRateLimits } from './platform/ratelimit.js';
 import { installCrossSiteGuard, installFormBodies, registerSecurityHeaders } from './platform/security.js';
 import { GrantService } from './platform/scope.js';
 import { createModules, type Modules } from './modules/index.js';
+import type { Platform } from './platform/platform.js';
 
-export interface Platform {
-  readonly config: Config;
-  readonly database: Database;
-  readonly db: Db;
-  readonly log: Logger;
-  readonly cipher: FieldCipher;
-  readonly audit: AuditService;
-  readonly auth: AuthService;
-  /** Requests that need a second person (separation of duties). */
-  readonly approvals: ApprovalService;
-  readonly grants: GrantService;
-  readonly jobs: JobQueue;
-  readonly events: EventBus;
-  readonly broker: Broker;
-}
+export type { Platform } from './platform/platform.js';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -97,11 +89,13 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
 
   const log = app.log as unknown as Logger;
   const cipher = new FieldCipher(opts.keys);
-  const audit = new AuditService(opts.keys.mac);
+  const audit = new AuditService(opts.keys.mac, opts.keys.auditSigning);
+  const auditAnchors = new AuditAnchors(audit, database.db, anchorFileOf(config), log, config.auditAnchorSeconds * 1000);
   const auth = new AuthService(database.db, config, audit, cipher);
   const platform: Platform = {
-    config, database, db: database.db, log, cipher, audit, auth, approvals: new ApprovalService(database.db, audit, cipher), grants: new GrantService(),
-    jobs: new JobQueue(database.db, log, { pollMs: config.jobsPollMs }), events: new EventBus(), broker: new Broker(log),
+    config, database, db: database.db, log, cipher, audit, auditAnchors, auth, approvals: new ApprovalService(database.db, audit, cipher), grants: new GrantService(),
+    jobs: new JobQueue(database.db, log, { pollMs: config.jobsPollMs, heartbeatMs: config.jobsHeartbeatMs, staleMs: config.jobsStaleMs }), events: new EventBus(), broker: new Broker(log),
+    calendar: new WorkCalendar(database.db, audit),
   };
 
   app.addHook('onSend', async (req, reply) => {
@@ -134,6 +128,7 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
   });
   if (existsSync(webDist)) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: ['index.html'] });
 
+  await platform.calendar.ensureShipped();
   const modules = createModules(platform);
   for (const m of modules.list) await m.init?.();
 
@@ -167,8 +162,11 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
       );
       api.get('/openapi.json', { config: { public: true, rateLimits: [] }, schema: { hide: true } }, async () => app.swagger());
       await api.register(authRoutes({ auth, describeNode: (id) => modules.tree.service.describe(id), secureCookies: config.publicBaseUrl.startsWith('https:') }));
-      await api.register(auditRoutes({ db: database.db, audit }));
+      await api.register(auditRoutes({ db: database.db, audit, anchors: auditAnchors, people: (ids) => modules.tree.service.people(ids) }));
       await api.register(approvalRoutes(platform.approvals));
+      await api.register(clientErrorRoutes(log));
+      await api.register(opsRoutes({ config, database, audit }));
+      await api.register(calendarRoutes(platform.calendar));
       for (const m of modules.list) if (m.routes) await api.register(m.routes);
     },
     { prefix: '/api' },
@@ -184,13 +182,21 @@ export async function buildApp(opts: AppOptions): Promise<BuiltApp> {
       backgroundStarted = true;
       await platform.broker.start({ url: config.mqttUrl, port: config.mqttPort, host: config.host, authenticate: async (_u, pw) => (await auth.authenticateDevice(pw)) !== null });
       for (const m of modules.list) await m.start?.();
-      if (config.jobsEnabled) await platform.jobs.start();
+      // On the embedded database this process alone holds the folder (its lock): jobs left running are orphans.
+      if (config.jobsEnabled) await platform.jobs.start({ exclusive: database.engine === 'pglite' });
+      if (opts.keys.auditSigningFile && isInside(config.dataDir, opts.keys.auditSigningFile)) {
+        log.warn({ keyFile: opts.keys.auditSigningFile }, 'the audit signing key is kept in the data folder (a development default): anchors and checkpoints do not protect the audit log from someone holding the folder; set QC_AUDIT_SIGNING_KEY_FILE to a file elsewhere');
+      }
+      await auditAnchors.start();
     },
     async close() {
       await platform.jobs.stop();
       for (const m of modules.list) await m.stop?.();
       await platform.broker.stop();
       await app.close();
+      // Every request has been answered; its audit rows are committed. The last anchor records them.
+      await audit.settled();
+      if (backgroundStarted) await auditAnchors.stop().catch((err: unknown) => log.error({ err }, 'the last audit anchor failed'));
     },
   };
 }

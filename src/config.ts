@@ -8,7 +8,7 @@ type Parser<T> = (raw: string) => T;
 
 interface VarSpec<T> {
   env: string;
-  group: 'server' | 'database' | 'security' | 'devices' | 'features' | 'logging';
+  group: 'server' | 'database' | 'security' | 'devices' | 'features' | 'imports' | 'logging';
   description: string;
   secret?: boolean;
   default?: T | (() => T);
@@ -105,6 +105,8 @@ export const configSpec = {
   publicBaseUrl: { env: 'QC_PUBLIC_BASE_URL', group: 'server', description: 'Address residents use to reach the public pages (printed in certificate QR codes). Defaults to http://HOST:PORT.', default: '', parse: (raw) => (raw === '' ? '' : url('http:', 'https:')(raw)) },
   dataDir: { env: 'QC_DATA_DIR', group: 'database', description: 'Folder for the embedded database, generated development keys and uploaded files.', default: () => resolve(process.cwd(), 'data'), parse: (raw) => resolve(raw) },
   databaseUrl: { env: 'DATABASE_URL', group: 'database', description: 'PostgreSQL server to use instead of the embedded PGlite database.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : url('postgres:', 'postgresql:')(raw)) },
+  pgliteFsync: { env: 'QC_PGLITE_FSYNC', group: 'database', description: 'Embedded database: flush each commit to disk (survives a power cut, not only a killed process). Off only for throw-away data.', default: true, parse: bool },
+  backupDir: { env: 'QC_BACKUP_DIR', group: 'database', description: 'Where `qingche backup` writes and `qingche doctor` looks for backups of the embedded database. Defaults to <QC_DATA_DIR>/backups; better on another disk.', default: '', parse: (raw) => (raw === '' ? '' : resolve(raw)) },
   databasePoolSize: { env: 'QC_DB_POOL', group: 'database', description: 'Connections in the PostgreSQL pool.', default: 10, parse: int(1, 200) },
   demoResidents: { env: 'QC_DEMO_RESIDENTS', group: 'features', description: 'Residents in the demo city generated on first start of `npm start`.', default: 6000, parse: int(0, 10_000_000) },
   sessionIdleMinutes: { env: 'QC_SESSION_IDLE_MINUTES', group: 'security', description: 'A session unused this long expires.', default: 30, parse: int(1, 24 * 60) },
@@ -127,13 +129,30 @@ export const configSpec = {
   dataKey: { env: 'QC_DATA_KEY', group: 'security', description: 'SM4 key (32 hex) that encrypts ID numbers and phones at rest. Generated into the data folder outside production.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : hexKey(raw)) },
   macKey: { env: 'QC_MAC_KEY', group: 'security', description: 'HMAC-SM3 key (32 hex) that authenticates encrypted values.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : hexKey(raw)) },
   indexKey: { env: 'QC_INDEX_KEY', group: 'security', description: 'Keyed SM3 key (32 hex) for exact look-up of encrypted values.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : hexKey(raw)) },
+  keysFile: { env: 'QC_KEYS_FILE', group: 'security', description: 'A JSON file with dataKey, macKey and indexKey (32 hex each), instead of the three variables. In production it must lie outside the data folder.', default: '', parse: (raw) => (raw === '' ? '' : resolve(raw)) },
+  auditSigningKey: { env: 'QC_AUDIT_SIGNING_KEY', group: 'security', description: 'Ed25519 private key (PEM, or 64 hex characters of seed) that signs audit anchors and retention checkpoints.', secret: true, default: '', parse: str },
+  auditSigningKeyFile: { env: 'QC_AUDIT_SIGNING_KEY_FILE', group: 'security', description: 'File holding that key (PEM; openssl genpkey -algorithm ed25519). Outside production, without either, one is generated into the data folder. In production it must lie outside the data folder.', default: '', parse: (raw) => (raw === '' ? '' : resolve(raw)) },
+  auditAnchorFile: { env: 'QC_AUDIT_ANCHOR_FILE', group: 'security', description: 'Where signed audit anchors (the chain head: last hash and row count) are appended. Default: audit-anchors.jsonl in the data folder.', default: '', parse: (raw) => (raw === '' ? '' : resolve(raw)) },
+  auditAnchorSeconds: { env: 'QC_AUDIT_ANCHOR_SECONDS', group: 'security', description: 'How often a new audit anchor is written when the log has grown (also at start-up and shutdown).', default: 60, parse: int(5, 3600) },
   auditRetentionDays: { env: 'QC_AUDIT_RETENTION_DAYS', group: 'security', description: 'Audit rows are kept at least this long (never under 180).', default: 365, parse: int(180, 36500) },
   bodyLimitBytes: { env: 'QC_BODY_LIMIT_BYTES', group: 'server', description: 'Largest JSON request body.', default: 1024 * 1024, parse: int(1024, 64 * 1024 * 1024) },
   uploadLimitBytes: { env: 'QC_UPLOAD_LIMIT_BYTES', group: 'server', description: 'Largest uploaded file (spreadsheets, photos).', default: 30 * 1024 * 1024, parse: int(1024, 1024 * 1024 * 1024) },
+  // Reading an uploaded sheet (xlsx, CSV): counted as it unpacks and parses, in a worker thread (docs/import-export.md, decision 0022).
+  importMaxRows: { env: 'QC_IMPORT_MAX_ROWS', group: 'imports', description: 'Rows a sheet may hold (counted as they are read, never taken from what the sheet declares).', default: 1_000_000, parse: int(1, 10_000_000) },
+  importMaxColumns: { env: 'QC_IMPORT_MAX_COLUMNS', group: 'imports', description: 'Columns that may hold a value (an import maps at most 1,000).', default: 1000, parse: int(1, 1000) },
+  importMaxPartMb: { env: 'QC_IMPORT_MAX_PART_MB', group: 'imports', description: 'MB one part of an xlsx file (a sheet, the string table) may unpack to.', default: 512, parse: int(1, 4095) },
+  importMaxUnpackedMb: { env: 'QC_IMPORT_MAX_UNPACKED_MB', group: 'imports', description: 'MB the parts of an xlsx file may unpack to together.', default: 1024, parse: int(1, 65_536) },
+  importMaxStrings: { env: 'QC_IMPORT_MAX_STRINGS', group: 'imports', description: 'Entries of an xlsx shared-string table.', default: 2_000_000, parse: int(1, 100_000_000) },
+  importMaxStringsMb: { env: 'QC_IMPORT_MAX_STRINGS_MB', group: 'imports', description: 'MB of text (UTF-8) in an xlsx shared-string table.', default: 64, parse: int(1, 2048) },
+  importParseSeconds: { env: 'QC_IMPORT_PARSE_SECONDS', group: 'imports', description: 'Seconds of work one step of reading a sheet may take (opening it, counting its rows, one pass over them).', default: 120, parse: int(1, 3600) },
+  importWorkerMemoryMb: { env: 'QC_IMPORT_WORKER_MEMORY_MB', group: 'imports', description: 'Heap of the worker thread that reads an upload (its V8 old generation).', default: 256, parse: int(32, 16_384) },
+  importWorkers: { env: 'QC_IMPORT_WORKERS', group: 'imports', description: 'Uploads read at the same time (one worker thread each; more wait their turn).', default: 2, parse: int(1, 64) },
   mqttUrl: { env: 'MQTT_URL', group: 'devices', description: 'External MQTT broker. Without it the app embeds its own broker.', secret: true, default: '', parse: (raw) => (raw === '' ? '' : url('mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:')(raw)) },
   mqttPort: { env: 'MQTT_PORT', group: 'devices', description: 'TCP port of the embedded broker (0 picks a free port; a port in use falls back to a free one).', default: 1884, parse: int(0, 65535) },
   jobsEnabled: { env: 'QC_JOBS', group: 'features', description: 'Run background sweeps (deadlines, reminders) in this instance.', default: true, parse: bool },
   jobsPollMs: { env: 'QC_JOBS_POLL_MS', group: 'features', description: 'How often the job worker looks for due work.', default: 2000, parse: int(50, 600_000) },
+  jobsHeartbeatMs: { env: 'QC_JOBS_HEARTBEAT_MS', group: 'features', description: 'How often a worker running a job marks it alive.', default: 5000, parse: int(100, 60_000) },
+  jobsStaleMs: { env: 'QC_JOBS_STALE_MS', group: 'features', description: 'A running job not marked alive for this long is taken over by another worker (its own died). At least three heartbeats.', default: 30_000, parse: int(1000, 3_600_000) },
   smallCellThreshold: { env: 'QC_SMALL_CELL_THRESHOLD', group: 'features', description: 'Report cells below this count are suppressed above community level.', default: 5, parse: int(0, 1000) },
   tileUrl: { env: 'QC_TILE_URL', group: 'features', description: 'Map tile URL template ({s}, {z}/{x}/{y}), http(s) or a path on this server; empty draws vector layers only. Its origin is allowed as an image source in the Content-Security-Policy.', default: '', parse: tileTemplate },
   logLevel: { env: 'QC_LOG_LEVEL', group: 'logging', description: 'pino log level.', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
@@ -165,10 +184,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   Object.assign(out, overrides);
-  if (out.env === 'production') {
+  if (out.env === 'production' && !out.keysFile) {
     for (const k of ['dataKey', 'macKey', 'indexKey'] as const) {
-      if (!out[k]) problems.push(`${configSpec[k].env}: required in production (keys are never generated or kept in the database)`);
+      if (!out[k]) problems.push(`${configSpec[k].env}: required in production, or QC_KEYS_FILE outside the data folder (keys are never generated, kept in the database or beside it)`);
     }
+  }
+  if (out.env === 'production' && !out.auditSigningKey && !out.auditSigningKeyFile) {
+    problems.push(`${configSpec.auditSigningKey.env} or ${configSpec.auditSigningKeyFile.env}: required in production (the Ed25519 key that signs audit anchors and checkpoints, kept outside the data folder)`);
+  }
+  if (typeof out.jobsStaleMs === 'number' && typeof out.jobsHeartbeatMs === 'number' && out.jobsStaleMs < 3 * out.jobsHeartbeatMs) {
+    problems.push(`${configSpec.jobsStaleMs.env}: must be at least three heartbeats (${configSpec.jobsHeartbeatMs.env} = ${out.jobsHeartbeatMs} ms), or live jobs would be taken over`);
   }
   for (const r of (out.mfaRequiredRoles as readonly string[] | undefined) ?? []) {
     if (!(roles as readonly string[]).includes(r)) problems.push(`${configSpec.mfaRequiredRoles.env}: unknown role "${r}" (roles: ${roles.join(', ')})`);

@@ -28,8 +28,9 @@ import { performance } from 'node:perf_hooks';
 import { desc } from 'drizzle-orm';
 import { sm2 } from 'sm-crypto-v2';
 import { rolePermissions, type Role } from '../../src/platform/auth/roles.js';
-import type { RequestContext } from '../../src/platform/context.js';
-import { decodePayload, seedCertificatesDemo, type CertificateOut } from '../../src/modules/certificates/index.js';
+import type { AuthedContext } from '../../src/platform/context.js';
+import { decodePayload, type CertificateOut } from '../../src/modules/certificates/index.js';
+import { seedCertificatesDemo } from '../../src/modules/demo/certificates.js';
 import { Verifier, type Algorithm } from '../../src/modules/certificates/signing.js';
 import { certificates } from '../../src/modules/certificates/tables.js';
 import { benchDatabase, DEMO_USERS, listen, login, type BenchFixture, type Engine } from '../fixtures.js';
@@ -183,7 +184,7 @@ function p(lat: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
 }
 
-async function workerContext(fx: BenchFixture, username: string): Promise<RequestContext> {
+async function workerContext(fx: BenchFixture, username: string): Promise<AuthedContext> {
   const u = await fx.built.platform.auth.findUserByName(username);
   if (!u) throw new Error(`no demo user ${username}`);
   const role = u.role as Role;

@@ -39,7 +39,7 @@ async function runEngine(ctx: BenchContext, engine: Engine): Promise<Row[]> {
     const registry = fx.built.modules.registry.service;
     const recount = await time(async () => {
       await registry.countsUnder('/1/', { byChild: true });
-      await registry.freshness.staleCounts(fx.database.db, '/1/');
+      await registry.lookups.staleCounts('/1/', fx.database.db);
     });
     const bareCity = await time(() => queryRows(fx.database.db, countIn('/1/')));
     rows.push({

@@ -43,12 +43,20 @@ export const auditLog = pgTable(
   ],
 );
 
-/** Retention purges leave a marker here so that verification restarts the chain at the right hash. */
+/**
+ * Retention purges leave a marker here so that verification restarts the chain at the right hash.
+ * Each is signed with the audit signing key (Ed25519), which the database does not hold, so a
+ * marker inserted by hand after deleting the oldest rows is found (decision 0024).
+ */
 export const auditCheckpoints = pgTable('audit_checkpoint', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   /** Rows with id below this were purged; the first kept row chains to `lastHash`. */
   firstKeptId: bigint('first_kept_id', { mode: 'number' }).notNull(),
   lastHash: char('last_hash', { length: 64 }).notNull(),
   purgedBefore: timestamp('purged_before', { withTimezone: true, mode: 'date' }).notNull(),
+  /** Rows of the chain before `firstKeptId`, all purges together (anchors count rows from the chain's start). */
+  purgedRows: bigint('purged_rows', { mode: 'number' }),
+  /** Ed25519 signature (base64url) over firstKeptId, lastHash, purgedRows and purgedBefore; null on markers made before signing. */
+  signature: text('signature'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
 });

@@ -1,7 +1,7 @@
 // Who is calling, from where, in which language: built once per request by the auth plugin and
 // handed to services, which never look at HTTP themselves.
 import { permissions as allPermissions, type GridWorkerKind, type Permission, type Role } from './auth/roles.js';
-import type { Lang } from './errors.js';
+import { AppError, PlatformErrors, type Lang } from './errors.js';
 
 export interface Principal {
   readonly kind: 'user' | 'machine';
@@ -30,10 +30,24 @@ export interface RequestContext {
 }
 
 /**
+ * The context of a caller known to be logged in: what every permissioned route hands its service
+ * (`req.authed`), so that services read `ctx.principal` without asserting it is there.
+ */
+export interface AuthedContext extends RequestContext {
+  readonly principal: Principal;
+}
+
+/** Narrows a context to a logged-in caller, or refuses (a route that forgot its permission). */
+export function requireAuthed(ctx: RequestContext): AuthedContext {
+  if (!ctx.principal) throw new AppError(PlatformErrors.UNAUTHENTICATED);
+  return ctx as AuthedContext;
+}
+
+/**
  * A context for work started outside HTTP (CLI, jobs, seeding): a trusted system principal with
  * every permission over the whole tree (or the given subtree). Never built from a request.
  */
-export function systemContext(name = 'system', treePath = '/'): RequestContext & { principal: Principal } {
+export function systemContext(name = 'system', treePath = '/'): AuthedContext {
   return {
     principal: {
       kind: 'machine',

@@ -4,19 +4,13 @@
 import type { Tx } from '../db/client.js';
 import type { RequestContext } from './context.js';
 
-export interface DomainEvents {
-  /** A grid was moved under another community (its path changed). */
-  'tree.gridMoved': { gridId: number; oldPath: string; newPath: string; newDistrictCode: string; effectiveDate: string };
-  /**
-   * A grid was split: records must be reassigned from `fromGridId` to the successors. Records in
-   * the buildings listed at index i go to successor i; the rest go to the first successor.
-   */
-  'tree.gridSplit': { fromGridId: number; successorGridIds: number[]; effectiveDate: string; buildingAssignments: number[][] };
-  /** A base-data record was created or changed. */
-  'registry.recordChanged': { recordKind: string; recordId: number; operation: string; changedFields: string[]; treePath: string };
-  /** A visit confirmed a resident's record. */
-  'registry.visitRecorded': { visitId: number; residentId: number | null; gridId: number; visitorId: number; visitedAt: string };
-}
+/**
+ * Every module's events, by declaration merging: a module declares its own in its `events.ts`
+ * (`declare module '../../platform/events.js' { interface DomainEvents { 'tree.gridMoved': … } }`),
+ * so the platform names no module and the compiler still checks every emit and every handler.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by each module's events.ts
+export interface DomainEvents {}
 
 type Handler<K extends keyof DomainEvents> = (payload: DomainEvents[K], tx: Tx, ctx: RequestContext) => Promise<void> | void;
 

@@ -1,25 +1,12 @@
 // HTTP conventions shared by every route: the one error shape, language negotiation, request ids,
 // strict body schemas (unknown fields are refused, not silently dropped) and paging.
 import { randomUUID } from 'node:crypto';
-import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorBody, formatMessage, PlatformErrors, type Lang } from './errors.js';
 
-/** A request body or object schema that refuses unknown fields. */
-export function StrictObject<T extends TProperties>(props: T, opts: { description?: string; $id?: string; title?: string } = {}): TObject<T> {
-  return Type.Object(props, { additionalProperties: false, ...opts });
-}
-
-export const Paging = StrictObject({
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
-});
-
-export function Page<T extends TSchema>(item: T) {
-  return Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
-}
-
-export const IdParam = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 }) });
+// The shared schema blocks live in schemas.ts; re-exported here for routes that import them from http.
+export { StrictObject, Paging, Page, IdParam, PersonOut, type Person } from './schemas.js';
 
 /** Standard error responses to add to a route's schema so that OpenAPI lists them. */
 export const errorResponses = {
@@ -118,7 +105,7 @@ export function installErrorHandling(app: FastifyInstance, opts: { bodyLimit: nu
     const fe = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
     if (fe.validation) {
       const issues = fe.validation.map((i) => ({ field: fieldOf(i), message: describeIssue(i, lang) }));
-      const reason = issues.map((i) => i.message).join('；');
+      const reason = issues.map((i) => i.message).join(lang === 'zh' ? '；' : '; ');
       const msg = formatMessage(lang === 'zh' ? PlatformErrors.VALIDATION_FAILED.zh : PlatformErrors.VALIDATION_FAILED.en, { reason }, lang);
       return sendError(reply, lang, 400, { error: { code: 'VALIDATION_FAILED', message: msg, field: issues[0]?.field, details: { in: fe.validationContext, issues }, requestId } });
     }

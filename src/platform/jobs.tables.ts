@@ -1,4 +1,5 @@
-// Background work as rows: claimed with FOR UPDATE SKIP LOCKED, so several instances share it.
+// Background work as rows: claimed with FOR UPDATE SKIP LOCKED, so several instances share it;
+// a running job's worker beats a heartbeat, and a job whose heartbeat stops is taken over.
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 
@@ -15,6 +16,8 @@ export const jobs = pgTable(
     maxAttempts: integer('max_attempts').notNull().default(5),
     lockedBy: text('locked_by'),
     lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    /** Last sign of life from the worker running it; older than QC_JOBS_STALE_MS, another worker takes it over. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, mode: 'date' }),
     lastError: text('last_error'),
     /** At most one unfinished job per key (recurring sweeps, per-record timers). */
     dedupeKey: text('dedupe_key'),

@@ -134,6 +134,8 @@ export async function installRateLimits(app: FastifyInstance, deps: { config: Co
   const store: CounterStore = useDb ? new DatabaseCounterStore(deps.database.db) : new MemoryCounterStore();
   app.addHook('onClose', async () => store.close());
 
+  // @fastify/rate-limit types its store as a class with a constructor; ours is a factory of the same shape.
+  // eslint-disable-next-line no-restricted-syntax -- library seam, see above
   await app.register(rateLimit, { global: false, store: pluginStore(store) as never, skipOnError: false });
 
   const specs: Record<RateLimitName, RateSpec | null> = {
@@ -205,6 +207,8 @@ export async function installRateLimits(app: FastifyInstance, deps: { config: Co
       if (!h.run) continue;
       const existing = route[h.hook];
       const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+      // Fastify types each hook slot by its own signature; the list mixes them by name here.
+      // eslint-disable-next-line no-restricted-syntax -- library seam, see above
       route[h.hook] = [...list, h.run] as never;
     }
   });

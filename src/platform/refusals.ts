@@ -4,7 +4,7 @@
 // area, which answers "not found" so that ids cannot be probed), one audit row with result
 // "denied" records who tried, what and on whom, before the answer leaves. The row goes through
 // the audit service as any read row does, so the chain stays whole.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Db } from '../db/client.js';
 import type { AuditService } from './audit.js';
 
@@ -19,7 +19,11 @@ declare module 'fastify' {
   }
 }
 
-export function auditRefusals(app: FastifyInstance, deps: { audit: AuditService; db: Db }): void {
+/** Installs the hook on a plugin's instance, whatever type provider the plugin uses. */
+export function auditRefusals<P extends FastifyTypeProvider>(
+  app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, P>,
+  deps: { audit: AuditService; db: Db },
+): void {
   app.addHook('onSend', async (req, reply, payload) => {
     const pd = req.routeOptions.config?.personalData;
     if (!pd || (reply.statusCode !== 403 && reply.statusCode !== 404) || !req.ctx?.principal) return payload;

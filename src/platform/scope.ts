@@ -69,6 +69,18 @@ export class GrantService {
     };
   }
 
+  /** Stores a grant the registry has checked (inside the caller's transaction, which audits it). */
+  async insert(tx: DbOrTx, values: typeof dataGrants.$inferInsert): Promise<DataGrant> {
+    const [g] = await tx.insert(dataGrants).values(values).returning();
+    return g!;
+  }
+
+  /** Revokes a live grant; false when there is none with that id. */
+  async revoke(tx: DbOrTx, id: number, by: number | null): Promise<boolean> {
+    const res = await tx.update(dataGrants).set({ revokedAt: new Date(), revokedBy: by }).where(and(eq(dataGrants.id, id), isNull(dataGrants.revokedAt))).returning({ id: dataGrants.id });
+    return res.length > 0;
+  }
+
   async list(db: Db, filter: { departmentId?: number; includeRevoked?: boolean }): Promise<DataGrant[]> {
     const conds: SQL[] = [];
     if (filter.departmentId) conds.push(eq(dataGrants.departmentId, filter.departmentId));

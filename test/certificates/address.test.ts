@@ -19,9 +19,7 @@ async function record(kind: string, body: Record<string, unknown>): Promise<numb
   return res.json().id as number;
 }
 
-let seq = 0;
 async function house(b: { name: string; address: string; kind?: string }, h: { unitNo?: string | null; roomNo: string }): Promise<number> {
-  seq += 1;
   const buildingId = await record('building', { name: b.name, address: b.address, kind: b.kind ?? 'residential' });
   return record('house', { buildingId, unitNo: h.unitNo ?? null, roomNo: h.roomNo, floor: 3 });
 }

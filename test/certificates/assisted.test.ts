@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../support/app.js';
-import { addDays, todayCn } from '../../src/modules/certificates/dates.js';
+import { addDays, todayCn } from '../../src/platform/dates.js';
 import { household, issue, resident, world, type World } from './helpers.js';
 
 let w: World;

@@ -1,10 +1,11 @@
 // Shared set-up for the certificate tests: an app with the starter catalogue, two communities
 // with their workers, an admin, and a way to register residents (and households) as a worker would.
 import { eq } from 'drizzle-orm';
-import { seedCertificatesDemo, type Algorithm } from '../../src/modules/certificates/index.js';
+import { type Algorithm } from '../../src/modules/certificates/index.js';
+import { seedCertificatesDemo } from '../../src/modules/demo/certificates.js';
 import { formatStatement, parseStored } from '../../src/modules/certificates/statement.js';
 import { certificates } from '../../src/modules/certificates/tables.js';
-import { addDays, todayCn } from '../../src/modules/certificates/dates.js';
+import { addDays, todayCn } from '../../src/platform/dates.js';
 import { systemContext } from '../../src/platform/context.js';
 import { loginAs, makeSubtree, testApp, type Subtree, type TestApp } from '../support/app.js';
 import { idNumber } from '../support/people.js';

@@ -14,7 +14,7 @@ import { publicAddressWarning } from '../../src/modules/certificates/index.js';
 import { QR_SIZE_MM, sealLayout, signatureBlock } from '../../src/modules/certificates/render.js';
 import { systemContext } from '../../src/platform/context.js';
 import { loginAs } from '../support/app.js';
-import { addDays, todayCn } from '../../src/modules/certificates/dates.js';
+import { addDays, todayCn } from '../../src/platform/dates.js';
 import { asLegacyQc1, issue, resident, world, type World } from './helpers.js';
 
 let w: World;

@@ -124,6 +124,31 @@ describe('the demo city', () => {
     expect(assisted[0]!.n).toBeGreaterThan(0);
   });
 
+  it('comes with the duty lists: the catalogue, the featured street’s three lists, an application and a hand-back waiting', async () => {
+    const token = await t.login('street', DEMO_PASSWORD);
+    const me = (await t.call('GET', '/api/auth/me', { token })).json();
+    const lists = (await t.call('GET', `/api/duty-lists/townships/${me.node.id}`, { token })).json();
+    expect(lists.counts.basic).toBeGreaterThanOrEqual(30);
+    expect(lists.counts.cooperative).toBeGreaterThanOrEqual(25);
+    expect(lists.counts.takenBack).toBeGreaterThanOrEqual(12);
+    expect(lists.version).toBe(2);
+    expect(lists.items.find((i: { name: string }) => i.name === '违法建设拆除')).toMatchObject({ listKind: 'taken_back', departmentName: '区住建局' });
+    expect(lists.items.find((i: { name: string }) => i.name === '违法建设拆除').departmentId).toBeGreaterThan(0);
+    const reviewer = await t.login('reviewer', DEMO_PASSWORD);
+    expect((await t.call('GET', '/api/duty-admissions?status=pending', { token: reviewer })).json().total).toBe(1);
+    expect((await t.call('GET', '/api/duty-handbacks', { token })).json().items[0]).toMatchObject({ status: 'pending_department', item: { name: '燃气安全检查配合' } });
+  });
+
+  it('comes with asks in the community’s inbox, each citing an item of its street’s duty lists', async () => {
+    const token = await t.login('community', DEMO_PASSWORD);
+    const inbox = (await t.call('GET', '/api/channel/inbox', { token })).json();
+    const titles = inbox.items.map((i: { title: string }) => i.title);
+    expect(titles).toContain('冬季独居老人取暖安全排查');
+    expect(titles).toContain('关于做好元旦期间安全生产工作的通知');
+    const task = inbox.items.find((i: { title: string }) => i.title === '冬季独居老人取暖安全排查');
+    expect(JSON.stringify(task)).toContain('养老服务');
+  });
+
   it('does not generate a second city into a database that has one', async () => {
     const before = await rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM resident`);
     const again = await ensureDemoCity(t.built, { residents: 500 });

@@ -1,5 +1,5 @@
 // One-click reports in a real browser. A community worker goes from the home page to a submitted
-// monthly report in three clicks without typing a figure, downloads the Excel, and its figures
+// monthly report in four clicks (the last confirms what is sent) without typing a figure, downloads the Excel, and its figures
 // are checked against the database itself (computed there independently, with SQL of this test's
 // own). A department then reads the same submission without asking again. A department files a
 // template (as JSON, the power users' way), sees how much base data answers and what it
@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
-import { launchBrowser, loginAs, newPage, screenshot, startServer, type E2eServer, type TestPage } from './support/index.js';
+import { apiAs, launchBrowser, loginAs, newPage, screenshot, startServer, type E2eServer, type TestPage } from './support/index.js';
 
 // This file starts its own server (ports from the range set aside for reports) so that, once it
 // stops, the test can open the embedded database and check the Excel against it.
@@ -31,7 +31,83 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('a community worker reports in three clicks', () => {
+describe('the report page', () => {
+  /** Where the table's frame, its card and the page end, and how wide the table is inside its frame. */
+  const measure = (page: Page) =>
+    page.evaluate(`(() => {
+      const card = document.querySelector('[data-testid=report-card]').getBoundingClientRect();
+      const frame = document.querySelector('[data-testid=report-frame]').getBoundingClientRect();
+      const body = document.querySelector('[data-testid=report-frame] .ant-table-body');
+      const header = document.querySelector('[data-testid=report-frame] .ant-table-header');
+      const firstCell = document.querySelector('[data-testid=report-frame] .ant-table-body tbody tr.ant-table-row td');
+      return { cardRight: card.right, frameRight: frame.right, viewport: innerWidth, page: document.documentElement.scrollWidth,
+        inner: body ? body.scrollWidth : 0, shown: body ? body.clientWidth : 0, fixedHeader: !!header, fixedFirst: !!firstCell && /ant-table-cell-fix-(start|left)/.test(firstCell.className) };
+    })()`) as Promise<{ cardRight: number; frameRight: number; viewport: number; page: number; inner: number; shown: number; fixedHeader: boolean; fixedFirst: boolean }>;
+
+  for (const lang of ['zh', 'en'] as const) {
+    it(`keeps the 22-column preview inside its card, scrolling sideways in the table (${lang})`, async () => {
+      const tp = await newPage(browser, server.url, { locale: lang === 'en' ? 'en-US' : 'zh-CN' });
+      try {
+        await tp.context.addInitScript(`localStorage.setItem('qc_lang', '${lang}')`);
+        await loginAs(tp.page, 'community');
+        await tp.page.goto('/reports');
+        await tp.page.getByTestId('generate-pop_monthly').click();
+        await tp.page.getByTestId('report-table').waitFor();
+        await tp.page.waitForTimeout(300);
+        const m = await measure(tp.page);
+        expect(m.inner, 'the table is wider than its frame, so it scrolls inside').toBeGreaterThan(m.shown);
+        expect(m.frameRight).toBeLessThanOrEqual(m.cardRight + 0.5);
+        expect(m.cardRight).toBeLessThanOrEqual(m.viewport);
+        expect(m.page, 'the page itself never scrolls sideways').toBeLessThanOrEqual(m.viewport);
+        expect(m.fixedHeader && m.fixedFirst).toBe(true);
+        // The filing number where official tables print 表号; no internal code on screen.
+        expect(await tp.page.getByTestId('filing-number').textContent()).toMatch(lang === 'en' ? /^Filing No\. \d{4}\/\d+$/ : /^减负备〔\d{4}〕\d+号$/);
+        expect(await tp.page.locator('body').textContent()).not.toContain('pop_monthly');
+        await screenshot(tp.page, `reports-0-preview-${lang}`);
+      } finally {
+        await tp.close();
+      }
+    });
+  }
+
+  it('asks for the hand-entered items above the table, and shows what is sent before sending it', async () => {
+    const tp = await newPage(browser, server.url);
+    try {
+      const { page } = tp;
+      await loginAs(page, 'community');
+      await page.goto('/reports');
+      await page.getByTestId('generate-grid_worker_assessment').click();
+      await page.getByTestId('report-table').waitFor();
+      const card = (await page.getByTestId('manual-card').boundingBox())!;
+      const table = (await page.getByTestId('report-card').boundingBox())!;
+      expect(card.y + card.height).toBeLessThanOrEqual(table.y);
+      // One input per grid, each on screen without scrolling sideways.
+      const inputs = page.locator('[data-testid^=manual-row-][data-testid$=-otherWork]');
+      const n = await inputs.count();
+      expect(n).toBeGreaterThanOrEqual(2);
+      for (let i = 0; i < n; i++) {
+        const box = (await inputs.nth(i).boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(1366);
+      }
+      await inputs.first().fill('组织楼栋长会议一次');
+      await page.getByTestId('submit-report').click();
+      const body = page.getByTestId('confirm-body');
+      await body.waitFor();
+      expect(await body.textContent()).toContain('由基础数据自动生成（11 项）');
+      const typed = page.locator('[data-testid=confirm-typed] li');
+      expect(await typed.count()).toBe(n);
+      expect(await typed.first().textContent()).toContain('组织楼栋长会议一次');
+      expect(await typed.nth(1).textContent()).toContain('未填写');
+      await screenshot(page, 'reports-0-confirm', { fullPage: false });
+      await page.getByTestId('confirm-submit-ok').click();
+      await page.getByTestId('submit-success').waitFor();
+    } finally {
+      await tp.close();
+    }
+  });
+});
+
+describe('a community worker reports in four clicks', () => {
   let tp: TestPage;
   beforeAll(async () => {
     tp = await newPage(browser, server.url);
@@ -55,8 +131,13 @@ describe('a community worker reports in three clicks', () => {
     await page.getByTestId('submit-report').waitFor();
     await screenshot(page, 'reports-2-preview');
     await click(page.getByTestId('submit-report'));
+    // One step to check what is sent: the computed items and the (optional, empty) typed one.
+    await page.getByTestId('confirm-body').waitFor();
+    expect(await page.getByTestId('confirm-body').textContent()).toContain('由基础数据自动生成（21 项）');
+    expect(await page.getByTestId('confirm-remarks').textContent()).toContain('未填写');
+    await click(page.getByTestId('confirm-submit-ok'));
     await page.getByTestId('submit-success').waitFor();
-    expect(clicks).toBe(3);
+    expect(clicks).toBe(4);
     await screenshot(page, 'reports-3-submitted');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-xlsx').click()]);
@@ -83,6 +164,11 @@ describe('a community worker reports in three clicks', () => {
       }
       rows.set(name, values);
     });
+    // 表号 is the filing number approval gave, never the internal code.
+    const texts: string[] = [];
+    ws.eachRow((row) => row.eachCell((c) => texts.push(c.text)));
+    expect(texts.find((x) => x.startsWith('备案号：'))).toMatch(/^备案号：减负备〔\d{4}〕\d+号$/);
+    expect(texts.join('\n')).not.toMatch(/pop_monthly|表\s*号/);
     const a3 = ws.getCell('A3').text;
     excel = { headings, rows, period: a3, refDate: /数据截至 (\d{4}-\d{2}-\d{2})/.exec(a3)![1]!, unit: ws.getCell('A2').text };
     expect(excel.unit).toContain('滨体社区');
@@ -157,6 +243,29 @@ describe('filing and review in the browser', () => {
       await page.getByText('已批准并下发').waitFor();
     } finally {
       await rv.close();
+    }
+  });
+
+  it('does not send the approved report while its required item is empty', async () => {
+    const tp = await newPage(browser, server.url);
+    try {
+      const { page } = tp;
+      await loginAs(page, 'community');
+      const due = ((await (await apiAs(server.url, 'community'))<{ items: { id: number; title: string }[] }>('GET', '/reports/due?limit=50')).body.items).find((d) => d.title === '低保家庭走访表')!;
+      await page.goto(`/reports/due/${due.id}`);
+      await page.getByTestId('report-table').waitFor();
+      expect(await page.getByTestId('manual-card').textContent()).toContain('必填');
+      await page.getByTestId('submit-report').click();
+      await page.getByTestId('confirm-missing').waitFor();
+      expect(await page.getByTestId('confirm-submit-ok').isDisabled()).toBe(true);
+      await page.getByRole('button', { name: '返回修改' }).click();
+      await page.getByTestId('manual-report-visited').fill('4');
+      await page.getByTestId('submit-report').click();
+      expect(await page.getByTestId('confirm-visited').textContent()).toContain('4');
+      await page.getByTestId('confirm-submit-ok').click();
+      await page.getByTestId('submit-success').waitFor();
+    } finally {
+      await tp.close();
     }
   });
 });

@@ -66,6 +66,29 @@ describe('a community worker and the resident card', () => {
     await page.getByTestId('resident-card').waitFor();
   });
 
+  it('finds a person by the last four of the ID number, in the page and not in the address bar', async () => {
+    const { page } = tp;
+    const { body } = await community<{ items: (Row & { idNumber: string | null })[] }>('GET', '/residents?limit=100');
+    // A tail few others share, so the person is on the first page of hits.
+    const tails = body.items.filter((r) => r.idNumber).map((r) => ({ r, last4: r.idNumber!.slice(-4) }));
+    const { r: target, last4 } = tails.find((x) => tails.filter((y) => y.last4 === x.last4).length === 1)!;
+    await page.getByTestId('menu-residents').click();
+    await page.getByTestId('resident-search').locator('input').fill(last4);
+    await page.getByTestId('resident-search').locator('input').press('Enter');
+    await page.getByTestId(`resident-${target.id}`).waitFor();
+    expect(page.url()).not.toContain(last4);
+    // Every row found carries the tail in its ID number or its phone.
+    const rows = await page.locator('[data-testid=resident-table] tr.ant-table-row').allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.replace(/\s/g, '')).toContain(last4);
+    // Back to the person of this walk-through, by name.
+    await page.getByTestId('resident-search').locator('input').fill(person.name);
+    await page.getByTestId('resident-search').locator('input').press('Enter');
+    await expect.poll(() => page.locator('[data-testid=resident-table] tr.ant-table-row').count()).toBe(1);
+    await page.getByTestId(`resident-${person.id}`).click();
+    await page.getByTestId('resident-card').waitFor();
+  });
+
   it('shows the full ID number only with a reason, and the look lands in the access trail', async () => {
     const { page } = tp;
     await page.getByTestId('value-idNumber-unmask').click();
@@ -173,6 +196,9 @@ describe('a grid worker on the phone', () => {
       await first.click();
       await page.getByTestId('visit-form').waitFor();
       await page.getByTestId('visit-notes').fill('上门走访，身体状况良好，信息无变化');
+      // The worker ticks "checked in person" after checking: it is never ticked in advance.
+      expect(await page.getByTestId('visit-confirm').isChecked()).toBe(false);
+      await page.getByTestId('visit-confirm').click();
       await screenshot(page, 'residents-phone-visit', { fullPage: false });
       await page.getByTestId('visit-submit').click();
       await expect.poll(async () => (await page.locator('.ant-message').textContent()) ?? '').toContain('已记录走访');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkMapping, headerSignature, labelNameIndex, proposeMapping } from '../../src/modules/exchange/headers.js';
 import { detectEncoding, parseCsv } from '../../src/modules/exchange/sources.js';
-import { isDateFormat } from '../../src/modules/exchange/xlsx-reader.js';
+import { isDateFormat } from '../../src/platform/documents/xlsx-reader.js';
 import { cellProblem, codeAlias, dateFrom, excelSerialToDate, idNumberFrom, parseLabelList, yesNo } from '../../src/modules/exchange/values.js';
 import { defaultLabels } from '../../src/modules/registry/index.js';
 

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.js';
-import { runExportCommand, runImportCommand } from '../../src/modules/exchange/index.js';
+import { runExportCommand, runImportCommand } from '../../src/cli/exchange.js';
 import { loginAs, makeSubtree, testApp, type Subtree, type TestApp } from '../support/app.js';
 import { idNumber, mobile } from '../support/people.js';
 import { importFile, readXlsx, simpleXlsx } from './helpers.js';

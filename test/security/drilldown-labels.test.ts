@@ -88,8 +88,12 @@ describe('labels outside the grant', () => {
     expect(card.labels).toEqual([]);
     const found = (await t.call('POST', '/api/lookup/residents', { token: plain, body: { name: card.resident.name, reason: '就业服务' } })).json();
     expect(found.find((x: { id: number }) => x.id === residentIds[0]).labels).toEqual([]);
-    const history = (await t.call('GET', `/api/residents/${residentIds[0]}/history`, { token: plain })).json() as { changedFields: string[] }[];
-    expect(history.flatMap((h) => h.changedFields).filter((f) => f.startsWith('label:'))).toEqual([]);
+    // A department is refused the change history outright (decision 0025), so no label's
+    // name can reach it through the fields a change touched.
+    const history = await t.call('GET', `/api/residents/${residentIds[0]}/history`, { token: plain });
+    expect(history.statusCode, history.body).toBe(403);
+    expect(history.json().error.code).toBe('HISTORY_NOT_GRANTED');
+    expect(history.body).not.toContain('label:');
   });
 
   it('are left out of the department’s dashboard counts', async () => {

@@ -12,6 +12,7 @@ import { systemContext } from '../../src/platform/context.js';
 import { testDataKeys } from '../../src/platform/crypto.js';
 import type { TreeNode } from '../../src/modules/tree/index.js';
 import { freshDatabase } from './db.js';
+import { idNumber, mobile } from './people.js';
 
 export const TEST_PASSWORD = 'Grid-Worker-2026!';
 
@@ -123,13 +124,13 @@ export async function makeGrid(t: TestApp, community: TreeNode, name = '新网�
 /** A staff account on a node, active, with TEST_PASSWORD and no forced password change. */
 export async function makeUser(
   t: TestApp,
-  opts: { role: Role; node: TreeNode; username?: string; departmentId?: number; gridWorkerKind?: GridWorkerKind; mustChangePassword?: boolean },
+  opts: { role: Role; node: TreeNode; username?: string; displayName?: string; departmentId?: number; gridWorkerKind?: GridWorkerKind; mustChangePassword?: boolean },
 ) {
   const username = opts.username ?? `${opts.role.replace(/_/g, '')}${nextSeq()}`;
   const dept = opts.departmentId ? await t.built.modules.tree.service.getDepartment(opts.departmentId) : undefined;
   const user = await t.built.platform.auth.createUser(
     {
-      username, displayName: username, role: opts.role, nodeId: opts.node.id, treePath: dept?.treePath ?? opts.node.path, departmentId: opts.departmentId ?? null, password: TEST_PASSWORD,
+      username, displayName: opts.displayName ?? username, role: opts.role, nodeId: opts.node.id, treePath: dept?.treePath ?? opts.node.path, departmentId: opts.departmentId ?? null, password: TEST_PASSWORD,
       gridWorkerKind: opts.gridWorkerKind ?? null, mustChangePassword: opts.mustChangePassword ?? false,
     },
     systemContext('test'),
@@ -141,4 +142,28 @@ export async function makeUser(
 export async function loginAs(t: TestApp, opts: Parameters<typeof makeUser>[1]): Promise<{ user: Awaited<ReturnType<typeof makeUser>>; token: string }> {
   const user = await makeUser(t, opts);
   return { user, token: await t.login(user.username) };
+}
+
+const testNames = ['王秀英', '李建国', '张桂兰', '刘志强', '陈淑珍', '杨卫东', '赵玉梅', '黄国华'];
+
+/**
+ * A resident registered through the registry's own service, as a community worker would: with no
+ * grid given, a fresh street > community > grid is made first. Returns the resident's id and
+ * the grid it lives in. Fields not given get valid values (a checked ID number, a mobile).
+ */
+export async function makeResident(
+  t: TestApp,
+  opts: { grid?: TreeNode; name?: string; idNumber?: string | null; phone?: string | null; birth?: string; sex?: '1' | '2'; fields?: Record<string, unknown> } = {},
+): Promise<{ id: number; grid: TreeNode }> {
+  const grid = opts.grid ?? (await makeSubtree(t)).grid;
+  const n = nextSeq();
+  const input = {
+    gridId: grid.id,
+    name: opts.name ?? testNames[n % testNames.length]!,
+    idNumber: opts.idNumber === undefined ? idNumber({ birth: opts.birth, sex: opts.sex }) : opts.idNumber,
+    phone: opts.phone === undefined ? mobile() : opts.phone,
+    ...opts.fields,
+  };
+  const id = await t.built.modules.registry.service.store.create(systemContext('test', grid.path), 'resident', input, { source: 'community' });
+  return { id, grid };
 }

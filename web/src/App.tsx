@@ -10,8 +10,10 @@ import { AuthGate } from './auth/AuthGate';
 import { AuthProvider, useAuth } from './auth/AuthContext';
 import { features, homePath, publicRoutes } from './features';
 import type { FeatureRoute } from './features/types';
+import { useMobile } from './hooks/useMobile';
 import { LangProvider, useI18n } from './i18n';
 import { AppLayout } from './shell/AppLayout';
+import { ErrorBoundary, useBoundaryTexts } from './shell/ErrorBoundary';
 import { PlaceProvider } from './shell/PlaceContext';
 
 function NotFound() {
@@ -69,6 +71,11 @@ function Routed() {
 
 function Themed() {
   const { lang } = useI18n();
+  const boundaryTexts = useBoundaryTexts();
+  // On a phone every control is a finger's size (44 px, the common minimum for a tap target):
+  // buttons, inputs, selects, date pickers, pagination, filter tabs, menu entries. What the theme
+  // cannot reach (drawer close, checkboxes, tabs, small and link buttons) is in styles.css.
+  const mobile = useMobile();
   return (
     <ConfigProvider
       locale={lang === 'en' ? enUS : zhCN}
@@ -77,10 +84,14 @@ function Themed() {
           colorPrimary: '#1f5fbf',
           borderRadius: 8,
           fontFamily: "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Segoe UI', Roboto, sans-serif",
+          ...(mobile ? { controlHeight: 44 } : {}),
         },
+        ...(mobile ? { components: { Segmented: { controlHeight: 48 }, Menu: { itemHeight: 44 }, Pagination: { itemSize: 44, itemSizeSM: 44 }, Tabs: { horizontalItemGutter: 8 } } } : {}),
       }}
     >
       <AntApp>
+        {/* Pages have their own boundary (AppLayout); this one catches the frame, log-in and public pages. */}
+        <ErrorBoundary texts={boundaryTexts}>
         {isPublicPath() ? (
           <PublicRouted />
         ) : (
@@ -92,6 +103,7 @@ function Themed() {
             </AuthGate>
           </AuthProvider>
         )}
+        </ErrorBoundary>
       </AntApp>
     </ConfigProvider>
   );

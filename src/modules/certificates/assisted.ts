@@ -2,17 +2,22 @@
 // resident (a certificate, a medical-insurance claim, a pension check …), tracks it to done with
 // every step recorded, and each community's requests are counted: taken, done, done on time, late.
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Tx } from '../../db/client.js';
-import type { RequestContext } from '../../platform/context.js';
+import type { AuthedContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { scopeCondition, subtreeCondition } from '../../platform/scope.js';
 import { RegistryErrors, type RegistryService } from '../registry/index.js';
 import type { TreeService } from '../tree/index.js';
-import { addDays, ageOnDate, todayCn } from './dates.js';
+import { addDays, ageOnDate, todayCn } from '../../platform/dates.js';
 import { CertificateErrors } from './errors.js';
 import { likeEscape } from './handbook.js';
+import type { AssistedCategory, AssistedChannel, AssistedDetail, AssistedOut, AssistedPage, AssistedQuery, AssistedStats, AssistedStatus, AssistedStepIn, NewAssistedIn, StatsQuery } from './schemas.js';
 import { assistedRequests, assistedSteps, type certificates } from './tables.js';
+
+export type { AssistedCategory, AssistedStatus } from './schemas.js';
+
+type Names = { zh: string; en: string };
 
 export const assistedCategories = {
   certificate: { zh: '开具证明', en: 'certificate' },
@@ -24,8 +29,7 @@ export const assistedCategories = {
   medical: { zh: '代购药品、就医陪诊', en: 'medicine and clinic visits' },
   documents: { zh: '证件办理', en: 'identity documents' },
   other: { zh: '其他', en: 'other' },
-} as const;
-export type AssistedCategory = keyof typeof assistedCategories;
+} as const satisfies Record<AssistedCategory, Names>;
 
 export const assistedChannels = {
   visit: { zh: '走访发现', en: 'found on a visit' },
@@ -34,15 +38,14 @@ export const assistedChannels = {
   grid: { zh: '网格员上报', en: 'grid worker' },
   family: { zh: '家属代为提出', en: 'family member' },
   hotline: { zh: '12345 热线转办', en: '12345 hotline' },
-} as const;
+} as const satisfies Record<AssistedChannel, Names>;
 
 export const assistedStatuses = {
   open: { zh: '待办理', en: 'open' },
   in_progress: { zh: '办理中', en: 'in progress' },
   done: { zh: '已办结', en: 'done' },
   cancelled: { zh: '已取消', en: 'cancelled' },
-} as const;
-export type AssistedStatus = keyof typeof assistedStatuses;
+} as const satisfies Record<AssistedStatus, Names>;
 
 /** Labels that make a resident eligible by themselves (besides being 60 or older). */
 export const VULNERABLE_LABELS = ['elderly_alone', 'elderly_80', 'empty_nest', 'disabled', 'low_income', 'extreme_poverty', 'left_behind_child', 'severe_mental'];
@@ -52,17 +55,6 @@ const DEFAULT_DAYS = 7;
 export type AssistedRow = typeof assistedRequests.$inferSelect;
 export type AssistedStepRow = typeof assistedSteps.$inferSelect;
 
-export interface AssistedFilter {
-  status?: AssistedStatus[];
-  category?: AssistedCategory;
-  nodeId?: number;
-  residentId?: number;
-  q?: string;
-  overdue?: boolean;
-  limit: number;
-  offset: number;
-}
-
 export class AssistedService {
   constructor(
     private readonly platform: Platform,
@@ -70,7 +62,7 @@ export class AssistedService {
     private readonly registry: RegistryService,
   ) {}
 
-  private present(r: AssistedRow, lang: 'zh' | 'en', today = todayCn()) {
+  private present(r: AssistedRow, lang: 'zh' | 'en', today = todayCn()): AssistedOut {
     return {
       id: r.id, residentId: r.residentId, subjectName: r.subjectName, communityNodeId: r.communityNodeId, category: r.category, categoryName: assistedCategories[r.category as AssistedCategory]?.[lang] ?? r.category,
       channel: r.channel, description: r.description, helpReason: r.helpReason, vulnerability: r.vulnerability, status: r.status, statusName: assistedStatuses[r.status as AssistedStatus]?.[lang] ?? r.status,
@@ -79,17 +71,17 @@ export class AssistedService {
     };
   }
 
-  async create(ctx: RequestContext, input: { residentId: number; category: AssistedCategory; channel: keyof typeof assistedChannels; description: string; helpReason?: string | null; dueOn?: string | null }) {
+  async create(ctx: AuthedContext, input: NewAssistedIn): Promise<AssistedOut> {
     const today = todayCn();
     if (input.dueOn && input.dueOn < today) throw new AppError(CertificateErrors.ASSISTED_DUE_INVALID, {}, 'dueOn');
     let resident;
     try {
-      resident = await this.registry.store.get(ctx, 'resident', input.residentId, { reason: '帮办代办' });
+      resident = await this.registry.lookups.get(ctx, 'resident', input.residentId, { reason: '帮办代办' });
     } catch (err) {
       if (err instanceof AppError && err.code === RegistryErrors.RECORD_NOT_FOUND.code) throw new AppError(RegistryErrors.RECORD_NOT_FOUND, {}, 'residentId');
       throw err;
     }
-    const labels = ((await this.registry.labels.forResidents([input.residentId])).get(input.residentId) ?? []).map((l) => l.labelCode);
+    const labels = ((await this.registry.lookups.residentLabels([input.residentId])).get(input.residentId) ?? []).map((l) => l.labelCode);
     const vulnerability = labels.filter((l) => VULNERABLE_LABELS.includes(l));
     const birth = resident.birthDate as string | null;
     if (birth && ageOnDate(birth, today) >= ELDERLY_AGE) vulnerability.unshift(`age_${ELDERLY_AGE}`);
@@ -103,24 +95,24 @@ export class AssistedService {
         .insert(assistedRequests)
         .values({
           residentId: input.residentId, subjectName: String(resident.name), treePath, districtCode: community.districtCode!, communityNodeId: community.id, category: input.category, channel: input.channel,
-          description: input.description.trim(), helpReason, vulnerability, dueOn: input.dueOn ?? addDays(today, DEFAULT_DAYS), takenBy: ctx.principal?.userId ?? null, takenByName: ctx.principal?.displayName ?? 'system',
+          description: input.description.trim(), helpReason, vulnerability, dueOn: input.dueOn ?? addDays(today, DEFAULT_DAYS), takenBy: ctx.principal.userId, takenByName: ctx.principal.displayName,
         })
         .returning();
-      await tx.insert(assistedSteps).values({ requestId: r!.id, byId: ctx.principal?.userId ?? null, byName: ctx.principal?.displayName ?? 'system', action: 'created', status: 'open', note: input.description.trim() });
+      await tx.insert(assistedSteps).values({ requestId: r!.id, byId: ctx.principal.userId, byName: ctx.principal.displayName, action: 'created', status: 'open', note: input.description.trim() });
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'assisted.create', entityType: 'assisted_request', entityId: r!.id, subjectId: input.residentId, treePath, districtCode: community.districtCode, detail: { category: input.category, vulnerability } });
       return r!;
     });
     return this.present(row, ctx.lang);
   }
 
-  private async row(ctx: RequestContext, id: number, tx?: Tx, lock = false): Promise<AssistedRow> {
-    const q = (tx ?? this.platform.db).select().from(assistedRequests).where(and(eq(assistedRequests.id, id), scopeCondition(ctx.principal!, assistedRequests.treePath))).limit(1);
+  private async row(ctx: AuthedContext, id: number, tx?: Tx, lock = false): Promise<AssistedRow> {
+    const q = (tx ?? this.platform.db).select().from(assistedRequests).where(and(eq(assistedRequests.id, id), scopeCondition(ctx.principal, assistedRequests.treePath))).limit(1);
     const rows = lock ? await q.for('update') : await q;
     if (!rows[0]) throw new AppError(CertificateErrors.ASSISTED_NOT_FOUND, {}, 'id');
     return rows[0];
   }
 
-  async get(ctx: RequestContext, id: number) {
+  async get(ctx: AuthedContext, id: number): Promise<AssistedDetail> {
     const r = await this.row(ctx, id);
     const steps = await this.platform.db.select().from(assistedSteps).where(eq(assistedSteps.requestId, id)).orderBy(asc(assistedSteps.at), asc(assistedSteps.id));
     await this.platform.audit.recordNow(this.platform.db, ctx, { category: 'read', action: 'assisted.read', entityType: 'assisted_request', entityId: id, subjectId: r.residentId, treePath: r.treePath, districtCode: r.districtCode });
@@ -130,9 +122,9 @@ export class AssistedService {
     };
   }
 
-  async list(ctx: RequestContext, f: AssistedFilter) {
-    const conds: SQL[] = [scopeCondition(ctx.principal!, assistedRequests.treePath)];
-    if (f.nodeId) conds.push(subtreeCondition((await this.tree.getVisibleNode(ctx.principal!, f.nodeId)).path, assistedRequests.treePath));
+  async list(ctx: AuthedContext, f: AssistedQuery): Promise<AssistedPage> {
+    const conds: SQL[] = [scopeCondition(ctx.principal, assistedRequests.treePath)];
+    if (f.nodeId) conds.push(subtreeCondition((await this.tree.getVisibleNode(ctx.principal, f.nodeId)).path, assistedRequests.treePath));
     if (f.status?.length) conds.push(inArray(assistedRequests.status, f.status));
     if (f.category) conds.push(eq(assistedRequests.category, f.category));
     if (f.residentId) conds.push(eq(assistedRequests.residentId, f.residentId));
@@ -144,12 +136,18 @@ export class AssistedService {
       this.platform.db.select().from(assistedRequests).where(where).orderBy(desc(assistedRequests.createdAt), desc(assistedRequests.id)).limit(f.limit).offset(f.offset),
       this.platform.db.select({ n: sql<number>`count(*)::int` }).from(assistedRequests).where(where),
     ]);
-    if (rows.length) await this.platform.audit.recordNow(this.platform.db, ctx, { category: 'read', action: 'assisted.list', entityType: 'assisted_request', treePath: ctx.principal!.treePath, detail: { ids: rows.map((r) => r.id) } });
-    return { items: rows.map((r) => this.present(r, ctx.lang, today)), total: count[0]?.n ?? 0 };
+    if (rows.length) await this.platform.audit.recordNow(this.platform.db, ctx, { category: 'read', action: 'assisted.list', entityType: 'assisted_request', treePath: ctx.principal.treePath, detail: { ids: rows.map((r) => r.id) } });
+    return { items: rows.map((r) => this.present(r, ctx.lang, today)), total: count[0]?.n ?? 0, limit: f.limit, offset: f.offset };
   }
 
   /** A step: a note, and optionally a new status. Done needs a result; cancelled needs a note. */
-  async step(ctx: RequestContext, id: number, input: { note?: string | null; status?: AssistedStatus; result?: string | null; expectedVersion: number }) {
+  /** A step as the API takes it: the version sent is the one the worker saw. */
+  async addStep(ctx: AuthedContext, id: number, input: AssistedStepIn): Promise<AssistedOut> {
+    const { version, ...rest } = input;
+    return this.step(ctx, id, { ...rest, expectedVersion: version });
+  }
+
+  async step(ctx: AuthedContext, id: number, input: { note?: string | null; status?: AssistedStatus; result?: string | null; expectedVersion: number }): Promise<AssistedOut> {
     const note = input.note?.trim() || null;
     const result = input.result?.trim() || null;
     if (!input.status && !note) throw new AppError(CertificateErrors.ASSISTED_NOTE_REQUIRED, {}, 'note');
@@ -172,7 +170,7 @@ export class AssistedService {
         set.status = input.status;
       }
       const [u] = await tx.update(assistedRequests).set(set).where(eq(assistedRequests.id, id)).returning();
-      await tx.insert(assistedSteps).values({ requestId: id, byId: ctx.principal?.userId ?? null, byName: ctx.principal?.displayName ?? 'system', action: set.status ? 'status' : 'note', status: set.status ?? null, note: [note, set.status === 'done' ? result : null].filter(Boolean).join(' — ') || null });
+      await tx.insert(assistedSteps).values({ requestId: id, byId: ctx.principal.userId, byName: ctx.principal.displayName, action: set.status ? 'status' : 'note', status: set.status ?? null, note: [note, set.status === 'done' ? result : null].filter(Boolean).join(' — ') || null });
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'assisted.step', entityType: 'assisted_request', entityId: id, subjectId: r.residentId, treePath: r.treePath, districtCode: r.districtCode, detail: { status: set.status ?? null } });
       return u!;
     });
@@ -180,30 +178,30 @@ export class AssistedService {
   }
 
   /** Before issuing for a request: it must be in scope, about the same person, and still open. */
-  async assertLinkable(ctx: RequestContext, id: number, residentId: number): Promise<void> {
+  async assertLinkable(ctx: AuthedContext, id: number, residentId: number): Promise<void> {
     const r = await this.row(ctx, id);
     if (r.status === 'done' || r.status === 'cancelled') throw new AppError(CertificateErrors.ASSISTED_CLOSED, { status_zh: assistedStatuses[r.status].zh, status_en: assistedStatuses[r.status].en }, 'assistedRequestId');
     if (r.residentId !== residentId) throw new AppError(CertificateErrors.ASSISTED_NOT_FOUND, {}, 'assistedRequestId');
   }
 
   /** Records, inside the issuing transaction, that a certificate was issued for the request. */
-  async attachCertificate(tx: Tx, ctx: RequestContext, id: number, cert: typeof certificates.$inferSelect): Promise<void> {
+  async attachCertificate(tx: Tx, ctx: AuthedContext, id: number, cert: typeof certificates.$inferSelect): Promise<void> {
     const [r] = await tx
       .update(assistedRequests)
       .set({ certificateId: cert.id, status: sql`CASE WHEN ${assistedRequests.status} = 'open' THEN 'in_progress' ELSE ${assistedRequests.status} END`, version: sql`${assistedRequests.version} + 1`, updatedAt: new Date() })
       .where(eq(assistedRequests.id, id))
       .returning({ status: assistedRequests.status });
-    await tx.insert(assistedSteps).values({ requestId: id, byId: ctx.principal?.userId ?? null, byName: ctx.principal?.displayName ?? 'system', action: 'certificate', status: r?.status ?? null, note: `已出具${cert.title}（编号 ${cert.number}）` });
+    await tx.insert(assistedSteps).values({ requestId: id, byId: ctx.principal.userId, byName: ctx.principal.displayName, action: 'certificate', status: r?.status ?? null, note: `已出具${cert.title}（编号 ${cert.number}）` });
   }
 
   /**
    * Per community in the caller's area: requests taken, open, in progress, done, cancelled,
    * overdue now, done by their due date, and the average days from taking to done.
    */
-  async stats(ctx: RequestContext, f: { nodeId?: number; from?: string; to?: string }) {
-    const root = f.nodeId ? (await this.tree.getVisibleNode(ctx.principal!, f.nodeId)).path : ctx.principal!.treePath;
+  async stats(ctx: AuthedContext, f: StatsQuery): Promise<AssistedStats> {
+    const root = f.nodeId ? (await this.tree.getVisibleNode(ctx.principal, f.nodeId)).path : ctx.principal.treePath;
     const today = todayCn();
-    const conds: SQL[] = [scopeCondition(ctx.principal!, assistedRequests.treePath), subtreeCondition(root, assistedRequests.treePath)];
+    const conds: SQL[] = [scopeCondition(ctx.principal, assistedRequests.treePath), subtreeCondition(root, assistedRequests.treePath)];
     if (f.from) conds.push(sql`${assistedRequests.createdAt} >= ${f.from}::date`);
     if (f.to) conds.push(sql`${assistedRequests.createdAt} < (${f.to}::date + 1)`);
     const rows = await this.platform.db

@@ -3,43 +3,24 @@
 // version; certificates name the version they were issued under, so a past certificate can always
 // be explained by the rules of its day.
 import { and, asc, desc, eq } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { roleNames, rolePermissions, roles, type Role } from '../../platform/auth/roles.js';
-import type { RequestContext } from '../../platform/context.js';
+import type { AuthedContext, RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { RegistryService } from '../registry/index.js';
 import type { KindInput } from './defaults.js';
 import { CertificateErrors } from './errors.js';
-import { describePrecondition, type LabelNames, type Precondition } from './preconditions.js';
+import { describePrecondition, type LabelNames } from './preconditions.js';
 import { certificateKinds, certificateKindVersions } from './tables.js';
 import { checkTemplate, needsOf, sampleOf } from './template.js';
+import { kindEnglish } from './english.js';
+import type { HandbookService } from './handbook.js';
+import type { KindEditIn, KindHistory, KindOut, NewKindIn, PublicSearchOut } from './schemas.js';
+
+export type { KindOut } from './schemas.js';
 
 export type KindVersion = typeof certificateKindVersions.$inferSelect;
-
-export interface KindOut {
-  code: string;
-  version: number;
-  title: string;
-  basis: string;
-  purpose: string;
-  process: string;
-  materials: string[];
-  preconditions: (Precondition & { text: string })[];
-  needsRelated: boolean;
-  /** Base data the template draws on, in words. */
-  needs: string[];
-  issuerRoles: string[];
-  issuers: string;
-  validityDays: number;
-  template: string;
-  /** The template as a resident reads it: placeholders shown as 【姓名】. */
-  sample: string;
-  active: boolean;
-  changedAt: string;
-  changedBy: string;
-  changeNote: string | null;
-}
 
 const CODE_RE = /^[a-z][a-z0-9_]{1,39}$/;
 
@@ -47,10 +28,49 @@ export class CatalogueService {
   constructor(
     private readonly platform: Platform,
     private readonly registry: RegistryService,
+    private readonly handbook: HandbookService,
   ) {}
 
+  /** The catalogue in the caller's language (the public list holds active kinds only). */
+  async kinds(lang: 'zh' | 'en', includeInactive = false): Promise<KindOut[]> {
+    const names = await this.labelNames();
+    return (await this.current(includeInactive)).map((k) => this.present(k, names, lang));
+  }
+
+  /** One kind with every version it has had. */
+  async history(code: string, lang: 'zh' | 'en'): Promise<KindHistory> {
+    const names = await this.labelNames();
+    const current = await this.get(code);
+    const versions = await this.versions(code);
+    return { current: this.present(current, names, lang), versions: versions.map((v) => this.present(v, names, lang)) };
+  }
+
+  /**
+   * What a resident asks for, matched against the catalogue (issued here) and the handbook
+   * (issued elsewhere): every word must match the kind's title, purpose or code.
+   */
+  async search(q: string, lang: 'zh' | 'en'): Promise<PublicSearchOut> {
+    const words = q.trim().toLowerCase().split(/[\s,，、]+/).filter(Boolean);
+    const names = await this.labelNames();
+    const kinds = (await this.current(false)).filter((k) => words.every((w) => `${k.title} ${k.purpose} ${k.kindCode}`.toLowerCase().includes(w)));
+    return { kinds: kinds.map((k) => this.present(k, names, lang)), handbook: await this.handbook.list(q, { limit: 20 }) };
+  }
+
+  /** Adds a kind (version 1), as an administrator. */
+  async add(ctx: AuthedContext, input: NewKindIn): Promise<KindOut> {
+    const row = await this.create(ctx, input, await this.handbook.codes());
+    return this.present(row, await this.labelNames(), ctx.lang);
+  }
+
+  /** Saves an edit as a new version; the version sent must be the current one. */
+  async edit(ctx: AuthedContext, code: string, input: KindEditIn): Promise<KindOut> {
+    const { version, ...rest } = input;
+    const row = await this.update(ctx, code, rest, version, await this.handbook.codes());
+    return this.present(row, await this.labelNames(), ctx.lang);
+  }
+
   async labelNames(): Promise<LabelNames> {
-    return new Map((await this.registry.labels.kinds(true)).map((k) => [k.code, { zh: k.nameZh, en: k.nameEn }]));
+    return new Map((await this.registry.lookups.labelKinds(true)).map((k) => [k.code, { zh: k.nameZh, en: k.nameEn }]));
   }
 
   present(v: KindVersion, names: LabelNames, lang: 'zh' | 'en'): KindOut {
@@ -62,6 +82,7 @@ export class CatalogueService {
       issuerRoles: v.issuerRoles,
       issuers: v.issuerRoles.map((r) => roleNames[r as Role]?.[lang] ?? r).join(lang === 'zh' ? '、' : ', '),
       validityDays: v.validityDays, template: v.template, sample: sampleOf(v.template, lang), active: v.active, changedAt: v.changedAt.toISOString(), changedBy: v.changedByName, changeNote: v.changeNote,
+      en: kindEnglish(v),
     };
   }
 
@@ -131,7 +152,7 @@ export class CatalogueService {
     }
   }
 
-  async create(ctx: RequestContext, input: KindInput & { sortOrder?: number; changeNote?: string | null }, handbookCodes: Set<string>, tx?: Tx): Promise<KindVersion> {
+  async create(ctx: RequestContext, input: NewKindIn, handbookCodes: Set<string>, tx?: Tx): Promise<KindVersion> {
     if (!CODE_RE.test(input.code)) {
       throw new AppError(CertificateErrors.CERT_KIND_INVALID, { field_zh: '代码', field_en: 'code', reason_zh: '应为小写字母开头的字母、数字或下划线（2-40 位）', reason_en: 'lower-case letters, digits and underscores, starting with a letter (2-40)' }, 'code');
     }

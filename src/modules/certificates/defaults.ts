@@ -3,38 +3,13 @@
 // get them instead; it is national, so every new city starts with it. The catalogue of what a
 // community may still issue is local (each city publishes its own retained list), so the starter
 // catalogue below is loaded for the demo city only; admins edit both.
-import type { Precondition } from './preconditions.js';
+import type { NewHandbookIn, NewKindIn } from './schemas.js';
 
-export interface KindInput {
-  code: string;
-  title: string;
-  basis: string;
-  purpose: string;
-  process: string;
-  materials: string[];
-  preconditions: Precondition[];
-  needsRelated: boolean;
-  issuerRoles: string[];
-  validityDays: number;
-  template: string;
-  active: boolean;
-}
+/** A catalogue entry as shipped or added (the body of POST /certificates/kinds without its ordering and note). */
+export type KindInput = Omit<NewKindIn, 'sortOrder' | 'changeNote'>;
 
-export interface HandbookInput {
-  code: string;
-  title: string;
-  authority: string;
-  place: string;
-  contact: string;
-  materials: string[];
-  online: boolean;
-  onlineHow: string | null;
-  basis: string;
-  notes: string | null;
-  keywords: string[];
-  sortOrder?: number;
-  active?: boolean;
-}
+/** A handbook entry as shipped or added (the body of POST /certificates/handbook). */
+export type HandbookInput = NewHandbookIn;
 
 const PROCESS = '居民本人（或委托代办人）持身份证件到社区党群服务中心窗口申请；工作人员调取基础数据核对出具条件，符合的当场出具，加盖电子印章并附核验二维码；不符合的当场说明原因。';
 const ID = '本人居民身份证或其他有效身份证件';

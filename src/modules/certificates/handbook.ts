@@ -2,12 +2,15 @@
 // to go, whom to ask, what to bring and whether it can be done online. Public and searchable;
 // the counter shows an entry when a resident asks for something not in the catalogue.
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
-import type { RequestContext } from '../../platform/context.js';
+import type { AuthedContext, RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { nationalHandbook, type HandbookInput } from './defaults.js';
 import { CertificateErrors } from './errors.js';
+import { handbookEnglish } from './english.js';
+import { renderHandbook } from './render.js';
+import type { HandbookEditIn, HandbookOut, NewHandbookIn } from './schemas.js';
 import { handbookEntries } from './tables.js';
 
 export type HandbookEntry = typeof handbookEntries.$inferSelect;
@@ -51,6 +54,39 @@ export class HandbookService {
       .where(conds.length ? and(...conds) : undefined)
       .orderBy(...order)
       .limit(opts.limit ?? 200);
+  }
+
+  /** An entry as the API gives it, with the English of the texts still as shipped. */
+  out(e: HandbookEntry): HandbookOut {
+    return { ...e, updatedAt: e.updatedAt.toISOString(), en: handbookEnglish(e) };
+  }
+
+  /** Entries matching the words, as the API gives them. */
+  async list(q: string | undefined, opts: { includeInactive?: boolean; online?: boolean; limit?: number } = {}): Promise<HandbookOut[]> {
+    return (await this.search(q, opts)).map((e) => this.out(e));
+  }
+
+  /** One entry as the public sees it: a withdrawn one is not found. */
+  async publicEntry(code: string): Promise<HandbookOut> {
+    const e = await this.get(code);
+    if (!e.active) throw new AppError(CertificateErrors.HANDBOOK_NOT_FOUND, { code }, 'code');
+    return this.out(e);
+  }
+
+  /** The active handbook as a printable PDF. */
+  async pdf(): Promise<Uint8Array> {
+    return renderHandbook(await this.search(undefined), '');
+  }
+
+  /** Adds an entry, as an administrator. */
+  async add(ctx: AuthedContext, input: NewHandbookIn): Promise<HandbookOut> {
+    return this.out(await this.create(ctx, input));
+  }
+
+  /** Edits an entry; the version sent must be the current one. */
+  async edit(ctx: AuthedContext, code: string, input: HandbookEditIn): Promise<HandbookOut> {
+    const { version, ...rest } = input;
+    return this.out(await this.update(ctx, code, { ...rest, code }, version));
   }
 
   async get(code: string, db: DbOrTx = this.platform.db): Promise<HandbookEntry> {

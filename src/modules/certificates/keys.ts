@@ -4,12 +4,14 @@
 // public keys are published for anyone to verify offline.
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { Tx } from '../../db/client.js';
 import type { RequestContext } from '../../platform/context.js';
 import { CertificateErrors } from './errors.js';
 import { AppError } from '../../platform/errors.js';
 import { DEFAULT_SIGNER_ID, generateSigningKey, Signer, Verifier, type Algorithm } from './signing.js';
+import type { PublishedKey, PublishedKeys } from './schemas.js';
+import { STATEMENT_FORMAT } from './statement.js';
 import { signingKeys } from './tables.js';
 
 export type SigningKey = typeof signingKeys.$inferSelect;
@@ -22,18 +24,6 @@ export interface Unit {
   path: string;
 }
 
-export interface PublishedKey {
-  kid: string;
-  algorithm: Algorithm;
-  signerId: string | null;
-  unitCode: string;
-  unitName: string;
-  publicKeyHex: string;
-  publicKeyPem: string;
-  status: string;
-  createdAt: string;
-  retiredAt: string | null;
-}
 
 export class KeyService {
   private readonly signers = new Map<string, Signer>();
@@ -100,6 +90,11 @@ export class KeyService {
     const entry = { key: rows[0], verifier: new Verifier(rows[0].algorithm as Algorithm, rows[0].publicKeyHex, rows[0].publicKeyPem, rows[0].signerId) };
     this.verifiers.set(kid, entry);
     return entry;
+  }
+
+  /** What GET /public/certificates/keys answers: the formats verified and every published key. */
+  async publishedSet(unitCode?: string): Promise<PublishedKeys> {
+    return { format: STATEMENT_FORMAT, formats: ['QC2', 'QC1'], defaultSignerId: DEFAULT_SIGNER_ID, keys: await this.published({ unitCode }) };
   }
 
   async published(filter: { unitCode?: string } = {}): Promise<PublishedKey[]> {

@@ -4,7 +4,7 @@
 // exactly what is missing.
 import { Type, type Static } from '@sinclair/typebox';
 import { StrictObject } from '../../platform/http.js';
-import { ageOnDate, chineseDate, durationEn, durationZh, monthsBetween } from './dates.js';
+import { ageOnDate, chineseDate, durationEn, durationZh, monthsBetween } from '../../platform/dates.js';
 
 const referTo = Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Handbook entry to show when this condition fails' }));
 

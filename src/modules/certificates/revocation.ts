@@ -3,10 +3,11 @@
 // staff and may tell a resident's circumstances ("离婚后迁往外地"). The categories are data: an
 // admin renames, adds or withdraws them; a new city starts with the defaults below.
 import { asc, eq } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { CertificateErrors } from './errors.js';
+import type { RevokeCategoryIn, RevokeCategoryOut } from './schemas.js';
 import { revokeCategories } from './tables.js';
 
 export type RevokeCategory = typeof revokeCategories.$inferSelect;
@@ -21,6 +22,10 @@ export const defaultRevokeCategories: { code: string; nameZh: string; nameEn: st
 ];
 
 const CODE_RE = /^[a-z][a-z0-9_]{1,31}$/;
+
+function categoryOut(c: RevokeCategory): RevokeCategoryOut {
+  return { code: c.code, nameZh: c.nameZh, nameEn: c.nameEn, sortOrder: c.sortOrder, active: c.active };
+}
 
 export class RevocationCategories {
   private cache: { at: number; rows: RevokeCategory[] } | null = null;
@@ -37,6 +42,16 @@ export class RevocationCategories {
   async list(includeInactive = false): Promise<RevokeCategory[]> {
     if (!this.cache || Date.now() - this.cache.at > 10_000) this.cache = { at: Date.now(), rows: await this.platform.db.select().from(revokeCategories).orderBy(asc(revokeCategories.sortOrder), asc(revokeCategories.code)) };
     return includeInactive ? this.cache.rows : this.cache.rows.filter((c) => c.active);
+  }
+
+  /** The categories as the API gives them. */
+  async listOut(includeInactive = false): Promise<RevokeCategoryOut[]> {
+    return (await this.list(includeInactive)).map(categoryOut);
+  }
+
+  /** Adds or edits a category, answered as the API gives it. */
+  async saveOut(ctx: RequestContext, code: string, input: RevokeCategoryIn): Promise<RevokeCategoryOut> {
+    return categoryOut(await this.save(ctx, code, input));
   }
 
   /** The category's name in a language; null for a revocation recorded before categories existed. */
@@ -57,7 +72,7 @@ export class RevocationCategories {
   }
 
   /** Adds or edits a category (an admin's change, audited). */
-  async save(ctx: RequestContext, code: string, input: { nameZh: string; nameEn: string; sortOrder?: number; active?: boolean }): Promise<RevokeCategory> {
+  async save(ctx: RequestContext, code: string, input: RevokeCategoryIn): Promise<RevokeCategory> {
     if (!CODE_RE.test(code)) throw new AppError(CertificateErrors.CERT_REVOKE_CATEGORY_CODE, {}, 'code');
     const row = await this.platform.db.transaction(async (tx) => {
       const values = { nameZh: input.nameZh.trim(), nameEn: input.nameEn.trim(), ...(input.sortOrder !== undefined ? { sortOrder: input.sortOrder } : {}), ...(input.active !== undefined ? { active: input.active } : {}) };

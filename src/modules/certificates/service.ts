@@ -3,17 +3,17 @@
 // with the unit's key and stored; the PDF is drawn from what was stored. Also the issued list,
 // revocation and per-unit counts.
 import { and, asc, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { queryRows, type Tx } from '../../db/client.js';
 import { roleNames, type Role } from '../../platform/auth/roles.js';
-import { isSystemPrincipal, type RequestContext } from '../../platform/context.js';
+import { isSystemPrincipal, type AuthedContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { scopeCondition, subtreeCondition } from '../../platform/scope.js';
 import { codeTables, maskIdNumber, RegistryErrors, type RegistryService, type ResidentAddress } from '../registry/index.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import type { AssistedService } from './assisted.js';
-import type { CatalogueService, KindOut, KindVersion } from './catalogue.js';
-import { addDays, ageOnDate, chineseDate, cnDateTime, displayVerifyCode, durationZh, monthsBetween, newVerifyCode, todayCn } from './dates.js';
+import type { CatalogueService, KindVersion } from './catalogue.js';
+import { addDays, ageOnDate, chineseDate, cnDateTime, displayVerifyCode, durationZh, monthsBetween, newVerifyCode, todayCn } from '../../platform/dates.js';
 import { CertificateErrors } from './errors.js';
 import { likeEscape, type HandbookEntry, type HandbookService } from './handbook.js';
 import type { KeyService, Unit } from './keys.js';
@@ -21,87 +21,14 @@ import type { RevocationCategories } from './revocation.js';
 import { evaluate, relationBetween, type CheckResult, type LabelFact, type SubjectFacts } from './preconditions.js';
 import { renderCertificate } from './render.js';
 import { compactStatement, encodePayload, formatStatement, parseStored, readableStatement, storedForm, textDigest, verificationUrl } from './statement.js';
-import { certificateCounters, certificates } from './tables.js';
+import type { CertificateOut, CertificatePage, CertificateQuery, CertificateStats, CheckIn, CheckItem, CheckOut, IssueIn, PublishedKey, RevokeIn, RotateKeyIn, StatsQuery } from './schemas.js';
+import { DEFAULT_SIGNER_ID } from './signing.js';
+import { certificates } from './tables.js';
 import { fill, placeholdersOf, templateVariables } from './template.js';
 
 export type CertificateRow = typeof certificates.$inferSelect;
 
-export interface IssueInput {
-  residentId: number;
-  kind: string;
-  purpose: string;
-  recipient?: string | null;
-  relatedResidentId?: number | null;
-  assistedRequestId?: number | null;
-}
-
-export interface CheckOutcome {
-  kind: KindOut;
-  ok: boolean;
-  checks: (CheckResult & { text: string; handbook?: { code: string; title: string; authority: string } })[];
-  missing: { placeholder: string; needs: string }[];
-  /** The text as it would be issued, ID numbers masked. */
-  preview: string | null;
-}
-
-/** What the worker-facing API returns for a certificate. */
-export interface CertificateOut {
-  id: number;
-  number: string;
-  verifyCode: string;
-  kind: string;
-  kindVersion: number;
-  title: string;
-  residentId: number;
-  relatedResidentId: number | null;
-  subjectName: string;
-  subjectIdMasked: string;
-  unitNodeId: number;
-  unitName: string;
-  purpose: string;
-  recipient: string | null;
-  publicText: string;
-  issuedAt: string;
-  issuedOn: string;
-  validUntil: string;
-  issuedByName: string;
-  status: string;
-  /** valid, expired or revoked, as of today. */
-  state: 'valid' | 'expired' | 'revoked';
-  revokedAt: string | null;
-  revokedByName: string | null;
-  /** The worker's note (staff only). */
-  revokeReason: string | null;
-  /** The category the public verification page shows (certificate_revoke_category.code). */
-  revokeCategory: string | null;
-  printCount: number;
-  lastPrintedAt: string | null;
-  verifyCount: number;
-  lastVerifiedAt: string | null;
-  algorithm: string;
-  kid: string;
-  /** The signed statement as stored: QC1 text, or "QC2:" and the compact bytes in base64url. */
-  statement: string;
-  statementFormat: 'QC1' | 'QC2';
-  /** The statement's fields on one line, for people. */
-  statementText: string;
-  signature: string;
-  verifyUrl: string;
-  pdfUrl: string;
-  assistedRequestId: number | null;
-}
-
-export interface CertificateFilter {
-  q?: string;
-  kind?: string;
-  state?: 'valid' | 'expired' | 'revoked';
-  from?: string;
-  to?: string;
-  residentId?: number;
-  nodeId?: number;
-  limit: number;
-  offset: number;
-}
+export type { CertificateOut, IssueIn as IssueInput } from './schemas.js';
 
 type Person = Awaited<ReturnType<RegistryService['residentInClear']>> & Record<string, unknown>;
 
@@ -160,6 +87,20 @@ export class CertificateService {
     return { nodeId: node.id, code: node.code, name: unitFullName(node), path: node.path, node, trail };
   }
 
+  /**
+   * Gives a community a new signing key (the old one retires and still verifies what it signed),
+   * answered as the key is published.
+   */
+  async rotateKey(ctx: AuthedContext, input: RotateKeyIn): Promise<PublishedKey> {
+    const node = await this.tree.getVisibleNode(ctx.principal, input.unitNodeId);
+    if (node.level !== 'community') throw new AppError(CertificateErrors.CERT_KEY_UNIT_INVALID, {}, 'unitNodeId');
+    const unit = await this.unitOf(node.path);
+    const k = await this.keys.rotate(ctx, unit, input.algorithm, input.algorithm === 'SM2' ? (input.signerId ?? DEFAULT_SIGNER_ID) : null, input.reason);
+    const published = (await this.keys.published({ unitCode: unit.code })).find((p) => p.kid === k.kid);
+    if (!published) throw new Error(`key ${k.kid} was not published`);
+    return published;
+  }
+
   /** The kind to issue, or the handbook entry that says where the resident should go instead. */
   private async kindFor(code: string): Promise<KindVersion> {
     try {
@@ -175,7 +116,7 @@ export class CertificateService {
     }
   }
 
-  private async person(ctx: RequestContext, id: number, purpose: string, field: string): Promise<Person> {
+  private async person(ctx: AuthedContext, id: number, purpose: string, field: string): Promise<Person> {
     try {
       return (await this.registry.residentInClear(ctx, id, purpose)) as Person;
     } catch (err) {
@@ -189,14 +130,14 @@ export class CertificateService {
     if (status !== 'active') throw new AppError(CertificateErrors.CERT_SUBJECT_INACTIVE, { status: codeTables.status[status]?.[lang] ?? status }, 'residentId');
   }
 
-  private async householdSize(ctx: RequestContext, householdId: number | null): Promise<number | null> {
+  private async householdSize(ctx: AuthedContext, householdId: number | null): Promise<number | null> {
     if (!householdId) return null;
-    const r = await this.registry.residents.list(ctx, { householdId, limit: 1, offset: 0 });
+    const r = await this.registry.lookups.residents(ctx, { householdId, limit: 1, offset: 0 });
     return r.total;
   }
 
   private async hardshipText(labels: LabelFact[]): Promise<string | null> {
-    const kinds = new Map((await this.registry.labels.kinds(true)).map((k) => [k.code, k]));
+    const kinds = new Map((await this.registry.lookups.labelKinds(true)).map((k) => [k.code, k]));
     const parts: string[] = [];
     for (const l of labels) {
       if (!HARDSHIP_LABELS.includes(l.code)) continue;
@@ -220,7 +161,7 @@ export class CertificateService {
    * Reads what the kind needs (each read logged with its purpose) and checks it: the
    * preconditions in plain words and the placeholders that base data cannot fill.
    */
-  private async evaluateIssue(ctx: RequestContext, kind: KindVersion, input: IssueInput, today: string) {
+  private async evaluateIssue(ctx: AuthedContext, kind: KindVersion, input: IssueIn, today: string) {
     if (kind.needsRelated && !input.relatedResidentId) throw new AppError(CertificateErrors.CERT_RELATED_REQUIRED, { title: kind.title }, 'relatedResidentId');
     if (input.relatedResidentId && input.relatedResidentId === input.residentId) throw new AppError(CertificateErrors.CERT_RELATED_INVALID, {}, 'relatedResidentId');
     const purposeNote = `出具证明：${kind.title}`;
@@ -251,7 +192,7 @@ export class CertificateService {
     // free text agrees with it; and only when it was confirmed within its review period.
     let address = (subject.address as string | null) ?? null;
     if (used.has('address')) {
-      const a = await this.registry.residents.addressCheck({ id: input.residentId, houseId: subject.houseId, address: subject.address });
+      const a = await this.registry.lookups.addressOf({ id: input.residentId, houseId: subject.houseId, address: subject.address });
       address = a.address;
       // With no address at all, the missing-data answer says what to fill in.
       if (a.status !== 'none') checks.push(addressFinding(a));
@@ -291,7 +232,7 @@ export class CertificateService {
   }
 
   private async describeChecks(checks: CheckResult[], lang: 'zh' | 'en') {
-    const out: CheckOutcome['checks'] = [];
+    const out: CheckItem[] = [];
     for (const c of checks) {
       const entry = c.referTo ? await this.handbook.find(c.referTo) : undefined;
       out.push({ ...c, text: `${c.rule[lang]}：${c.found[lang]}`, ...(entry ? { handbook: { code: entry.code, title: entry.title, authority: entry.authority } } : {}) });
@@ -303,15 +244,15 @@ export class CertificateService {
     return missing.map((m) => ({ placeholder: m, needs: templateVariables[m]?.needs[lang] ?? m }));
   }
 
-  private assertIssuer(ctx: RequestContext, kind: KindVersion) {
-    const p = ctx.principal!;
+  private assertIssuer(ctx: AuthedContext, kind: KindVersion) {
+    const p = ctx.principal;
     if (isSystemPrincipal(p) || kind.issuerRoles.includes(p.role)) return;
     const names = kind.issuerRoles.map((r) => roleNames[r as Role]?.[ctx.lang] ?? r).join(ctx.lang === 'zh' ? '、' : ', ');
     throw new AppError(CertificateErrors.CERT_ISSUER_NOT_ALLOWED, { title: kind.title, roles: names }, 'kind');
   }
 
   /** Everything the issue button would do, short of issuing: which conditions hold, what is missing, the text. */
-  async check(ctx: RequestContext, input: IssueInput): Promise<CheckOutcome> {
+  async check(ctx: AuthedContext, input: CheckIn): Promise<CheckOut> {
     const kind = await this.kindFor(input.kind);
     const e = await this.evaluateIssue(ctx, kind, { ...input, purpose: input.purpose || '（用途）' }, todayCn());
     const checks = await this.describeChecks(e.checks, ctx.lang);
@@ -320,7 +261,7 @@ export class CertificateService {
   }
 
   /** Issues a certificate. `opts.today` dates it in the past (demo and tests only; the API always issues today). */
-  async issue(ctx: RequestContext, input: IssueInput, opts: { today?: string } = {}): Promise<CertificateOut> {
+  async issue(ctx: AuthedContext, input: IssueIn, opts: { today?: string } = {}): Promise<CertificateOut> {
     const kind = await this.kindFor(input.kind);
     this.assertIssuer(ctx, kind);
     if (input.assistedRequestId) await this.assisted.assertLinkable(ctx, input.assistedRequestId, input.residentId);
@@ -369,7 +310,7 @@ export class CertificateService {
           subjectName: String(e.subject.name), subjectIdMasked: idNumber ? maskIdNumber(idNumber) : '-', unitNodeId: unit.nodeId, unitName: unit.name, treePath: unit.path, districtCode: unit.node.districtCode!,
           purpose: input.purpose.trim(), recipient: input.recipient?.trim() || null, bodyEnc: this.platform.cipher.encrypt(e.filled.text), publicText: e.filled.publicText,
           statement, signature: signature.toString('base64url'), kid: key.kid, algorithm: key.algorithm, issuedOn: today, validUntil: e.validUntil,
-          issuedBy: ctx.principal?.userId ?? null, issuedByName: ctx.principal?.displayName ?? 'system', assistedRequestId: input.assistedRequestId ?? null,
+          issuedBy: ctx.principal.userId, issuedByName: ctx.principal.displayName, assistedRequestId: input.assistedRequestId ?? null,
         })
         .returning();
       await this.platform.audit.record(tx, ctx, [
@@ -400,22 +341,22 @@ export class CertificateService {
     };
   }
 
-  private async row(ctx: RequestContext, id: number, db: Tx | undefined = undefined, lock = false): Promise<CertificateRow> {
-    const q = (db ?? this.platform.db).select().from(certificates).where(and(eq(certificates.id, id), scopeCondition(ctx.principal!, certificates.treePath))).limit(1);
+  private async row(ctx: AuthedContext, id: number, db: Tx | undefined = undefined, lock = false): Promise<CertificateRow> {
+    const q = (db ?? this.platform.db).select().from(certificates).where(and(eq(certificates.id, id), scopeCondition(ctx.principal, certificates.treePath))).limit(1);
     const rows = lock ? await q.for('update') : await q;
     if (!rows[0]) throw new AppError(CertificateErrors.CERT_NOT_FOUND, {}, 'id');
     return rows[0];
   }
 
-  async get(ctx: RequestContext, id: number): Promise<CertificateOut> {
+  async get(ctx: AuthedContext, id: number): Promise<CertificateOut> {
     const r = await this.row(ctx, id);
     await this.platform.audit.recordNow(this.platform.db, ctx, { category: 'read', action: 'certificate.read', entityType: 'certificate', entityId: id, subjectId: r.residentId, treePath: r.treePath, districtCode: r.districtCode });
     return this.present(r);
   }
 
-  async list(ctx: RequestContext, f: CertificateFilter): Promise<{ items: CertificateOut[]; total: number }> {
-    const conds: SQL[] = [scopeCondition(ctx.principal!, certificates.treePath)];
-    if (f.nodeId) conds.push(subtreeCondition((await this.tree.getVisibleNode(ctx.principal!, f.nodeId)).path, certificates.treePath));
+  async list(ctx: AuthedContext, f: CertificateQuery): Promise<CertificatePage> {
+    const conds: SQL[] = [scopeCondition(ctx.principal, certificates.treePath)];
+    if (f.nodeId) conds.push(subtreeCondition((await this.tree.getVisibleNode(ctx.principal, f.nodeId)).path, certificates.treePath));
     const today = todayCn();
     if (f.kind) conds.push(eq(certificates.kindCode, f.kind));
     if (f.state === 'revoked') conds.push(eq(certificates.status, 'revoked'));
@@ -435,19 +376,19 @@ export class CertificateService {
       this.platform.db.select({ n: sql<number>`count(*)::int` }).from(certificates).where(where),
     ]);
     if (rows.length) {
-      await this.platform.audit.recordNow(this.platform.db, ctx, { category: 'read', action: 'certificate.list', entityType: 'certificate', treePath: ctx.principal!.treePath, detail: { ids: rows.map((r) => r.id), residents: [...new Set(rows.map((r) => r.residentId))] } });
+      await this.platform.audit.recordNow(this.platform.db, ctx, { category: 'read', action: 'certificate.list', entityType: 'certificate', treePath: ctx.principal.treePath, detail: { ids: rows.map((r) => r.id), residents: [...new Set(rows.map((r) => r.residentId))] } });
     }
-    return { items: rows.map((r) => this.present(r, today)), total: count[0]?.n ?? 0 };
+    return { items: rows.map((r) => this.present(r, today)), total: count[0]?.n ?? 0, limit: f.limit, offset: f.offset };
   }
 
   /** Revokes with a category (shown publicly) and a note (for staff); both are required. */
-  async revoke(ctx: RequestContext, id: number, input: { category: string; reason: string }): Promise<CertificateOut> {
+  async revoke(ctx: AuthedContext, id: number, input: RevokeIn): Promise<CertificateOut> {
     const why = input.reason.trim();
     const category = await this.revocation.assertUsable(input.category);
     const row = await this.platform.db.transaction(async (tx) => {
       const r = await this.row(ctx, id, tx, true);
       if (r.status === 'revoked') throw new AppError(CertificateErrors.CERT_ALREADY_REVOKED, { at: cnDateTime(r.revokedAt!) }, 'id');
-      const [u] = await tx.update(certificates).set({ status: 'revoked', revokedAt: new Date(), revokedByName: ctx.principal?.displayName ?? 'system', revokeReason: why, revokeCategory: category.code }).where(eq(certificates.id, id)).returning();
+      const [u] = await tx.update(certificates).set({ status: 'revoked', revokedAt: new Date(), revokedByName: ctx.principal.displayName, revokeReason: why, revokeCategory: category.code }).where(eq(certificates.id, id)).returning();
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'certificate.revoke', entityType: 'certificate', entityId: id, subjectId: r.residentId, treePath: r.treePath, districtCode: r.districtCode, reason: why, detail: { number: r.number, category: category.code } });
       return u!;
     });
@@ -458,7 +399,7 @@ export class CertificateService {
    * The PDF, drawn from what was stored and signed; every print is in the audit log. A revoked
    * certificate is refused; one past its validity prints as a record copy with a 已过期 stamp.
    */
-  async pdf(ctx: RequestContext, id: number): Promise<{ bytes: Uint8Array; filename: string }> {
+  async pdf(ctx: AuthedContext, id: number): Promise<{ bytes: Uint8Array; filename: string }> {
     const today = todayCn();
     const r = await this.platform.db.transaction(async (tx) => {
       const row = await this.row(ctx, id, tx, true);
@@ -481,9 +422,9 @@ export class CertificateService {
   }
 
   /** Issued certificates per unit and kind in the caller's area (and how many were revoked). */
-  async stats(ctx: RequestContext, f: { nodeId?: number; from?: string; to?: string }) {
-    const root = f.nodeId ? (await this.tree.getVisibleNode(ctx.principal!, f.nodeId)).path : ctx.principal!.treePath;
-    const conds: SQL[] = [scopeCondition(ctx.principal!, certificates.treePath), subtreeCondition(root, certificates.treePath)];
+  async stats(ctx: AuthedContext, f: StatsQuery): Promise<CertificateStats> {
+    const root = f.nodeId ? (await this.tree.getVisibleNode(ctx.principal, f.nodeId)).path : ctx.principal.treePath;
+    const conds: SQL[] = [scopeCondition(ctx.principal, certificates.treePath), subtreeCondition(root, certificates.treePath)];
     if (f.from) conds.push(gte(certificates.issuedOn, f.from));
     if (f.to) conds.push(lte(certificates.issuedOn, f.to));
     const rows = await this.platform.db

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseVerifyCode, newVerifyCode, monthsBetween, durationZh, chineseDate, addDays } from './dates.js';
+import { normaliseVerifyCode, newVerifyCode, monthsBetween, durationZh, chineseDate, addDays } from '../../platform/dates.js';
 import { base32, compactStatement, decodePayload, encodePayload, formatStatement, parseCompact, parseStatement, qrSegments, storedForm, textDigest, unbase32, verificationUrl, type Statement } from './statement.js';
 import QRCode from 'qrcode';
 import { generateSigningKey, Signer, Verifier } from './signing.js';

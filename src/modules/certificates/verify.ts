@@ -4,39 +4,18 @@
 // result from a bounded cache (a signature never changes), while revocation and expiry are read
 // fresh on every check, so a revocation shows at once.
 import { sql, type SQL } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { queryRows } from '../../db/client.js';
 import { AppError, type Lang } from '../../platform/errors.js';
-import { displayVerifyCode, normaliseVerifyCode, todayCn } from './dates.js';
+import { displayVerifyCode, normaliseVerifyCode, todayCn } from '../../platform/dates.js';
 import { CertificateErrors } from './errors.js';
 import type { KeyService } from './keys.js';
 import type { RevocationCategories } from './revocation.js';
+import type { Verdict, VerdictReason, VerdictStatus, VerifyBatchIn, VerifyBatchOut, VerifyIn } from './schemas.js';
 import { decodePayload, parseStored, textDigest, type SignedBytes, type Statement } from './statement.js';
 import type { certificates } from './tables.js';
 
-export const verdictStatuses = ['valid', 'revoked', 'expired', 'forged', 'not_found'] as const;
-export type VerdictStatus = (typeof verdictStatuses)[number];
-
-export const verdictReasons = ['ok', 'revoked', 'expired', 'signature_invalid', 'unknown_key', 'key_mismatch', 'record_mismatch', 'record_tampered', 'not_issued', 'no_record'] as const;
-export type VerdictReason = (typeof verdictReasons)[number];
-
-export interface Verdict {
-  status: VerdictStatus;
-  reason: VerdictReason;
-  message: string;
-  checkedAt: string;
-  /** The signature check: which key, whose, and whether it held. */
-  signature: { valid: boolean; algorithm: string; kid: string; signerId: string | null; unitCode: string | null; unitName: string | null; keyStatus: string | null; cached: boolean } | null;
-  /** What our register says the certificate is (ID numbers masked). */
-  certificate: {
-    number: string; verifyCode: string; title: string; kind: string; unitName: string; subjectName: string; subjectIdMasked: string; issuedOn: string; validUntil: string;
-    text: string; recipient: string | null; revokedAt: string | null;
-    /** Why it was revoked, as a category (信息变更, 误开 …); the worker's own note is never shown here. */
-    revokeCategory: string | null;
-  } | null;
-  /** For a payload that did not check out: what it claims, so the reader can see what was faked. */
-  claimed: { number: string; title: string | null; kind: string; unitCode: string; subjectName: string; subjectIdMasked: string; issuedOn: string; validUntil: string } | null;
-}
+export { verdictReasons, verdictStatuses, type Verdict, type VerdictReason, type VerdictStatus } from './schemas.js';
 
 const MESSAGES: Record<VerdictReason, { zh: string; en: string }> = {
   ok: { zh: '真实有效：签名验证通过，证明在有效期内且未作废。', en: 'Genuine and valid: the signature checks out, the certificate is within its validity and not revoked.' },
@@ -153,7 +132,10 @@ export class VerificationService {
     if (!conds.length) return [];
     const rows = await queryRows<LookupRow>(this.platform.db, sql`SELECT ${LOOKUP_COLUMNS} FROM certificate WHERE ${sql.join(conds, sql` OR `)}`);
     // Both engines give timestamps as Date; dates stay YYYY-MM-DD strings.
-    for (const r of rows) if (r.revokedAt && !(r.revokedAt instanceof Date)) r.revokedAt = new Date(r.revokedAt as unknown as string);
+    for (const r of rows) {
+      const at: unknown = r.revokedAt;
+      if (at && !(at instanceof Date)) r.revokedAt = new Date(String(at));
+    }
     return rows;
   }
 
@@ -188,6 +170,22 @@ export class VerificationService {
     } catch (err) {
       for (const b of batch) b.reject(err);
     }
+  }
+
+  /** What a checker sends: exactly one of the short code and the QR content. */
+  async verify(input: VerifyIn, lang: Lang): Promise<Verdict> {
+    if ((input.code ? 1 : 0) + (input.payload ? 1 : 0) !== 1) throw new AppError(CertificateErrors.CERT_VERIFY_INPUT, {}, 'code');
+    return input.payload ? this.verifyPayload(input.payload, lang) : this.verifyCode(input.code ?? '', lang);
+  }
+
+  /** A pile of checks; an item with neither or both of code and payload refuses the whole batch, naming it. */
+  async verifyBatch(input: VerifyBatchIn, lang: Lang): Promise<VerifyBatchOut> {
+    const items = input.items.map((it, i): VerifyItem => {
+      if (it.payload && !it.code) return { payload: it.payload };
+      if (it.code && !it.payload) return { code: it.code };
+      throw new AppError(CertificateErrors.CERT_VERIFY_INPUT, {}, `items.${i}`);
+    });
+    return { results: await this.verifyMany(items, lang) };
   }
 
   /** A QR payload (or the whole scanned address). Malformed input is an error, not a verdict. */

@@ -5,7 +5,7 @@
 import type { Config } from '../../config.js';
 import type { AuthService } from '../../platform/auth/service.js';
 import { gridWorkerKinds, roleNames, roles } from '../../platform/auth/roles.js';
-import type { RequestContext } from '../../platform/context.js';
+import type { AuthedContext } from '../../platform/context.js';
 import type { RegistryCounts, RegistryService } from '../registry/index.js';
 import { codeTables, type RecordKind } from '../registry/index.js';
 import type { TreeService } from '../tree/index.js';
@@ -21,7 +21,7 @@ export interface RegistryNumbers {
 export function countRegistry(registry: RegistryService) {
   return async (path: string): Promise<RegistryNumbers> => ({
     counts: await registry.countsUnder(path, { byChild: true }),
-    stale: await registry.freshness.staleCounts(registry.store.db, path),
+    stale: await registry.lookups.staleCounts(path),
   });
 }
 
@@ -61,7 +61,7 @@ export function treeTiles(tree: TreeService): TileProvider {
   return {
     key: 'tree',
     permission: 'tree:read',
-    async tiles(ctx: RequestContext, scope: DashboardScope): Promise<Tile[]> {
+    async tiles(ctx: AuthedContext, scope: DashboardScope): Promise<Tile[]> {
       if (scope.node.level === 'grid') return [];
       const counts = await tree.countsUnder(scope.node.path);
       const below = levelOrder.slice(levelOrder.indexOf(scope.node.level) + 1);
@@ -133,7 +133,7 @@ export function registryTiles(registry: RegistryService, tree: TreeService, conf
       const records: Stat[] = (['resident', 'household', 'building', 'organisation', 'facility'] as RecordKind[]).map((k) => ({
         key: k, label: say(ctx, recordNames[k].zh, recordNames[k].en), value: counts.records[k] ?? 0, link: link(recordNames[k].link),
       }));
-      const kinds = await registry.labels.kinds(false);
+      const kinds = await registry.lookups.labelKinds(false);
       const suppress = !scope.readsRegistry && ['city', 'district', 'street'].includes(scope.node.level);
       const threshold = config.smallCellThreshold;
       // A department sees the groups its grants name, not every label kind of the city.

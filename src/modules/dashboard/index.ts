@@ -1,6 +1,6 @@
 // Public face of the dashboard module (首页看板). Other modules add their tiles with
 // `dashboard.service.register(provider)`; see tiles.ts for the shapes and README.md for an example.
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { AppModule } from '../../platform/module.js';
 import type { RegistryService } from '../registry/index.js';
 import type { TreeService } from '../tree/index.js';
@@ -9,8 +9,9 @@ import { countRegistry, registryTiles, staffTiles, treeTiles, type RegistryNumbe
 import { dashboardRoutes } from './routes.js';
 import { DashboardService } from './service.js';
 
-export { DashboardService, type Dashboard } from './service.js';
-export { say, tileKinds, type DashboardScope, type Datum, type Stat, type Tile, type TileProvider } from './tiles.js';
+export { DashboardService } from './service.js';
+export { tileKinds, type DashboardOut, type Datum, type Stat, type Tile } from './schemas.js';
+export { say, type DashboardScope, type TileProvider } from './tiles.js';
 
 /** How long the numbers of a street, district or city are kept before they are counted again. */
 export const WIDE_SCOPE_TTL_MS = 5 * 60_000;

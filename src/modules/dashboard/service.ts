@@ -3,17 +3,15 @@
 // A provider that fails costs its own tiles, not the page: it is logged and named in `unavailable`.
 import type { Logger } from 'pino';
 import type { Permission } from '../../platform/auth/roles.js';
-import type { RequestContext } from '../../platform/context.js';
+import type { AuthedContext } from '../../platform/context.js';
 import { inScope } from '../../platform/scope.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
-import type { DashboardScope, Tile, TileProvider } from './tiles.js';
+import type { DashboardOut, NodeBrief } from './schemas.js';
+import type { DashboardScope, TileProvider } from './tiles.js';
 
-export interface Dashboard {
-  node: TreeNode;
-  trail: string[];
-  generatedAt: string;
-  tiles: Tile[];
-  unavailable: { key: string; message: string }[];
+/** The node of a dashboard as answers give it. */
+function brief(n: TreeNode): NodeBrief {
+  return { id: n.id, code: n.code, name: n.name, level: n.level, kind: n.kind, path: n.path, parentId: n.parentId, centerLat: n.centerLat, centerLng: n.centerLng };
 }
 
 export class DashboardService {
@@ -39,8 +37,8 @@ export class DashboardService {
    * otherwise (nothing asked, or an ancestor of the caller's node) the caller's own node. Nodes
    * outside both answer "not found", as everywhere else.
    */
-  async resolveScope(ctx: RequestContext, nodeId?: number): Promise<DashboardScope> {
-    const p = ctx.principal!;
+  async resolveScope(ctx: AuthedContext, nodeId?: number): Promise<DashboardScope> {
+    const p = ctx.principal;
     let node = await this.tree.getVisibleNode(p, nodeId ?? p.nodeId);
     if (!inScope(p, node.path)) node = await this.tree.getVisibleNode(p, p.nodeId);
     const trail = (await this.tree.trailOf(node.path)).map((n) => n.name);
@@ -48,11 +46,11 @@ export class DashboardService {
     return { node, trail, children, readsRegistry: p.permissions.has('registry:read') };
   }
 
-  async build(ctx: RequestContext, nodeId?: number): Promise<Dashboard> {
+  async build(ctx: AuthedContext, nodeId?: number): Promise<DashboardOut> {
     const scope = await this.resolveScope(ctx, nodeId);
-    const perms = ctx.principal!.permissions;
+    const perms = ctx.principal.permissions;
     const allowed = (need: TileProvider['permission']) => !need || (typeof need === 'string' ? [need] : (need as readonly Permission[])).some((x) => perms.has(x));
-    const unavailable: Dashboard['unavailable'] = [];
+    const unavailable: DashboardOut['unavailable'] = [];
     const results = await Promise.all(
       this.providers
         .filter((p) => allowed(p.permission))
@@ -67,6 +65,6 @@ export class DashboardService {
         }),
     );
     const tiles = results.flat().sort((a, b) => a.order - b.order || a.key.localeCompare(b.key));
-    return { node: scope.node, trail: scope.trail, generatedAt: new Date().toISOString(), tiles, unavailable };
+    return { node: brief(scope.node), trail: scope.trail, generatedAt: new Date().toISOString(), tiles, unavailable };
   }
 }

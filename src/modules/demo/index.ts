@@ -12,7 +12,9 @@ import type { Tx } from '../../db/client.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import { loadCity, loadCommunities, type Division } from './divisions.js';
 import { OCCUPATIONS, personName, ROAD_WORDS, Rng, SHOP_KINDS } from './names.js';
-import { seedCertificatesDemo } from '../certificates/index.js';
+import { seedCertificatesDemo } from './certificates.js';
+import { seedChannelDemo } from './channel.js';
+import { seedDutyDemo } from './duties.js';
 import { houseAddress } from '../registry/index.js';
 
 /**
@@ -202,6 +204,10 @@ class DemoGenerator {
     // The certificate catalogue, and a few certificates and assisted-service requests issued in
     // the featured community, so that those pages have something real to show.
     await seedCertificatesDemo(this.built, { log: this.log });
+    // The duty lists: the city catalogue, the featured street's lists, an application and a hand-back waiting.
+    await seedDutyDemo(this.built, { log: this.log });
+    // The work channel: a task and a notice from the street, each citing an item of its lists.
+    await seedChannelDemo(this.built, { log: this.log });
     this.log(`demo city ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return demoLoginsFor(this.named);
   }
@@ -332,13 +338,14 @@ class DemoGenerator {
       add(`c${c.code}b`, 'community_worker', c, { displayName: `${nameFor()}（${c.name}）` });
     }
     this.named.set('community', binti.name);
-    const gridWorkerOf = new Map<number, string>();
+    const gridWorkerOf = new Map<number, { username: string; displayName: string }>();
     let courier = false;
     for (const g of grids) {
       const first = g.community.id === binti.id && !this.named.has('grid');
       const username = first ? 'grid' : `g${g.node.code}`;
-      add(username, 'grid_worker', g.node, { gridWorkerKind: g.node.kind === 'special' ? 'professional' : 'full_time', displayName: `${nameFor()}（${g.node.name}）` });
-      gridWorkerOf.set(g.node.id, username);
+      const displayName = `${nameFor()}（${g.node.name}）`;
+      add(username, 'grid_worker', g.node, { gridWorkerKind: g.node.kind === 'special' ? 'professional' : 'full_time', displayName });
+      gridWorkerOf.set(g.node.id, { username, displayName });
       if (first) this.named.set('grid', g.node.name);
       // Couriers and delivery riders as part-time grid workers (兼职网格员), one in five urban grids.
       if (g.node.kind === 'urban' && this.rng.chance(0.2)) {
@@ -361,16 +368,16 @@ class DemoGenerator {
       await this.built.platform.audit.record(tx, this.ctx, { category: 'admin', action: 'user.bulk_create', entityType: 'user', detail: { count: rows.length } });
     });
     this.log(`staff: ${rows.length} accounts`);
-    return { gridWorkerOf: new Map([...gridWorkerOf].map(([gid, u]) => [gid, { username: u, id: ids.get(u)! }])) };
+    return { gridWorkerOf: new Map([...gridWorkerOf].map(([gid, u]) => [gid, { ...u, id: ids.get(u.username)! }])) };
   }
 
-  private async buildPartyOrgsAndLeaders(grids: { node: TreeNode; community: TreeNode }[], gridWorkerOf: Map<number, { username: string; id: number }>) {
+  private async buildPartyOrgsAndLeaders(grids: { node: TreeNode; community: TreeNode }[], gridWorkerOf: Map<number, { username: string; displayName: string; id: number }>) {
     await this.built.platform.db.transaction(async (tx) => {
       const orgs = grids.map((g) => ({ gridId: g.node.id, name: `${g.node.name}党支部`, orgType: 'branch', secretaryName: personName(this.rng, '1', 1970), memberCount: this.rng.int(5, 40), establishedOn: '2021-07-01' }));
       const leaders = grids.flatMap((g) => [
         { gridId: g.node.id, tier: 'street_chief' as const, personName: personName(this.rng, '1', 1968), title: '街道党工委书记' },
         { gridId: g.node.id, tier: 'community_chief' as const, personName: personName(this.rng, '2', 1975), title: '社区党委书记' },
-        { gridId: g.node.id, tier: 'grid_chief' as const, personName: gridWorkerOf.get(g.node.id)?.username ?? '', title: '专职网格员', userId: gridWorkerOf.get(g.node.id)?.id ?? null },
+        { gridId: g.node.id, tier: 'grid_chief' as const, personName: gridWorkerOf.get(g.node.id)?.displayName.replace(/（.*$/, '') ?? '', title: '专职网格员', userId: gridWorkerOf.get(g.node.id)?.id ?? null },
         { gridId: g.node.id, tier: 'building_chief' as const, personName: personName(this.rng, '1', 1955), title: '楼栋长' },
       ]);
       await this.tree.bulkPartyOrgsAndLeaders(tx, orgs, leaders);

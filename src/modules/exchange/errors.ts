@@ -1,6 +1,10 @@
-import { defineErrors } from '../../platform/errors.js';
+import { defineErrors } from '../../platform/app-error.js';
+import { DocumentErrors } from '../../platform/documents/errors.js';
 
-export const ExchangeErrors = defineErrors({
+export const ExchangeErrors = {
+  // IMPORT_TOO_LARGE and IMPORT_TOO_MANY_ROWS: the limits of reading an uploaded sheet.
+  ...DocumentErrors,
+  ...defineErrors({
   IMPORT_FILE_MISSING: { status: 400, zh: '请选择要上传的表格文件（multipart 字段 file）', en: 'Choose the spreadsheet to upload (multipart field "file")' },
   IMPORT_FILE_EMPTY: { status: 400, zh: '上传的文件是空的', en: 'The uploaded file is empty' },
   IMPORT_FILE_TOO_LARGE: { status: 413, zh: '文件超过上传上限 {limitMb} MB，请拆分后分批导入', en: 'The file exceeds the upload limit of {limitMb} MB; split it and import in parts' },
@@ -21,8 +25,8 @@ export const ExchangeErrors = defineErrors({
   IMPORT_NOT_FOUND: { status: 404, zh: '未找到该导入批次，或不在您的管辖范围内', en: 'No such import in your area' },
   IMPORT_STATE: { status: 409, zh: '该导入当前状态为“{state}”，不能{action}', en: 'The import is {state}; it cannot {action}' },
   IMPORT_REPORT_EXPIRED: { status: 410, zh: '该导入的错误明细已超过保留期（{days} 天）并已清除', en: 'The error details of this import were purged after {days} days' },
-  IMPORT_TOO_MANY_ROWS: { status: 400, zh: '一个文件最多导入 {max} 行，当前约 {rows} 行，请拆分后分批导入', en: 'A file may hold at most {max} rows (this one has about {rows}); split it' },
   IMPORT_RUNNER_GONE: { status: 409, zh: '导入人的账号已停用或不存在，导入已停止', en: 'The account that started the import is disabled or gone; the import stopped' },
   IMPORT_PLACES_INVALID: { status: 400, zh: '无法新建“{name}”：{reason}', en: 'Cannot create "{name}": {reason}' },
   EXPORT_KIND_INVALID: { status: 400, zh: '不能导出这种记录：{kind}', en: 'Cannot export records of kind {kind}' },
-});
+}),
+};

@@ -4,7 +4,7 @@
 // the audit log as an export naming the records in it. The first column carries the record
 // number, so an exported sheet, corrected, can be imported back onto the same records.
 import type { Readable } from 'node:stream';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { fieldsOf, type FieldDef, type RecordAccess, type RecordKind, type RecordListFilter, type RecordOut, type RegistryService, type ResidentFilter } from '../registry/index.js';
@@ -12,7 +12,9 @@ import type { TreeService } from '../tree/index.js';
 import { ExchangeErrors } from './errors.js';
 import { SPECIAL, targetsOf } from './headers.js';
 import { kindNames } from './importer.js';
-import { attachmentHeader, beijingTime, StreamedWorkbook, type SheetColumn } from './workbook.js';
+import { beijingTime } from '../../platform/dates.js';
+import { attachmentHeader } from '../../platform/documents/http.js';
+import { StreamedWorkbook, type SheetColumn } from '../../platform/documents/xlsx-stream.js';
 
 const PAGE = 1000;
 
@@ -75,13 +77,13 @@ export class ExportService {
   }
 
   async residents(ctx: RequestContext, f: Omit<ResidentFilter, 'limit' | 'offset'>): Promise<{ fileName: string; disposition: string; stream: Readable }> {
-    const pages = this.registry.matching.scanResidents(ctx, f, PAGE);
+    const pages = this.registry.lookups.scanResidents(ctx, f, PAGE);
     return this.stream(ctx, 'resident', pages, f);
   }
 
   async records(ctx: RequestContext, kind: RecordKind, f: RecordListFilter): Promise<{ fileName: string; disposition: string; stream: Readable }> {
     if (kind === 'resident') throw new AppError(ExchangeErrors.EXPORT_KIND_INVALID, { kind }, 'kind');
-    const pages = this.registry.matching.scanRecords(ctx, kind, f, PAGE);
+    const pages = this.registry.lookups.scanRecords(ctx, kind, f, PAGE);
     return this.stream(ctx, kind, pages, f);
   }
 
@@ -89,8 +91,8 @@ export class ExportService {
     const lang = ctx.lang;
     // The first page is read before answering, so a bad filter or a missing right is a clean error, not a broken download.
     const first = await pages.next();
-    const access = first.done ? await this.registry.store.access(ctx, kind) : first.value.access;
-    const labelNames = new Map((await this.registry.labels.kinds(true)).map((k) => [k.code, lang === 'zh' ? k.nameZh : k.nameEn]));
+    const access = first.done ? await this.registry.lookups.access(ctx, kind) : first.value.access;
+    const labelNames = new Map((await this.registry.lookups.labelKinds(true)).map((k) => [k.code, lang === 'zh' ? k.nameZh : k.nameEn]));
     const place = await this.tree.describe(ctx.principal!.nodeId);
     const stamp = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
     const fileName = `${kindNames[kind][lang === 'zh' ? 'zh' : 'en']}${lang === 'zh' ? '名单' : ''}-${place?.name ?? ''}-${stamp}.xlsx`;
@@ -109,11 +111,11 @@ export class ExportService {
       const emit = async (items: RecordOut[]) => {
         if (households) {
           const ids = [...new Set(items.map((i) => i.householdId as number | null).filter((x): x is number => !!x && !households.has(x)))];
-          for (const h of await this.registry.matching.rows(db, 'household', ids)) households.set(h.id, h.householdNo as string);
+          for (const [id, no] of await this.registry.lookups.namesOf(db, 'household', ids)) households.set(id, no);
         }
         if (buildings) {
           const ids = [...new Set(items.map((i) => i.buildingId as number | null).filter((x): x is number => !!x && !buildings.has(x)))];
-          for (const b of await this.registry.matching.rows(db, 'building', ids)) buildings.set(b.id, b.name as string);
+          for (const [id, name] of await this.registry.lookups.namesOf(db, 'building', ids)) buildings.set(id, name);
         }
         for (const item of items) {
           ws.addRow(cols.map((c) => c.value(item))).commit();
@@ -155,7 +157,7 @@ export class ExportService {
    * one example row, and the accepted values of every coded column on a second sheet.
    */
   async blankTemplate(kind: RecordKind): Promise<{ fileName: string; disposition: string; stream: Readable }> {
-    const labelKinds = (await this.registry.labels.kinds()).map((k) => ({ code: k.code, nameZh: k.nameZh, nameEn: k.nameEn, owner: k.owner, active: k.active }));
+    const labelKinds = (await this.registry.lookups.labelKinds()).map((k) => ({ code: k.code, nameZh: k.nameZh, nameEn: k.nameEn, owner: k.owner, active: k.active }));
     const targets = targetsOf(kind, labelKinds).filter((t) => t.key !== SPECIAL.id && t.type !== 'label');
     const example = exampleRows[kind] ?? {};
     const out = new StreamedWorkbook();

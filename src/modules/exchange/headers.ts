@@ -187,7 +187,7 @@ export function normaliseHeader(s: string): string {
 
 /** The same without anything in brackets: 联系电话（手机） → 联系电话. */
 function withoutBrackets(s: string): string {
-  return s.replace(/[(（\[【][^)）\]】]*[)）\]】]/g, '');
+  return s.replace(/[(（[【][^)）\]】]*[)）\]】]/g, '');
 }
 
 /** Every label kind's names, with and without 是否 / brackets, to its code. */

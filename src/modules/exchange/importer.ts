@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { and, asc, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
+import { configSpec } from '../../config.js';
 import { queryRows } from '../../db/client.js';
 import { rolePermissions } from '../../platform/auth/roles.js';
 import { systemContext, type Principal, type RequestContext } from '../../platform/context.js';
@@ -18,15 +19,19 @@ import { fieldDef, maskIdNumber, maskPhone, type RecordKind, type RegistryServic
 import type { TreeNode, TreeService } from '../tree/index.js';
 import { ExchangeErrors } from './errors.js';
 import { checkMapping, headerScore, headerSignature, labelNameIndex, proposeMapping, SPECIAL, targetsOf, type LabelKindInfo, type Target, type ValueFit } from './headers.js';
-import { BATCH_ROWS, ImportRun, type ImportJob, type PlacePlan, type PlaceRef } from './run.js';
-import { openSheetSource, type SheetSource, type SourceRow } from './sources.js';
+import { BATCH_ROWS, ImportInterruptedError, ImportRun, type ImportJob, type PlacePlan, type PlaceRef } from './run.js';
+import { readLimits } from '../../platform/documents/read-limits.js';
+import { SheetReaders } from './readers.js';
+import type { SheetSource, SourceRow } from './sources.js';
 import { importJobs, importRowIssues, importTemplates, type ColumnMapping, type ImportOptions, type ImportPreview } from './tables.js';
 import { cellText, codeAlias, isBlank, parseLabelList } from './values.js';
-import { attachmentHeader, beijingTime, StreamedWorkbook } from './workbook.js';
+import { beijingTime } from '../../platform/dates.js';
+import { attachmentHeader } from '../../platform/documents/http.js';
+import { StreamedWorkbook } from '../../platform/documents/xlsx-stream.js';
 
 export const IMPORT_JOB_KIND = 'exchange.import';
-/** Rows per file: far above any community's register, low enough to refuse a runaway file early. */
-export const MAX_IMPORT_ROWS = 1_000_000;
+/** Rows per file by default (QC_IMPORT_MAX_ROWS): far above any community's register, low enough to refuse a runaway file early. */
+export const MAX_IMPORT_ROWS = configSpec.importMaxRows.default;
 /** Refused rows (with the cells as uploaded) are kept this long for the error report. */
 export const ISSUE_RETENTION_DAYS = 30;
 /** An upload nobody confirms is dropped after this long (the file holds personal data in clear). */
@@ -119,11 +124,22 @@ async function settled(p: InFlight | null): Promise<void> {
 }
 
 export class ImportService {
+  /** Uploads are read in worker threads under the read limits (readers.ts). */
+  readonly readers: SheetReaders;
+
   constructor(
     private readonly platform: Platform,
     private readonly registry: RegistryService,
     private readonly tree: TreeService,
-  ) {}
+  ) {
+    const c = platform.config;
+    this.readers = new SheetReaders({ limits: readLimits(c), workers: c.importWorkers, memoryMb: c.importWorkerMemoryMb });
+  }
+
+  /** Reads an upload in a worker thread; the source must be closed. */
+  private openSource(path: string, size: number): Promise<SheetSource> {
+    return this.readers.open(path, size);
+  }
 
   private get db() {
     return this.platform.db;
@@ -138,7 +154,7 @@ export class ImportService {
   }
 
   async labelKinds(): Promise<LabelKindInfo[]> {
-    return (await this.registry.labels.kinds(true)).map((k) => ({ code: k.code, nameZh: k.nameZh, nameEn: k.nameEn, owner: k.owner, active: k.active, rules: k.rules }));
+    return (await this.registry.imports.labelKinds()).map((k) => ({ code: k.code, nameZh: k.nameZh, nameEn: k.nameEn, owner: k.owner, active: k.active, rules: k.rules }));
   }
 
   // ---- where an import goes ----------------------------------------------------------------
@@ -192,12 +208,18 @@ export class ImportService {
       if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(ExchangeErrors.IMPORT_FILE_TOO_LARGE, { limitMb: Math.round(this.platform.config.uploadLimitBytes / 1024 / 1024) }, 'file');
       throw err;
     }
+    // Control characters are exactly what a file name must not carry into a header or a log.
+    // eslint-disable-next-line no-control-regex
     const fileName = (file.filename || 'upload').replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 200);
     let job: ImportJob;
+    let source: SheetSource | null = null;
     try {
-      const source = await openSheetSource(tmp, size);
+      source = await this.openSource(tmp, size);
       const labelKinds = await this.labelKinds();
       const preview = await this.buildPreview(source, q.kind, community, labelKinds, {});
+      await source.close();
+      const format = source.format;
+      const encoding = source.encoding;
       const mapping = await this.initialMapping(q.kind, community, preview, labelKinds);
       const { gridId: defaultGridId, source: gridSource } = await this.rememberedGrid(p, q.kind, community, preview, chosenGridId);
       preview.defaultGridSource = gridSource;
@@ -206,14 +228,15 @@ export class ImportService {
           .insert(importJobs)
           .values({
             recordKind: q.kind, status: 'uploaded', nodeId: community.id, treePath: community.path, districtCode: community.districtCode!, defaultGridId, fileName, fileSize: size,
-            format: source.format, encoding: source.encoding, fileDigest: hash.digest('hex'), preview, mapping, totalRows: preview.totalRows,
+            format, encoding, fileDigest: hash.digest('hex'), preview, mapping, totalRows: preview.totalRows,
             createdBy: p.userId, createdByName: p.displayName,
           })
           .returning();
-        await this.platform.audit.record(tx, ctx, { category: 'write', action: 'import.upload', entityType: 'import', entityId: row!.id, treePath: community.path, districtCode: community.districtCode, detail: { kind: q.kind, fileName, size, format: source.format, rows: preview.totalRows } });
+        await this.platform.audit.record(tx, ctx, { category: 'write', action: 'import.upload', entityType: 'import', entityId: row!.id, treePath: community.path, districtCode: community.districtCode, detail: { kind: q.kind, fileName, size, format, rows: preview.totalRows } });
         return row!;
       });
     } catch (err) {
+      await source?.close();
       await rm(tmp, { force: true });
       throw err;
     }
@@ -254,9 +277,14 @@ export class ImportService {
     const job = await this.load(ctx, id);
     if (job.status !== 'uploaded') throw this.stateError(job, { zh: '重新识别表头', en: 'be previewed again' });
     const community = (await this.tree.getNode(job.nodeId))!;
-    const source = await openSheetSource(this.fileOf(job), job.fileSize);
     const labelKinds = await this.labelKinds();
-    const preview = await this.buildPreview(source, job.recordKind as RecordKind, community, labelKinds, body);
+    const source = await this.openSource(this.fileOf(job), job.fileSize);
+    let preview: ImportPreview;
+    try {
+      preview = await this.buildPreview(source, job.recordKind as RecordKind, community, labelKinds, body);
+    } finally {
+      await source.close();
+    }
     preview.defaultGridSource = job.preview?.defaultGridSource ?? null;
     const mapping = await this.initialMapping(job.recordKind as RecordKind, community, preview, labelKinds);
     const [row] = await this.db.update(importJobs).set({ preview, mapping, totalRows: preview.totalRows, updatedAt: new Date() }).where(eq(importJobs.id, id)).returning();
@@ -264,8 +292,8 @@ export class ImportService {
   }
 
   private async buildPreview(source: SheetSource, kind: RecordKind, community: TreeNode, labelKinds: LabelKindInfo[], want: { sheet?: string; headerRow?: number }): Promise<ImportPreview> {
+    // The rows are counted by the reader, which stops at the limit (IMPORT_TOO_MANY_ROWS).
     const sheet = await source.sheet(want.sheet ?? null);
-    if (sheet.rows > MAX_IMPORT_ROWS) throw new AppError(ExchangeErrors.IMPORT_TOO_MANY_ROWS, { max: MAX_IMPORT_ROWS, rows: sheet.rows });
     const rows: SourceRow[] = [];
     for await (const row of source.rows(sheet.name)) {
       if (row.cells.every(isBlank)) continue;
@@ -394,7 +422,7 @@ export class ImportService {
   private async makeRun(ctx: RequestContext, job: ImportJob): Promise<ImportRun> {
     const community = (await this.tree.getNode(job.nodeId))!;
     const grids = await this.tree.subtree(community.path, ['grid']);
-    const access = await this.registry.store.access(ctx, job.recordKind as RecordKind);
+    const access = await this.registry.imports.access(ctx, job.recordKind as RecordKind);
     return new ImportRun({ platform: this.platform, registry: this.registry, tree: this.tree }, job, ctx, access, community, grids, await this.labelKinds());
   }
 
@@ -429,8 +457,14 @@ export class ImportService {
     const grid = defaultGridId ? await this.tree.getNode(defaultGridId) : null;
     const empty = { buildings: [], newBuildings: 0, newHouses: 0, ambiguous: 0, rows: 0 };
     if (!run.placesApply) return { ...empty, grid: grid ? { id: grid.id, name: grid.name } : null, applies: false };
-    const source = await openSheetSource(this.fileOf(job), job.fileSize);
-    const plan = await run.planPlaces(this.db, await this.scanPlaces(run, source, job));
+    const source = await this.openSource(this.fileOf(job), job.fileSize);
+    let refs: PlaceRef[];
+    try {
+      refs = await this.scanPlaces(run, source, job);
+    } finally {
+      await source.close();
+    }
+    const plan = await run.planPlaces(this.db, refs);
     return { ...plan, grid: grid ? { id: grid.id, name: grid.name } : null, applies: true };
   }
 
@@ -438,12 +472,40 @@ export class ImportService {
    * Runs a queued import to its end (or resumes one whose worker died). Claimed with a heartbeat,
    * so two workers never run the same import. Returns false when someone else has it.
    */
-  async run(id: number, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<boolean> {
+  /**
+   * Runs a started import in this process through the job queue's claim and heartbeat (the
+   * command line); false when a worker elsewhere already runs it.
+   */
+  async runHere(id: number, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<boolean> {
+    if (opts.onProgress) this.progressListeners.set(id, opts.onProgress);
+    try {
+      return await this.platform.jobs.runNow(`import:${id}`);
+    } finally {
+      this.progressListeners.delete(id);
+    }
+  }
+
+  private readonly progressListeners = new Map<number, (done: number, total: number) => void>();
+
+  async run(id: number, opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal; takeOver?: boolean } = {}): Promise<boolean> {
+    opts = { ...opts, onProgress: opts.onProgress ?? this.progressListeners.get(id) };
     const worker = this.platform.jobs.workerId;
+    const takeOver = Boolean(opts.takeOver);
+    if (takeOver) {
+      // Its worker died while a cancel was asked: the cancel is finished here.
+      const [was] = await this.db.select().from(importJobs).where(eq(importJobs.id, id));
+      if (was?.status === 'cancelling') {
+        await this.finish({ ...systemContext('import', was.treePath), requestId: `import-${was.id}` }, was, 'cancelled', null, null);
+        return true;
+      }
+    }
+    // Called by the job queue (`takeOver`), whose claim is exclusive, a running import is this
+    // worker's now (its previous runner stopped beating); called directly, only a queued one or
+    // one whose runner has been silent longer than QC_JOBS_STALE_MS.
     const claimed = await queryRows<{ id: number }>(
       this.db,
       sql`UPDATE import_job SET status = 'running', runner = ${worker}, heartbeat_at = now(), started_at = coalesce(started_at, now()), updated_at = now()
-          WHERE id = ${id} AND (status = 'queued' OR (status = 'running' AND (runner IS NULL OR heartbeat_at < now() - interval '2 minutes')))
+          WHERE id = ${id} AND (status = 'queued' OR (status = 'running' AND (runner IS NULL OR ${takeOver} OR heartbeat_at < now() - (${this.platform.jobs.staleMs}::int * interval '1 millisecond'))))
           RETURNING id`,
     );
     if (!claimed.length) return false;
@@ -452,10 +514,11 @@ export class ImportService {
     let ctx: RequestContext = { ...systemContext('import', job.treePath), requestId: `import-${job.id}` };
     let outcome: 'done' | 'cancelled' = 'done';
     let run: ImportRun | null = null;
+    let source: SheetSource | null = null;
     try {
       ctx = await this.contextFor(job);
       run = await this.makeRun(ctx, job);
-      const source = await openSheetSource(path, (await stat(path)).size);
+      source = await this.openSource(path, (await stat(path)).size);
       // Buildings and houses the importer agreed to create come first, in one transaction (a
       // resumed run finds them made and creates nothing more).
       if (job.options.createPlaces && run.placesApply) await run.createPlaces(await this.scanPlaces(run, source, job));
@@ -487,6 +550,7 @@ export class ImportService {
           // ours overlap (on PostgreSQL; PGlite runs in this thread, so there it is sequential).
           await settled(writing);
           if (writing) opts.onProgress?.(run.processed, Math.max(total, run.processed));
+          if (opts.signal?.aborted) throw new ImportInterruptedError(id);
           if (writing && (await this.cancelRequested(id))) {
             outcome = 'cancelled';
             break;
@@ -504,17 +568,26 @@ export class ImportService {
         else await run.settleTail(lastRowNo, blank);
       }
       opts.onProgress?.(run.processed, outcome === 'done' ? run.processed : Math.max(total, run.processed));
+      await source.close();
       await this.finish(ctx, job, outcome, run, null);
       return true;
     } catch (err) {
+      await source?.close();
       if (err instanceof AppError) {
         // A per-file problem (the file is damaged half-way, the uploader lost the right): stop for good.
         await this.finish(ctx, job, 'failed', run, err);
         return true;
       }
-      // Anything else (the database went away): let the job queue retry; the run resumes after its last batch.
-      await this.db.update(importJobs).set({ runner: null, heartbeatAt: null }).where(eq(importJobs.id, id));
+      // Anything else (the database went away, a shutdown, another worker took over): let the job
+      // queue run it again; the run resumes after its last batch. Only our own claim is released.
+      await this.db
+        .update(importJobs)
+        .set({ runner: null, heartbeatAt: null })
+        .where(and(eq(importJobs.id, id), eq(importJobs.runner, worker)))
+        .catch(() => undefined);
       throw err;
+    } finally {
+      await source?.close();
     }
   }
 

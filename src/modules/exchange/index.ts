@@ -1,6 +1,6 @@
 // Public face of spreadsheet exchange (导入导出): importing the sheets communities keep and
 // exporting any filtered list. It reaches base data only through RegistryService.
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { AppModule } from '../../platform/module.js';
 import type { RegistryService } from '../registry/index.js';
 import type { TreeService } from '../tree/index.js';
@@ -9,8 +9,11 @@ import { IMPORT_JOB_KIND, ImportService } from './importer.js';
 import { exchangeRoutes } from './routes.js';
 
 export { ExchangeErrors } from './errors.js';
-export { IMPORT_JOB_KIND, MAX_IMPORT_ROWS, ISSUE_RETENTION_DAYS, type ImportView, type StartInput } from './importer.js';
-export { runImportCommand, runExportCommand } from './cli.js';
+// Other modules that take uploads read them through the same isolated readers (decision 0022).
+export type { SheetReaders } from './readers.js';
+export type { SheetSource, SourceRow } from './sources.js';
+export type { Cell } from './values.js';
+export { IMPORT_JOB_KIND, MAX_IMPORT_ROWS, ISSUE_RETENTION_DAYS, kindNames, type ImportService, type ImportView, type StartInput } from './importer.js';
 
 export class ExchangeService {
   readonly imports: ImportService;
@@ -26,8 +29,10 @@ const PURGE_EVERY_MS = 6 * 3_600_000;
 
 export function createExchangeModule(platform: Platform, deps: { registry: RegistryService; tree: TreeService }): AppModule<ExchangeService> {
   const service = new ExchangeService(platform, deps.registry, deps.tree);
-  platform.jobs.handle(IMPORT_JOB_KIND, async (job) => {
-    await service.imports.run(Number(job.payload.importId));
+  // The queue's claim is exclusive (a previous worker's heartbeat stopped, or it is new), so the
+  // import is taken over from whatever runner it names; the signal stops it between batches.
+  platform.jobs.handle(IMPORT_JOB_KIND, async (job, _db, signal) => {
+    await service.imports.run(Number(job.payload.importId), { signal, takeOver: true });
   });
   platform.jobs.every('exchange.purge', PURGE_EVERY_MS, async () => {
     await service.imports.purge();

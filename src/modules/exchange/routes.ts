@@ -5,11 +5,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../platform/errors.js';
 import { errorResponses, IdParam, StrictObject } from '../../platform/http.js';
+import { StringEnum } from '../../platform/schemas.js';
 import { assertNoNumberInUrl, codeTables, recordKinds, type RecordKind } from '../registry/index.js';
 import { ExchangeErrors } from './errors.js';
 import type { ExportService } from './exporter.js';
 import type { ImportService } from './importer.js';
-import { XLSX_TYPE } from './workbook.js';
+import { XLSX_TYPE } from '../../platform/documents/http.js';
 
 const Kind = Type.String({ enum: [...recordKinds], description: 'resident, household, building, house, organisation or facility' });
 const Lang = Type.Optional(Type.String({ enum: ['zh', 'en'] }));
@@ -39,7 +40,7 @@ const PlacePlanOut = Type.Object({
 const ImportOut = Type.Object(
   {
     id: Type.Integer(),
-    kind: Type.String(),
+    kind: StringEnum(recordKinds),
     status: Type.String({ description: 'uploaded, queued, running, cancelling, done, cancelled, failed' }),
     statusName: Type.String(),
     fileName: Type.String(),
@@ -113,7 +114,7 @@ export function exchangeRoutes(imports: ImportService, exports: ExportService): 
         },
         schema: {
           tags,
-          summary: 'Upload a sheet (xlsx, or CSV in UTF-8/GBK) as multipart field "file"; answers with the header row found and the proposed column mapping. Nothing is imported until /start.',
+          summary: 'Upload a sheet (xlsx, or CSV in UTF-8/GBK) as multipart field "file"; answers with the header row found and the proposed column mapping. Nothing is imported until /start. A file past a read limit (unpacked size, string table, rows, columns, time, memory) is refused with 413 IMPORT_TOO_LARGE naming it (details.limit).',
           consumes: ['multipart/form-data'],
           querystring: StrictObject({
             kind: Kind,
@@ -172,7 +173,7 @@ export function exchangeRoutes(imports: ImportService, exports: ExportService): 
         schema: {
           tags, summary: 'Read the header from another sheet of the workbook or another row (before the import starts)', params: IdParam,
           body: StrictObject({ sheet: Type.Optional(Type.String({ maxLength: 100 })), headerRow: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
-          response: { 200: ImportRef, ...errorResponses },
+          response: { 200: ImportRef, 413: Type.Ref('ErrorBody'), ...errorResponses },
         },
       },
       async (req) => imports.repreview(req.ctx, req.params.id, req.body),
@@ -204,7 +205,7 @@ export function exchangeRoutes(imports: ImportService, exports: ExportService): 
         schema: {
           tags, summary: 'The buildings and houses the sheet names, for a mapping and default grid not yet saved: which are not registered (offered for creation with createPlaces) and which names several buildings share. Nothing is written.', params: IdParam,
           body: StrictObject({ mapping: Type.Optional(MappingIn), defaultGridId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])) }),
-          response: { 200: PlacePlanOut, ...errorResponses },
+          response: { 200: PlacePlanOut, 413: Type.Ref('ErrorBody'), ...errorResponses },
         },
       },
       async (req) => imports.placePlan(req.ctx, req.params.id, req.body),

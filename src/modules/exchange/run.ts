@@ -4,7 +4,7 @@
 // sheet already holds (same ID number, same 户号, same building name and address …) are updated,
 // and only when something differs, which is what makes importing the same file twice a no-op.
 import { sql } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { isSystemPrincipal, type RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -15,7 +15,7 @@ import { labelNameIndex, normaliseHeader, SPECIAL, specialName, type LabelKindIn
 import type { SourceRow } from './sources.js';
 import { ExchangeErrors } from './errors.js';
 import { importJobs, importRowIssues, type ColumnMapping, type ImportCounts } from './tables.js';
-import { beijingTime } from './workbook.js';
+import { beijingTime } from '../../platform/dates.js';
 import { cellProblem, cellText, codeAlias, dateFrom, idNumberFrom, isBlank, isMasked, parseLabelList, phoneFrom, yearMonthFrom, yesNo, type Cell, type Reason } from './values.js';
 
 export type ImportJob = typeof importJobs.$inferSelect;
@@ -68,7 +68,6 @@ interface Resolved {
   newLabels: string[];
   /** Department-owned labels the row names: proposed to their owner, never written. */
   proposals: string[];
-  householdKey?: string;
 }
 
 export interface RunDeps {
@@ -78,6 +77,22 @@ export interface RunDeps {
 }
 
 export const BATCH_ROWS = 2000;
+
+/** This worker no longer runs the import (another took it over): its batch is rolled back. */
+export class ImportTakenOverError extends Error {
+  constructor(id: number) {
+    super(`import ${id} is run by another worker now`);
+    this.name = 'ImportTakenOverError';
+  }
+}
+
+/** The worker is shutting down (or lost the job): the import stops after its last committed batch. */
+export class ImportInterruptedError extends Error {
+  constructor(id: number) {
+    super(`import ${id} interrupted; it resumes after its last committed batch`);
+    this.name = 'ImportInterruptedError';
+  }
+}
 /** Advisory-lock class for "an import is writing into this community" (any constant; the second key is the community id). */
 const IMPORT_LOCK_CLASS = 72_041_181;
 
@@ -132,8 +147,9 @@ export class ImportRun {
     return this.job.recordKind === k;
   }
 
-  private get store() {
-    return this.deps.registry.store;
+  /** The registry's import port: matching, encoding and the batch write. */
+  private get imports() {
+    return this.deps.registry.imports;
   }
 
   private get defaultGrid(): TreeNode | null {
@@ -244,7 +260,7 @@ export class ImportRun {
     } else if (this.defaultGrid) p.grid = this.defaultGrid;
     else if (this.kind !== 'facility') p.errors.push({ column: '所属网格', zh: '没有填写所属网格，导入时也没有选择默认网格', en: 'no grid given and no default grid chosen' });
     // Validation of the fields themselves, all problems at once.
-    const enc = this.store.encode(this.kind, p.fields, { partial: true });
+    const enc = this.imports.encode(this.kind, p.fields, { partial: true });
     for (const pr of enc.problems) p.errors.push({ column: this.columnOf(pr.field), zh: pr.reason.zh, en: pr.reason.en });
     p.values = enc.values;
     if (p.birthMonth) {
@@ -355,7 +371,7 @@ export class ImportRun {
       r.prepWarnings = [...r.warnings];
     }
     const processed = rows.length + blankRows;
-    const db = this.store.db;
+    const db = this.deps.platform.db;
     try {
       await db.transaction(async (tx) => {
         // Every row is matched and checked, the refused ones too, so that each row's report
@@ -389,7 +405,7 @@ export class ImportRun {
       } catch (err) {
         r.errors = [...r.prepErrors, { column: '', ...describeWriteError(err) }];
         thrown.push(r);
-        await this.store.auditResidencyProbe(this.ctx, err, { via: 'import', importId: this.job.id, rowNo: r.rowNo });
+        await this.imports.auditResidencyProbe(this.ctx, err, { via: 'import', importId: this.job.id, rowNo: r.rowNo });
       }
     }
     tally.failed += thrown.length;
@@ -407,16 +423,20 @@ export class ImportRun {
     this.counts.failed += t.failed;
     this.counts.blank += blank;
     this.processed += processed;
-    await tx
+    // Fenced by the runner: a worker that lost the import to another (its heartbeat stopped, it
+    // was taken over) finds its name gone here and its batch is rolled back, never written twice.
+    const moved = await tx
       .update(importJobs)
       .set({ counts: this.counts, processedRows: this.processed, committedRow: lastRowNo, heartbeatAt: new Date(), updatedAt: new Date() })
-      .where(sql`${importJobs.id} = ${this.job.id}`);
+      .where(this.job.runner ? sql`${importJobs.id} = ${this.job.id} AND ${importJobs.runner} = ${this.job.runner}` : sql`${importJobs.id} = ${this.job.id}`)
+      .returning({ id: importJobs.id });
+    if (!moved.length) throw new ImportTakenOverError(this.job.id);
   }
 
   /** Records blank rows seen at the end of the file (no batch left to carry them). */
   async settleTail(lastRowNo: number, blank: number): Promise<void> {
     if (!blank) return;
-    await this.store.db.transaction((tx) => this.settle(tx, [], { created: 0, updated: 0, unchanged: 0, warned: 0, failed: 0 }, lastRowNo, blank, blank));
+    await this.deps.platform.db.transaction((tx) => this.settle(tx, [], { created: 0, updated: 0, unchanged: 0, warned: 0, failed: 0 }, lastRowNo, blank, blank));
   }
 
   private async writeIssues(tx: Tx, rows: Prepared[]): Promise<void> {
@@ -450,91 +470,21 @@ export class ImportRun {
     const resolved = await this.resolve(tx, rows);
     const live = resolved.filter((r) => !r.p.errors.length);
     out.failed.push(...resolved.filter((r) => r.p.errors.length).map((r) => r.p));
-    const { bulk, matching, labels } = this.deps.registry;
-
-    // New records get their ids first, so that a new household can name its head (户主) as it is
-    // written, and residents can point at households written in the same statement batch.
-    const creates = live.filter((r) => r.create);
-    const newIds = creates.length ? await bulk.allocateIds(tx, this.kind, creates.length) : [];
-    creates.forEach((r, i) => (r.existing = { id: newIds[i]!, version: 1, treePath: r.create!.treePath as string, districtCode: r.create!.districtCode as string, status: 'active' }));
-
-    // Households named by 户号 that do not exist yet are created before the residents.
-    const householdIds = new Map<string, number>();
-    const existingHouseholds = new Set<number>();
-    if (this.kind === 'resident' && this.byTarget.has(SPECIAL.householdNo)) {
-      const numbers = [...new Set(live.map((r) => r.p.householdNo).filter((x): x is string => !!x))];
-      const found = await matching.byKeys(tx, 'household', this.community.path, ['householdNo'], numbers.map((n) => [n]));
-      for (const h of found) {
-        if (householdIds.has(h.key[0]!)) continue;
-        householdIds.set(h.key[0]!, h.id);
-        existingHouseholds.add(h.id);
-      }
-      const missing = numbers.filter((n) => !householdIds.has(n));
-      if (missing.length) {
-        const firstRow = new Map<string, Prepared>();
-        const head = new Map<string, number>();
-        for (const r of live) {
-          const n = r.p.householdNo;
-          if (!n) continue;
-          if (!firstRow.has(n)) firstRow.set(n, r.p);
-          const relation = r.p.values?.relationToHead ?? r.existing?.relationToHead;
-          if (relation === '02' && !head.has(n)) head.set(n, r.existing!.id);
-        }
-        const enc = bulk.encodeAll('household', missing.map((n) => ({ fields: { householdNo: n }, node: placementOf(firstRow.get(n)!.grid!) })));
-        const values: Record<string, unknown>[] = enc.values.map((v) => ({ ...v, headResidentId: head.get(v.householdNo as string) ?? null }));
-        const ids = await bulk.insertEncoded(tx, this.ctx, 'household', values, { source: 'import', reason: this.reason });
-        values.forEach((v, i) => householdIds.set(v.householdNo as string, ids[i]!));
-      }
-      for (const r of live) if (r.p.householdNo) r.householdKey = r.p.householdNo;
-    }
-
-    // Creates, set-wise.
-    if (creates.length) {
-      const rowsToInsert = creates.map((r) => {
-        const v = { ...r.create! };
-        if (r.householdKey) v.householdId = householdIds.get(r.householdKey) ?? null;
-        return v;
-      });
-      await bulk.insertEncoded(tx, this.ctx, this.kind, rowsToInsert, { source: 'import', reason: this.reason, ids: newIds });
-      const labelRows = creates.flatMap((r) => r.newLabels.map((code) => ({ residentId: r.existing!.id, code, since: this.today })));
-      if (labelRows.length) await bulk.insertLabels(tx, this.ctx, labelRows, 'import');
-      out.created += creates.length;
-    }
-
-    // Updates, one by one through the registry (versions, audit, events, conflict checks).
-    for (const r of live.filter((x) => !x.create)) {
-      const patch = { ...(r.patch ?? {}) };
-      if (r.householdKey) {
-        const hid = householdIds.get(r.householdKey);
-        if (hid && r.existing!.householdId !== hid) patch.householdId = hid;
-      }
-      let changed = false;
-      if (Object.keys(patch).length) {
-        const res = await this.store.update(this.ctx, this.kind, r.existing!.id, patch, { source: 'import', reason: this.reason, tx, access: this.access });
-        changed = res.changed.length > 0;
-      }
-      for (const code of r.newLabels) {
-        await labels.set(this.ctx, r.existing!.id, { code, since: this.today }, { reason: this.reason, tx });
-        changed = true;
-      }
-      if (changed) out.updated += 1;
+    // The registry writes the batch: new records set-wise, matched ones one by one, community
+    // labels, and the household rules (户号 and 户主) for sheets that name households.
+    const { ids, changed } = await this.imports.writeBatch(tx, this.ctx, {
+      kind: this.kind, access: this.access, reason: this.reason, since: this.today, communityPath: this.community.path,
+      households: this.kind === 'resident' && this.byTarget.has(SPECIAL.householdNo),
+      rows: live.map((r) => ({ create: r.create, existing: r.existing ?? undefined, patch: r.patch, values: r.p.values, labels: r.newLabels, householdNo: r.p.householdNo, grid: r.p.grid })),
+    });
+    live.forEach((r, i) => {
+      if (r.create) {
+        r.existing = { id: ids[i]!, version: 1, treePath: r.create.treePath as string, districtCode: r.create.districtCode as string, status: 'active' };
+        out.created += 1;
+      } else if (changed[i]) out.updated += 1;
       else out.unchanged += 1;
-    }
+    });
 
-    // A household already stored without a head takes the row that says 户主.
-    if (existingHouseholds.size) {
-      const heads = new Map<number, number>();
-      for (const r of live) {
-        const hid = r.householdKey ? householdIds.get(r.householdKey) : undefined;
-        const relation = r.p.values?.relationToHead ?? r.existing?.relationToHead;
-        if (hid && existingHouseholds.has(hid) && relation === '02' && !heads.has(hid)) heads.set(hid, r.existing!.id);
-      }
-      if (heads.size) {
-        const current = await matching.rows(tx, 'household', [...heads.keys()]);
-        const todo = current.filter((h) => !h.headResidentId).map((h) => ({ householdId: h.id, residentId: heads.get(h.id)! }));
-        if (todo.length) await bulk.setHouseholdHeads(tx, todo);
-      }
-    }
     // Labels a department keeps go to it as proposals, with the row as evidence.
     const wanted = live.flatMap((r) =>
       r.proposals.map((code) => ({
@@ -546,7 +496,7 @@ export class ImportRun {
       })),
     );
     if (wanted.length) {
-      const outcomes = await this.deps.registry.proposals.proposeFromImport(tx, this.ctx, wanted.map((w) => w.item));
+      const outcomes = await this.imports.propose(tx, this.ctx, wanted.map((w) => w.item));
       wanted.forEach((w, i) => {
         const o = outcomes[i]!;
         const k = this.labelKinds.get(w.code)!;
@@ -582,7 +532,7 @@ export class ImportRun {
    * up by its ID number and its building, so its report names all its problems at once.
    */
   private async resolve(tx: Tx, rows: Prepared[]): Promise<Resolved[]> {
-    const { matching } = this.deps.registry;
+    const matching = this.imports;
     const res: Resolved[] = rows.map((p) => ({ p, existing: null, newLabels: [], proposals: [] }));
     const byId = new Map<number, Record<string, unknown> & { id: number; version: number; treePath: string; status: string }>();
     const idFor = new Map<Resolved, number>();
@@ -700,7 +650,7 @@ export class ImportRun {
           else encoded[k] = null;
         }
       }
-      const changed = this.deps.registry.matching.changedKeys(encoded, row!);
+      const changed = this.imports.changedKeys(encoded, row!);
       const open = openLabels.get(id!) ?? new Set<string>();
       r.newLabels = labels.write.filter((c) => !open.has(c));
       r.proposals = labels.propose.filter((c) => !open.has(c));
@@ -754,7 +704,7 @@ export class ImportRun {
   private async matchByKeys(tx: Tx, rows: Resolved[], keyFields: string[], root: string, idFor: Map<Resolved, number>, ambiguous: string, keyOf?: (p: Prepared) => (string | number | null)[]): Promise<void> {
     if (!rows.length) return;
     const key = keyOf ?? ((p: Prepared) => keyFields.map((k) => (p.values?.[k] as string | number | null | undefined) ?? null));
-    const found = await this.deps.registry.matching.byKeys(tx, this.kind, root, keyFields, rows.map((r) => key(r.p)));
+    const found = await this.imports.byKeys(tx, this.kind, root, keyFields, rows.map((r) => key(r.p)));
     const byKey = new Map<string, number[]>();
     for (const f of found) {
       const k = JSON.stringify(f.key);
@@ -774,11 +724,11 @@ export class ImportRun {
    * name still finds it (the address is only there to tell namesakes apart).
    */
   async findBuilding(db: DbOrTx, name: string, address: string | null): Promise<{ id: number } | { missing: true } | { ambiguous: number }> {
-    const byName = await this.deps.registry.matching.byKeys(db, 'building', this.community.path, ['name'], [[name]]);
+    const byName = await this.imports.byKeys(db, 'building', this.community.path, ['name'], [[name]]);
     if (!byName.length) return { missing: true };
     if (byName.length === 1) return { id: byName[0]!.id };
     if (address) {
-      const both = await this.deps.registry.matching.byKeys(db, 'building', this.community.path, ['name', 'address'], [[name, address]]);
+      const both = await this.imports.byKeys(db, 'building', this.community.path, ['name', 'address'], [[name, address]]);
       if (both.length === 1) return { id: both[0]!.id };
     }
     return { ambiguous: byName.length };
@@ -819,7 +769,7 @@ export class ImportRun {
       p.fields.houseId = cached;
       return;
     }
-    const found = await this.deps.registry.matching.byKeys(tx, 'house', this.community.path, ['buildingId', 'unitNo', 'roomNo'], [[b, unit, p.roomNo!]]);
+    const found = await this.imports.byKeys(tx, 'house', this.community.path, ['buildingId', 'unitNo', 'roomNo'], [[b, unit, p.roomNo!]]);
     const where = `${p.building}${unit ? `${unit}单元` : ''}${p.roomNo}`;
     if (found.length === 1) {
       p.fields.houseId = found[0]!.id;
@@ -852,7 +802,7 @@ export class ImportRun {
       const houses = [...g.houses.values()];
       let existingHouses = new Set<string>();
       if ('id' in found && houses.length) {
-        const hits = await this.deps.registry.matching.byKeys(db, 'house', this.community.path, ['buildingId', 'unitNo', 'roomNo'], houses.map((h) => [found.id, h.unitNo, h.roomNo]));
+        const hits = await this.imports.byKeys(db, 'house', this.community.path, ['buildingId', 'unitNo', 'roomNo'], houses.map((h) => [found.id, h.unitNo, h.roomNo]));
         existingHouses = new Set(hits.map((h) => `${h.key[1]}|${h.key[2]}`));
       }
       const fresh = 'ambiguous' in found ? [] : houses.filter((h) => !existingHouses.has(`${h.unitNo}|${h.roomNo}`));
@@ -875,8 +825,8 @@ export class ImportRun {
    * one, the community's name and the building's; each new house in its building's grid.
    */
   async createPlaces(refs: PlaceRef[]): Promise<{ buildings: number; houses: number }> {
-    const { bulk } = this.deps.registry;
-    return this.store.db.transaction(async (tx) => {
+    const bulk = this.imports;
+    return this.deps.platform.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${IMPORT_LOCK_CLASS}::int, ${this.community.id}::int)`);
       const plan = await this.planPlaces(tx, refs);
       const newOnes = plan.buildings.filter((b) => b.status === 'new');

@@ -10,8 +10,9 @@ export interface Reason {
   en: string;
 }
 
-/** A cell as the readers hand it over. */
-export type Cell = null | string | number | boolean | Date | { error: string } | { formula: string; noResult: true };
+import type { Cell } from '../../platform/documents/xlsx-reader.js';
+
+export type { Cell };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

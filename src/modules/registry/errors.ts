@@ -22,6 +22,7 @@ export const RegistryErrors = defineErrors({
   REFERENCE_OUT_OF_SCOPE: { status: 400, zh: '{field} 指向的记录不存在或不在同一社区', en: '{field} points to a record that does not exist or is in another community' },
   FIELD_NOT_WRITABLE: { status: 403, zh: '您无权修改字段：{fields}', en: 'You may not change: {fields}' },
   FIELD_NOT_GRANTED: { status: 403, zh: '未授权读取字段：{fields}', en: 'Not granted: {fields}' },
+  HISTORY_NOT_GRANTED: { status: 403, zh: '部门授权不含变更历史：历史中有授权以外的字段、事由和经办人', en: 'Department grants do not cover the change history: it holds fields, reasons and staff beyond the grant' },
   LABEL_UNKNOWN: { status: 400, zh: '没有这个标签：{code}', en: 'No such label: {code}' },
   LABEL_NOT_OWNED: { status: 403, zh: '标签“{label}”由{owner}维护，您不能修改', en: 'The label "{label}" is kept by {owner}; you cannot change it' },
   REASON_REQUIRED: { status: 400, zh: '请填写查询事由', en: 'State the purpose of this look-up' },

@@ -45,7 +45,7 @@ export class FreshnessService {
   async confirm(tx: Tx, ctx: RequestContext | null, kind: RecordKind, recordId: number, opts: { fields?: string[]; policyIds?: number[]; at?: Date } = {}): Promise<number[]> {
     const all = await this.policies(tx);
     const t = tableOf(kind);
-    const rows = (await tx.select().from(t).where(eq(t.id, recordId)).limit(1)) as unknown as { treePath: string; districtCode: string; gridId?: number; nodeId?: number }[];
+    const rows: { treePath: string; districtCode: string; gridId?: number; nodeId?: number }[] = await tx.select().from(t).where(eq(t.id, recordId)).limit(1);
     const rec = rows[0];
     if (!rec) return [];
     let labels: string[] = [];

@@ -1,28 +1,23 @@
 // Department grants (数据授权) over base data: an admin names the department, the record kind,
 // the fields it may read, the fields it owns and writes, which of them it sees unmasked, the
 // labels the grant is limited to, the subtree, and the purpose.
-import { and, eq, isNull } from 'drizzle-orm';
-import type { RequestContext } from '../../platform/context.js';
+import type { ApprovalView } from '../../platform/approvals.js';
+import type { AuthedContext, RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { dataGrants } from '../../platform/scope.tables.js';
 import type { DataGrant } from '../../platform/scope.js';
 import { RegistryErrors } from './errors.js';
 import { fieldDef, fieldsOf } from './fields.js';
 import { labelField, type LabelService } from './labels.js';
 import type { RegistryStore } from './store.js';
+import type { GrantIn, GrantListQuery, GrantOut } from './schemas.js';
 import { recordKinds, type RecordKind } from './tables.js';
 
-export interface GrantInput {
-  departmentId: number;
-  recordKind: RecordKind;
-  readFields: string[];
-  writeFields?: string[];
-  unmaskedFields?: string[];
-  labels?: string[];
-  nodeId: number;
-  purpose: string;
-  validFrom?: string;
-  validTo?: string | null;
+/** A grant as an admin asks for it (the route's body; also what an approved request carries). */
+export type GrantInput = Omit<GrantIn, 'unmaskedFields' | 'validTo'> & { unmaskedFields?: string[]; validTo?: string | null };
+
+/** A grant as answers show it. */
+export function grantOut(g: DataGrant): GrantOut {
+  return { ...g, revokedAt: g.revokedAt?.toISOString() ?? null };
 }
 
 export class GrantAdmin {
@@ -47,16 +42,13 @@ export class GrantAdmin {
   async create(ctx: RequestContext, input: GrantInput): Promise<DataGrant> {
     const { node, dept } = await this.validate(ctx, input);
     return this.store.db.transaction(async (tx) => {
-      const [g] = await tx
-        .insert(dataGrants)
-        .values({
+      const g = await this.store.platform.grants.insert(tx, {
           departmentId: input.departmentId, recordKind: input.recordKind, readFields: input.readFields, writeFields: input.writeFields ?? [], unmaskedFields: input.unmaskedFields ?? [],
           labels: input.labels ?? [], nodeId: node.id, treePath: node.path.startsWith(dept.treePath) ? node.path : dept.treePath, purpose: input.purpose,
           validFrom: input.validFrom ?? new Date().toISOString().slice(0, 10), validTo: input.validTo ?? null, grantedBy: ctx.principal?.userId ?? 0,
-        })
-        .returning();
-      await this.store.platform.audit.record(tx, ctx, { category: 'admin', action: 'grant.create', entityType: 'data_grant', entityId: g!.id, treePath: g!.treePath, detail: input });
-      return g!;
+        });
+      await this.store.platform.audit.record(tx, ctx, { category: 'admin', action: 'grant.create', entityType: 'data_grant', entityId: g.id, treePath: g.treePath, detail: input });
+      return g;
     });
   }
 
@@ -91,10 +83,35 @@ export class GrantAdmin {
     return { node, dept };
   }
 
+  /**
+   * Makes a grant, or, when it would show ID numbers or phones unmasked, asks a security officer
+   * to approve it (separation of duties, decision 0015): the approver makes it, checked again.
+   */
+  async grantOrRequest(ctx: AuthedContext, input: GrantIn): Promise<{ grant: GrantOut } | { approval: ApprovalView }> {
+    if (!input.unmaskedFields?.length) return { grant: grantOut(await this.create(ctx, input)) };
+    const { treePath, departmentName } = await this.check(ctx, input);
+    const approval = await this.store.platform.approvals.request(ctx, {
+      kind: 'grant.unmask', payload: { grant: input }, treePath, reason: input.purpose, decidedWith: 'approvals:data',
+      summary: `${departmentName}：${input.recordKind} ${input.readFields.join('、')}（不遮蔽 ${input.unmaskedFields.join('、')}）`,
+    });
+    return { approval };
+  }
+
+  /** Grants on base data, for the admin's list. */
+  async list(q: GrantListQuery): Promise<GrantOut[]> {
+    return (await this.store.platform.grants.list(this.store.db, q)).map(grantOut);
+  }
+
+  /** The caller's department's grants in force (none for a caller outside a department). */
+  async mine(ctx: AuthedContext): Promise<GrantOut[]> {
+    const p = ctx.principal;
+    if (!p.departmentId) return [];
+    return (await this.store.platform.grants.activeGrants(this.store.db, p.departmentId)).map(grantOut);
+  }
+
   async revoke(ctx: RequestContext, id: number): Promise<void> {
     await this.store.db.transaction(async (tx) => {
-      const res = await tx.update(dataGrants).set({ revokedAt: new Date(), revokedBy: ctx.principal?.userId ?? null }).where(and(eq(dataGrants.id, id), isNull(dataGrants.revokedAt))).returning({ id: dataGrants.id });
-      if (!res.length) throw new AppError(RegistryErrors.RECORD_NOT_FOUND);
+      if (!(await this.store.platform.grants.revoke(tx, id, ctx.principal?.userId ?? null))) throw new AppError(RegistryErrors.RECORD_NOT_FOUND);
       await this.store.platform.audit.record(tx, ctx, { category: 'admin', action: 'grant.revoke', entityType: 'data_grant', entityId: id });
     });
   }

@@ -9,6 +9,7 @@ import { departmentCodes } from './codes.js';
 import { RegistryErrors } from './errors.js';
 import type { RegistryStore, Source } from './store.js';
 import { labelKinds, labelProposals, residentLabels, residents, type LabelRules } from './tables.js';
+import type { SetLabelIn } from './schemas.js';
 import { ageOn, type Reason } from './validation.js';
 
 export type LabelKind = typeof labelKinds.$inferSelect;
@@ -203,6 +204,12 @@ export class LabelService {
       return { ...label, warnings: labelRuleWarnings(kind, { birthDate: resident.birthDate, sex: resident.sex }) };
     };
     return opts.tx ? run(opts.tx) : this.store.db.transaction(run);
+  }
+
+  /** Sets a label as the route answers it: the label, and its rules' warnings in the caller's language. */
+  async setFromRequest(ctx: RequestContext, residentId: number, code: string, body: SetLabelIn) {
+    const l = await this.set(ctx, residentId, { code, since: body.since, until: body.until ?? null, attributes: body.attributes }, { reason: body.reason });
+    return { code: l.labelCode, since: l.since, until: l.until, attributes: l.attributes, warnings: l.warnings.map((w) => w[ctx.lang]) };
   }
 
   /** Ends a label on a date (the history keeps it). */

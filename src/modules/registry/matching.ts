@@ -104,7 +104,9 @@ export class RecordMatcher {
     const pick = props ? Object.fromEntries([...new Set(['id', 'version', 'treePath', 'status', 'updatedAt', ...props])].filter((p) => all[p]).map((p) => [p, all[p]!])) : undefined;
     // One array parameter, not one per id: a batch asks for thousands.
     const where = sql`${t.id} = ANY(${`{${[...new Set(ids)].map((i) => Math.trunc(Number(i))).join(',')}}`}::bigint[])`;
-    return (pick ? await db.select(pick).from(t).where(where) : await db.select().from(t).where(where)) as never;
+    const rows: Record<string, unknown>[] = pick ? await db.select(pick).from(t).where(where) : await db.select().from(t).where(where);
+    // Every row carries the columns asked for above: id, version, tree path and status always.
+    return rows as (Record<string, unknown> & { id: number; version: number; treePath: string; status: string })[];
   }
 
   /**
@@ -164,7 +166,7 @@ export class RecordMatcher {
     for (;;) {
       const where: SQL[] = [...conds];
       if (after) where.push(sql`(${t.treePath}, ${t.id}) > (${after.path}, ${after.id})`);
-      const rows = (await this.store.db.select().from(t).where(and(...where)).orderBy(asc(t.treePath), asc(t.id)).limit(pageSize)) as unknown as Record<string, unknown>[];
+      const rows: Record<string, unknown>[] = await this.store.db.select().from(t).where(and(...where)).orderBy(asc(t.treePath), asc(t.id)).limit(pageSize);
       if (!rows.length) return;
       yield rows;
       if (rows.length < pageSize) return;

@@ -15,10 +15,12 @@ import { alwaysVisible } from './fields.js';
 import { labelField, labelRuleWarnings, type LabelKind, type LabelService } from './labels.js';
 import type { RecordAccess, RegistryStore } from './store.js';
 import { labelProposals, residentLabels, residents, type ProposalEvidence } from './tables.js';
+import type { ConfirmProposalIn, ProposalListQuery, ProposalOut, ProposalStatus, ProposeIn } from './schemas.js';
 import type { Reason } from './validation.js';
 
+export type { ProposalOut, ProposalStatus };
+
 export type LabelProposal = typeof labelProposals.$inferSelect;
-export type ProposalStatus = 'pending' | 'confirmed' | 'rejected' | 'withdrawn';
 
 const statusNames: Record<ProposalStatus, { zh: string; en: string }> = {
   pending: { zh: '待确认', en: 'waiting' },
@@ -27,27 +29,6 @@ const statusNames: Record<ProposalStatus, { zh: string; en: string }> = {
   withdrawn: { zh: '已撤回', en: 'withdrawn' },
 };
 
-export interface ProposalOut {
-  id: number;
-  status: ProposalStatus;
-  statusName: string;
-  label: { code: string; name: string };
-  owner: string;
-  ownerName: string;
-  resident: Record<string, unknown> & { id: number };
-  place: string;
-  source: 'import' | 'manual';
-  evidence: ProposalEvidence;
-  note: string | null;
-  since: string | null;
-  proposedBy: string;
-  proposedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionReason: string | null;
-  /** What the label's plausibility rules say of the person (checked when shown). */
-  warnings: string[];
-}
 
 /** The outcome of proposing one label from an import row. */
 export type ProposeOutcome = { result: 'proposed'; id: number } | { result: 'open' } | { result: 'has' } | { result: 'rejected'; at: Date; reason: string | null };
@@ -128,7 +109,7 @@ export class ProposalService {
   }
 
   /** A proposal made by hand (the resident card): the worker names the label and says why. */
-  async propose(ctx: RequestContext, input: { residentId: number; code: string; note: string; since?: string | null }): Promise<ProposalOut> {
+  async propose(ctx: RequestContext, input: ProposeIn): Promise<ProposalOut> {
     const kind = await this.labels.kind(input.code);
     const lang = ctx.lang;
     if (kind.owner === 'community') throw new AppError(RegistryErrors.PROPOSAL_NOT_NEEDED, { label: lang === 'zh' ? kind.nameZh : kind.nameEn }, 'code');
@@ -183,7 +164,7 @@ export class ProposalService {
     return set;
   }
 
-  async list(ctx: RequestContext, f: { status?: ProposalStatus; residentId?: number; code?: string; limit: number; offset: number }): Promise<{ items: ProposalOut[]; total: number }> {
+  async list(ctx: RequestContext, f: ProposalListQuery): Promise<{ items: ProposalOut[]; total: number }> {
     const { cond, access } = await this.visibleCondition(ctx);
     const conds: SQL[] = [cond];
     if (f.status) conds.push(eq(labelProposals.status, f.status));
@@ -215,7 +196,7 @@ export class ProposalService {
     if (!rows.length) return [];
     const lang = ctx.lang;
     const kinds = new Map((await this.labels.kinds(true)).map((k) => [k.code, k]));
-    const people = new Map((await this.db.select().from(residents).where(inArray(residents.id, [...new Set(rows.map((r) => r.residentId))]))).map((r) => [r.id, r as unknown as Record<string, unknown>]));
+    const people = new Map((await this.db.select().from(residents).where(inArray(residents.id, [...new Set(rows.map((r) => r.residentId))]))).map((r): [number, Record<string, unknown>] => [r.id, r]));
     const trails = new Map<string, string>();
     for (const p of new Set(rows.map((r) => r.treePath))) {
       const trail = await this.store.tree.trailOf(p);
@@ -279,6 +260,12 @@ export class ProposalService {
       await this.store.platform.audit.record(tx, ctx, { category: 'write', action: 'label_proposal.confirm', entityType: 'label_proposal', entityId: id, subjectId: p.residentId, treePath: p.treePath, districtCode: p.districtCode, reason: input.reason ?? null, detail: { label: p.labelCode, since } });
     });
     return { ...(await this.get(ctx, id)), ruleWarnings };
+  }
+
+  /** Confirms as the route answers it: the proposal, and the rules' warnings in the caller's language. */
+  async confirmFromRequest(ctx: RequestContext, id: number, input: ConfirmProposalIn): Promise<{ proposal: ProposalOut; warnings: string[] }> {
+    const { ruleWarnings, ...proposal } = await this.confirm(ctx, id, input);
+    return { proposal, warnings: ruleWarnings.map((w) => w[ctx.lang]) };
   }
 
   /** Rejects with a reason (required: the community learns why). Nothing is written to the person. */

@@ -14,7 +14,7 @@ import { AppError, PlatformErrors } from '../../platform/errors.js';
 import { scopeCondition } from '../../platform/scope.js';
 import { codeTables, visitKinds, type CodeTable } from './codes.js';
 import { alwaysVisible, fieldDef } from './fields.js';
-import type { RegistryService } from './index.js';
+import type { RegistryService } from './service.js';
 import type { LabelKind } from './labels.js';
 import { tableOf } from './store.js';
 import type { RecordKind } from './tables.js';
@@ -435,7 +435,7 @@ export class ReportSources {
     const numericIds = ids.map(Number);
     const access = await store.access(ctx, kind);
     const t = tableOf(kind);
-    const rows = (await db.select().from(t).where(sql`${t.id} IN (${sql.join(numericIds.map((i) => sql`${i}`), sql`, `)}) AND ${store.visibility(ctx, kind, access)}`)) as unknown as Record<string, unknown>[];
+    const rows: Record<string, unknown>[] = await db.select().from(t).where(sql`${t.id} IN (${sql.join(numericIds.map((i) => sql`${i}`), sql`, `)}) AND ${store.visibility(ctx, kind, access)}`);
     const byId = new Map(rows.map((r) => [r.id as number, r]));
     const ordered = numericIds.map((i) => byId.get(i)).filter((r): r is Record<string, unknown> => !!r);
     const decoded = await store.decodeMany(ctx, kind, ordered, access);

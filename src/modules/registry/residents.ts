@@ -2,37 +2,20 @@
 // look-up within its grant (实时调阅), the access trail, and finding and merging duplicates.
 import { and, asc, desc, eq, exists, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../../db/client.js';
+import type { AuditEntry } from '../../platform/audit.js';
 import type { RequestContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { scopeCondition } from '../../platform/scope.js';
 import { RegistryErrors } from './errors.js';
 import type { FreshnessService } from './freshness.js';
 import type { LabelService } from './labels.js';
-import type { RecordOut, RegistryStore } from './store.js';
+import { checkedValues, type RecordOut, type RegistryStore } from './store.js';
 import { households, houses, buildings, recordReviews, recordVersions, residentLabels, residents, visits } from './tables.js';
 import { checkIdNumber, checkPhone, normaliseInput } from './validation.js';
-import { checkAddress, type AddressCheck } from './address.js';
+import { checkAddress, houseAddress } from './address.js';
+import type { DuplicatesOut, HouseholdRef, HouseRef, LookupIn, MergeOut, ResidentAddress, ResidentFilter, ResidentListQuery, ResidentSearchIn, TrailOut } from './schemas.js';
 
-/** The address check with the state of the review that covers the address (联系与居住). */
-export type ResidentAddress = AddressCheck & { reviewedAt: string | null; dueAt: string | null; overdue: boolean };
-
-export interface ResidentFilter {
-  nodeId?: number;
-  gridId?: number;
-  q?: string;
-  labels?: string[];
-  /** all: carries every label; any: at least one. */
-  labelMatch?: 'all' | 'any';
-  sex?: string;
-  ageMin?: number;
-  ageMax?: number;
-  residenceStatus?: string;
-  status?: string[];
-  stale?: boolean;
-  householdId?: number;
-  limit: number;
-  offset: number;
-}
+export type { HouseholdRef, HouseRef, ResidentAddress, ResidentFilter };
 
 /** What a search term asks for, and how its audit row records it (never the number itself). */
 export interface SearchTerm {
@@ -120,6 +103,18 @@ export class ResidentService {
     return { cond: sql`${residents.name} LIKE ${`${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`}`, audit: { by: 'name', q } };
   }
 
+  /** A page of the list, by name prefix and filters (a number in the URL is refused: it belongs in a body). */
+  async listPage(ctx: RequestContext, q: ResidentListQuery) {
+    assertNoNumberInUrl(q.q);
+    return { ...(await this.list(ctx, q)), limit: q.limit, offset: q.offset };
+  }
+
+  /** A page found by a number (or a name) sent in a body, with the list filters. */
+  async search(ctx: RequestContext, b: ResidentSearchIn) {
+    const page = { limit: b.limit ?? 50, offset: b.offset ?? 0 };
+    return { ...(await this.list(ctx, { ...b, ...page })), ...page };
+  }
+
   async list(ctx: RequestContext, f: ResidentFilter): Promise<{ items: (RecordOut & { labels: { code: string; since: string; until: string | null }[]; gridName?: string })[]; total: number; totalCapped: boolean }> {
     const access = await this.store.access(ctx, 'resident');
     const conds = await this.conditions(ctx, f, access);
@@ -164,6 +159,47 @@ export class ResidentService {
     return { ...check, reviewedAt: due?.reviewedAt.toISOString() ?? null, dueAt: due?.dueAt.toISOString() ?? null, overdue: !!due && due.dueAt.getTime() < Date.now() };
   }
 
+  /**
+   * The household and house people are linked to, named as people know them, for records whose
+   * household or house link the caller may read (a department's grant naming 所属户 or 房屋) but
+   * whose household and house records it does not read. A head's name is another person's data:
+   * each one shown is logged as a read of that person, with the purpose, beside the caller's own.
+   */
+  async links(ctx: RequestContext, items: RecordOut[], reason: string | null): Promise<Map<number, { householdRef?: HouseholdRef; houseRef?: HouseRef }>> {
+    const out = new Map<number, { householdRef?: HouseholdRef; houseRef?: HouseRef }>();
+    const hids = [...new Set(items.map((i) => i.householdId).filter((v): v is number => typeof v === 'number'))];
+    const houseIds = [...new Set(items.map((i) => i.houseId).filter((v): v is number => typeof v === 'number'))];
+    if (!hids.length && !houseIds.length) return out;
+    const hh = hids.length
+      ? await this.store.db
+          .select({ id: households.id, householdNo: households.householdNo, headId: residents.id, headName: residents.name, headPath: residents.treePath, headDistrict: residents.districtCode })
+          .from(households)
+          .leftJoin(residents, and(eq(residents.id, households.headResidentId), notInArray(residents.status, ['deleted', 'merged'])))
+          .where(and(inArray(households.id, hids), scopeCondition(ctx.principal!, households.treePath)))
+      : [];
+    const hs = houseIds.length
+      ? await this.store.db
+          .select({ id: houses.id, unitNo: houses.unitNo, roomNo: houses.roomNo, buildingName: buildings.name, buildingAddress: buildings.address, buildingKind: buildings.kind })
+          .from(houses)
+          .innerJoin(buildings, eq(buildings.id, houses.buildingId))
+          .where(and(inArray(houses.id, houseIds), scopeCondition(ctx.principal!, houses.treePath)))
+      : [];
+    const byHousehold = new Map(hh.map((h) => [h.id, h]));
+    const byHouse = new Map(hs.map((h) => [h.id, { id: h.id, address: houseAddress(h) }]));
+    const heads: AuditEntry[] = [];
+    for (const i of items) {
+      const h = typeof i.householdId === 'number' ? byHousehold.get(i.householdId) : undefined;
+      const house = typeof i.houseId === 'number' ? byHouse.get(i.houseId) : undefined;
+      if (!h && !house) continue;
+      out.set(i.id, { ...(h ? { householdRef: { id: h.id, householdNo: h.householdNo, headName: h.headName ?? null } } : {}), ...(house ? { houseRef: house } : {}) });
+      if (h?.headId && h.headId !== i.id) {
+        heads.push({ category: 'read', action: 'resident.read_as_head', entityType: 'resident', entityId: h.headId, subjectId: h.headId, treePath: h.headPath, districtCode: h.headDistrict, reason, detail: { fields: ['name'], headOf: h.householdNo, via: i.id } });
+      }
+    }
+    if (heads.length) await this.store.platform.audit.recordNow(this.store.db, ctx, heads);
+    return out;
+  }
+
   /** The resident card: the record, its labels, household and house, recent visits and review state. */
   async card(ctx: RequestContext, id: number, reason?: string | null) {
     const resident = await this.store.get(ctx, 'resident', id, { reason });
@@ -193,21 +229,26 @@ export class ResidentService {
         if (hs) house = hs;
       }
     }
-    const recentVisits = access.mode === 'full' ? (await this.freshness.visitsOf(ctx, id, 10)).map((v) => ({ id: v.id, kind: v.kind, visitedAt: v.visitedAt.toISOString(), notes: v.notes, visitorId: v.visitorId })) : [];
+    // Visits are the community's work record: departments do not see them (no grant names them).
+    const visitRows = access.mode === 'full' ? await this.freshness.visitsOf(ctx, id, 10) : [];
+    const visitors = await this.store.tree.people(visitRows.map((v) => v.visitorId));
+    const recentVisits = visitRows.map((v) => ({ id: v.id, kind: v.kind, visitedAt: v.visitedAt.toISOString(), notes: v.notes, confirmedPolicies: v.confirmedPolicies ?? [], visitorId: v.visitorId, visitor: visitors.get(v.visitorId) ?? null }));
     const policies = new Map((await this.freshness.policies()).map((p) => [p.id, p]));
     const reviews = access.mode === 'full'
-      ? (await this.freshness.reviewsOf('resident', id)).map((r) => ({ policyId: r.policyId, name: ctx.lang === 'zh' ? policies.get(r.policyId)?.nameZh : policies.get(r.policyId)?.nameEn, reviewedAt: r.reviewedAt.toISOString(), dueAt: r.dueAt.toISOString(), overdue: r.dueAt.getTime() < Date.now() }))
+      ? (await this.freshness.reviewsOf('resident', id)).map((r) => ({ policyId: r.policyId, name: ctx.lang === 'zh' ? policies.get(r.policyId)?.nameZh : policies.get(r.policyId)?.nameEn, owner: policies.get(r.policyId)?.owner ?? 'community', reviewedAt: r.reviewedAt.toISOString(), dueAt: r.dueAt.toISOString(), overdue: r.dueAt.getTime() < Date.now() }))
       : [];
     const grid = await this.store.tree.describe(resident.gridId as number);
     const address = access.mode === 'full' ? await this.addressCheck(resident as { id: number; houseId?: unknown; address?: unknown }) : null;
-    return { resident, labels, household, house: house ? { ...house, fullAddress: address?.house ?? house.address } : null, address, visits: recentVisits, reviews, place: grid?.trail ?? [] };
+    // A department whose grant covers the household or house link sees them named, not numbered.
+    const links = access.mode === 'full' ? undefined : (await this.links(ctx, [resident], reason ?? null)).get(id);
+    return { resident: { ...resident, ...links }, labels, household, house: house ? { ...house, fullAddress: address?.house ?? house.address } : null, address, visits: recentVisits, reviews, place: grid?.trail ?? [] };
   }
 
   /**
    * 实时调阅: a department finds a person by ID number (exact) or full name within its grants and
    * reads live data; every hit is logged with the stated purpose.
    */
-  async lookup(ctx: RequestContext, q: { idNumber?: string; name?: string; reason: string }) {
+  async lookup(ctx: RequestContext, q: LookupIn) {
     if (!q.reason?.trim()) throw new AppError(RegistryErrors.REASON_REQUIRED, {}, 'reason');
     const access = await this.store.access(ctx, 'resident');
     const conds: SQL[] = [this.store.visibility(ctx, 'resident', access), notInArray(residents.status, ['deleted', 'merged'])];
@@ -220,7 +261,7 @@ export class ResidentService {
     } else {
       throw new AppError(RegistryErrors.RECORD_INVALID, { field_zh: '查询条件', field_en: 'query', reason_zh: '请输入身份证号或姓名', reason_en: 'give an ID number or a name' }, 'idNumber');
     }
-    const rows = (await this.store.db.select().from(residents).where(and(...conds)).orderBy(asc(residents.id)).limit(20)) as unknown as Record<string, unknown>[];
+    const rows: Record<string, unknown>[] = await this.store.db.select().from(residents).where(and(...conds)).orderBy(asc(residents.id)).limit(20);
     const items = await this.store.decodeMany(ctx, 'resident', rows, access);
     const labelMap = await this.labels.forResidents(items.map((i) => i.id));
     if (rows.length) {
@@ -233,11 +274,12 @@ export class ResidentService {
       await this.store.platform.audit.recordNow(this.store.db, ctx, { category: 'read', action: 'resident.lookup', reason: q.reason, result: 'ok', detail: { by: q.idNumber ? 'idNumber' : 'name', hits: 0 } });
     }
     const canSeeLabel = await this.store.labelVisibility(access, rows as { id: number; treePath: string }[]);
-    return items.map((i) => ({ ...i, labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(i.id, l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until, attributes: l.attributes })) }));
+    const links = await this.links(ctx, items, q.reason);
+    return items.map((i) => ({ ...i, ...links.get(i.id), labels: (labelMap.get(i.id) ?? []).filter((l) => canSeeLabel(i.id, l.labelCode)).map((l) => ({ code: l.labelCode, since: l.since, until: l.until, attributes: l.attributes })) }));
   }
 
   /** Who read this person's record, and when (visible to the community and the auditor). */
-  async trail(ctx: RequestContext, residentId: number, limit = 100) {
+  async trail(ctx: RequestContext, residentId: number, limit = 100): Promise<TrailOut> {
     const rows = await this.store.db.select({ treePath: residents.treePath }).from(residents).where(and(eq(residents.id, residentId), scopeCondition(ctx.principal!, residents.treePath))).limit(1);
     if (!rows[0]) throw new AppError(RegistryErrors.RECORD_NOT_FOUND);
     const found = await this.store.platform.audit.search(this.store.db, { subjectId: residentId, category: 'read', limit, offset: 0 });
@@ -247,15 +289,21 @@ export class ResidentService {
       const dep = await this.store.tree.getDepartment(d);
       if (dep) depts.set(d, dep.name);
     }
+    // People by their names and units, never by log-in names.
+    const people = await this.store.tree.people(found.items.map((r) => r.actorId));
     await this.store.platform.audit.recordNow(this.store.db, ctx, { category: 'read', action: 'resident.trail', entityType: 'resident', entityId: residentId, treePath: rows[0].treePath });
     return {
-      items: found.items.map((r) => ({ at: r.at.toISOString(), actor: r.actorName, role: r.actorRole, department: r.departmentId ? (depts.get(r.departmentId) ?? null) : null, action: r.action, reason: r.reason, result: r.result })),
+      items: found.items.map((r) => {
+        const person = r.actorId ? people.get(r.actorId) : undefined;
+        const department = r.departmentId ? (depts.get(r.departmentId) ?? null) : null;
+        return { at: r.at.toISOString(), actor: person?.name ?? r.actorName, role: r.actorRole, unit: department ?? person?.unit ?? null, department, action: r.action, reason: r.reason, result: r.result };
+      }),
       total: found.total,
     };
   }
 
   /** Pairs that look like one person entered twice: same name and birth date, and same address or household (or one without an ID number). */
-  async nearDuplicates(ctx: RequestContext, nodeId?: number, limit = 100) {
+  async nearDuplicates(ctx: RequestContext, nodeId?: number, limit = 100): Promise<DuplicatesOut> {
     const root = nodeId ? (await this.store.tree.getVisibleNode(ctx.principal!, nodeId)).path : ctx.principal!.treePath;
     const rows = await queryRows<{ a: number; b: number; name: string; birth_date: string; reason: string }>(
       this.store.db,
@@ -280,7 +328,7 @@ export class ResidentService {
    * labels and visits move over, the dropped record becomes status "merged" pointing at the kept
    * one. Both histories stay. Two different ID numbers are two people and are never merged.
    */
-  async merge(ctx: RequestContext, keepId: number, dropId: number, reason: string) {
+  async merge(ctx: RequestContext, keepId: number, dropId: number, reason: string): Promise<MergeOut> {
     if (keepId === dropId) throw new AppError(RegistryErrors.MERGE_INVALID, { reason_zh: '不能与自身合并', reason_en: 'a record cannot merge with itself' });
     const access = await this.store.access(ctx, 'resident');
     if (access.mode !== 'full' || !ctx.principal!.permissions.has('registry:merge')) throw new AppError(RegistryErrors.FIELD_NOT_WRITABLE, { fields: 'merge' });
@@ -298,7 +346,7 @@ export class ResidentService {
       if (keep.sex === '0' && drop.sex !== '0') fill.sex = drop.sex;
       // Free the unique ID-number slot before the kept record takes it.
       await tx.update(residents).set({ status: 'merged', mergedInto: keepId, version: drop.version + 1, updatedAt: new Date() }).where(eq(residents.id, dropId));
-      await tx.update(residents).set({ ...fill, version: keep.version + 1, updatedAt: new Date(), updatedBy: ctx.principal?.userId ?? null } as never).where(eq(residents.id, keepId));
+      await tx.update(residents).set(checkedValues({ ...fill, version: keep.version + 1, updatedAt: new Date(), updatedBy: ctx.principal?.userId ?? null })).where(eq(residents.id, keepId));
       const existing = new Set((await tx.select({ code: residentLabels.labelCode }).from(residentLabels).where(and(eq(residentLabels.residentId, keepId), or(isNull(residentLabels.until), sql`${residentLabels.until} >= CURRENT_DATE`)))).map((l) => l.code));
       const dropLabels = await tx.select().from(residentLabels).where(eq(residentLabels.residentId, dropId));
       for (const l of dropLabels) {

@@ -4,7 +4,7 @@
 // stale version, and turns stored rows back into what a caller may see: out-of-grant fields
 // left out, ID numbers and phones masked.
 import { and, asc, desc, eq, getTableColumns, inArray, lte, ne, notInArray, sql, type SQL } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { queryRows } from '../../db/client.js';
 import type { AuditEntry } from '../../platform/audit.js';
@@ -12,10 +12,23 @@ import type { RequestContext } from '../../platform/context.js';
 import { AppError, PlatformErrors } from '../../platform/errors.js';
 import { scopeCondition, subtreeCondition, type DataGrant } from '../../platform/scope.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
+import type { Static } from '@sinclair/typebox';
 import { RegistryErrors } from './errors.js';
+import type { AnyRecordOut } from './schemas.js';
 import { alwaysVisible, fieldDef, fieldsOf, type FieldDef } from './fields.js';
 import { buildings, facilities, households, houses, organisations, recordVersions, residentLabels, residents, type RecordKind } from './tables.js';
 import { ageOn, checkCreditCode, checkIdNumber, checkPersonName, checkPhone, maskIdNumber, maskPhone, normaliseInput, type Reason } from './validation.js';
+
+
+/**
+ * Values for a table picked by record kind at run time. fields.ts has checked them against that
+ * kind's field definitions; Drizzle cannot type a table chosen from a union of tables, so this
+ * one function is where that check is trusted (the only cast of its kind in the registry).
+ */
+export function checkedValues(values: Record<string, unknown>): never {
+  // eslint-disable-next-line no-restricted-syntax -- see above
+  return values as never;
+}
 
 export const kindTables = { resident: residents, household: households, building: buildings, house: houses, organisation: organisations, facility: facilities } as const;
 type AnyRecordTable = typeof residents;
@@ -67,7 +80,8 @@ export interface FieldProblem {
   reason: Reason;
 }
 
-export type RecordOut = Record<string, unknown> & { id: number; kind: RecordKind; version: number; maskedFields: string[] };
+/** A record as a caller may see it: the common columns (AnyRecordOut) and the readable fields of its kind. */
+export type RecordOut = Record<string, unknown> & Omit<Static<typeof AnyRecordOut>, 'kind'> & { kind: RecordKind };
 
 const STATUS_HIDDEN = ['deleted', 'merged'];
 
@@ -454,9 +468,9 @@ export class RegistryStore {
       const placementValues = kind === 'facility' ? { nodeId: node.id } : { gridId: node.id };
       const [row] = await tx
         .insert(t)
-        .values({ ...values, ...placementValues, treePath: node.path, districtCode: node.districtCode!, updatedBy: kind === 'resident' ? ctx.principal?.userId ?? null : undefined } as never)
+        .values(checkedValues({ ...values, ...placementValues, treePath: node.path, districtCode: node.districtCode!, updatedBy: kind === 'resident' ? ctx.principal?.userId ?? null : undefined }))
         .returning();
-      const r = row as unknown as Record<string, unknown> & { id: number; version: number; treePath: string; districtCode: string };
+      const r = row!;
       await this.writeVersion(tx, ctx, kind, r.id, 'create', [...new Set(Object.keys(values).filter((k) => !k.endsWith('Hash')).map((k) => k.replace(/Enc$/, '')))], opts.source, opts.reason);
       await this.platform.audit.record(tx, ctx, { category: 'write', action: `${kind}.create`, entityType: kind, entityId: r.id, subjectId: kind === 'resident' ? r.id : null, treePath: r.treePath, districtCode: r.districtCode, reason: opts.reason, detail: { source: opts.source, fields: Object.keys(values).filter((k) => !k.endsWith('Hash') && !k.endsWith('Enc')) } });
       await this.platform.events.emit('registry.recordChanged', { recordKind: kind, recordId: r.id, operation: 'create', changedFields: Object.keys(values), treePath: r.treePath }, tx, ctx);
@@ -517,8 +531,8 @@ export class RegistryStore {
       }
       if (kind === 'resident') set.updatedBy = ctx.principal?.userId ?? null;
       const t = tableOf(kind);
-      const [updated] = await tx.update(t).set(set as never).where(eq(t.id, id)).returning();
-      const u = updated as unknown as Record<string, unknown> & { id: number; version: number; treePath: string; districtCode: string };
+      const [updated] = await tx.update(t).set(checkedValues(set)).where(eq(t.id, id)).returning();
+      const u = updated!;
       const fieldNames = [...new Set(changed.map((k) => k.replace(/Enc$/, '')))];
       await this.writeVersion(tx, ctx, kind, id, 'update', fieldNames, opts.source, opts.reason);
       await this.platform.audit.record(tx, ctx, { category: 'write', action: `${kind}.update`, entityType: kind, entityId: id, subjectId: kind === 'resident' ? id : null, treePath: u.treePath, districtCode: u.districtCode, reason: opts.reason, detail: { source: opts.source, fields: fieldNames, version: u.version } });
@@ -538,8 +552,8 @@ export class RegistryStore {
     const run = async (tx: Tx) => {
       const row = await this.loadForWrite(tx, ctx, kind, id, opts.expectedVersion, access);
       const t = tableOf(kind);
-      const [u] = await tx.update(t).set({ status, version: row.version + 1, updatedAt: new Date(), ...(opts.extra ?? {}) } as never).where(eq(t.id, id)).returning();
-      const updated = u as unknown as Record<string, unknown> & { id: number; version: number; treePath: string; districtCode: string };
+      const [u] = await tx.update(t).set(checkedValues({ status, version: row.version + 1, updatedAt: new Date(), ...(opts.extra ?? {}) })).where(eq(t.id, id)).returning();
+      const updated = u!;
       await this.writeVersion(tx, ctx, kind, id, status === 'deleted' ? 'delete' : status === 'merged' ? 'merge' : 'status', ['status'], opts.source ?? 'community', opts.reason);
       await this.platform.audit.record(tx, ctx, { category: 'write', action: `${kind}.status`, entityType: kind, entityId: id, subjectId: kind === 'resident' ? id : null, treePath: updated.treePath, districtCode: updated.districtCode, reason: opts.reason, detail: { from: row.status, to: status } });
       await this.platform.events.emit('registry.recordChanged', { recordKind: kind, recordId: id, operation: 'status', changedFields: ['status'], treePath: updated.treePath }, tx, ctx);
@@ -557,8 +571,8 @@ export class RegistryStore {
       const node = await this.place(ctx, kind, gridId, tx);
       const t = tableOf(kind);
       const placementValues = kind === 'facility' ? { nodeId: node.id } : { gridId: node.id };
-      const [u] = await tx.update(t).set({ ...placementValues, treePath: node.path, districtCode: node.districtCode!, version: row.version + 1, updatedAt: new Date() } as never).where(eq(t.id, id)).returning();
-      const updated = u as unknown as Record<string, unknown> & { id: number; version: number; treePath: string; districtCode: string };
+      const [u] = await tx.update(t).set(checkedValues({ ...placementValues, treePath: node.path, districtCode: node.districtCode!, version: row.version + 1, updatedAt: new Date() })).where(eq(t.id, id)).returning();
+      const updated = u!;
       if (kind === 'resident') await tx.update(residentLabels).set({ treePath: node.path, districtCode: node.districtCode! }).where(eq(residentLabels.residentId, id));
       await this.writeVersion(tx, ctx, kind, id, 'move', [kind === 'facility' ? 'nodeId' : 'gridId'], 'community', opts.reason);
       await this.platform.audit.record(tx, ctx, { category: 'write', action: `${kind}.move`, entityType: kind, entityId: id, subjectId: kind === 'resident' ? id : null, treePath: node.path, districtCode: node.districtCode, reason: opts.reason, detail: { from: row.treePath, to: node.path } });
@@ -657,14 +671,19 @@ export class RegistryStore {
     return enc ? this.platform.cipher.decrypt(enc) : null;
   }
 
+  /**
+   * Every version of a record: what changed, who (name, role, unit), when, why, from where. Not for
+   * departments: a grant names fields to read, and the history also holds other fields' changes,
+   * their reasons and the staff who made them (docs/decisions/0025).
+   */
   async history(ctx: RequestContext, kind: RecordKind, id: number) {
     const access = await this.access(ctx, kind);
     const row = await this.getRow(ctx, kind, id, access);
-    const versions = await this.db.select().from(recordVersions).where(and(eq(recordVersions.recordKind, kind), eq(recordVersions.recordId, id))).orderBy(desc(recordVersions.version));
-    const readable = (await this.rowReadable(kind, access, [row], this.db)).get(row.id);
-    const canRead = (k: string) => access.readable === 'all' || (readable ?? new Set()).has(k);
+    if (access.mode !== 'full') throw new AppError(RegistryErrors.HISTORY_NOT_GRANTED);
+    const versions = await this.db.select().from(recordVersions).where(and(eq(recordVersions.recordKind, kind), eq(recordVersions.recordId, row.id))).orderBy(desc(recordVersions.version));
+    const people = await this.tree.people(versions.map((v) => v.changedBy));
     return versions.map((v) => ({
-      version: v.version, operation: v.operation, changedFields: v.changedFields.filter(canRead), source: v.source, reason: v.reason, changedBy: v.changedByName, changedAt: v.changedAt.toISOString(),
+      version: v.version, operation: v.operation, changedFields: v.changedFields, source: v.source, reason: v.reason, changedBy: v.changedByName, by: (v.changedBy ? people.get(v.changedBy) : undefined) ?? null, changedAt: v.changedAt.toISOString(),
     }));
   }
 
@@ -707,7 +726,7 @@ export class RegistryStore {
       const counted = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${t} WHERE ${where} LIMIT ${cap + 1}) c`);
       return counted[0]?.n ?? 0;
     };
-    const pageRows = async () => (await db.select().from(t).where(where).orderBy(asc(t.treePath), asc(t.id)).limit(limit).offset(offset)) as unknown as Record<string, unknown>[];
+    const pageRows = async (): Promise<Record<string, unknown>[]> => db.select().from(t).where(where).orderBy(asc(t.treePath), asc(t.id)).limit(limit).offset(offset);
     // A page that is not full is the last one: its total needs no count (a look-up by ID number,
     // a small community's list). Past the end, the count tells the caller where the end is.
     const lastPage = (rows: unknown[]) => rows.length < limit && (rows.length > 0 || offset === 0);

@@ -2,28 +2,23 @@
 // in hand entry per month before and after the platform, reports removed, merged or automated
 // (the register behind a figure like the article's 192), filings by outcome, and timeliness.
 import { asc, desc, eq, sql } from 'drizzle-orm';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { queryRows } from '../../db/client.js';
-import type { RequestContext } from '../../platform/context.js';
+import type { AuthedContext } from '../../platform/context.js';
 import type { TreeService } from '../tree/index.js';
 import { levelDepth } from './compiler.js';
 import type { TemplateDefinition } from './definition.js';
 import { fillsPerMonth } from './periods.js';
-import { reportCleanups, reportTemplates, type CleanupAction } from './tables.js';
+import type { BurdenOut, CleanupAction, CleanupIn, CleanupOut } from './schemas.js';
+import { reportCleanups, reportTemplates } from './tables.js';
 import { coverageOf, minutesAfter, type TemplateService } from './templates.js';
 
-export interface CleanupInput {
-  title: string;
-  departmentName: string;
-  action: CleanupAction;
-  replacedByCode?: string | null;
-  reason: string;
-  timesPerYear: number;
-  minutesPerFill: number;
-  decidedOn: string;
-}
-
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** A register entry as answers give it. */
+export function cleanupOut(row: typeof reportCleanups.$inferSelect): CleanupOut {
+  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}
 
 export class BurdenService {
   constructor(
@@ -32,16 +27,17 @@ export class BurdenService {
     private readonly templates: TemplateService,
   ) {}
 
-  async addCleanup(ctx: RequestContext, input: CleanupInput) {
-    return this.platform.db.transaction(async (tx) => {
-      const [row] = await tx.insert(reportCleanups).values({ ...input, replacedByCode: input.replacedByCode ?? null, recordedBy: ctx.principal!.userId }).returning();
+  async addCleanup(ctx: AuthedContext, input: CleanupIn): Promise<CleanupOut> {
+    const row = await this.platform.db.transaction(async (tx) => {
+      const [row] = await tx.insert(reportCleanups).values({ ...input, replacedByCode: input.replacedByCode ?? null, recordedBy: ctx.principal.userId }).returning();
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'report_cleanup.create', entityType: 'report_cleanup', entityId: row!.id, detail: input });
       return row!;
     });
+    return cleanupOut(row);
   }
 
-  async cleanups() {
-    return this.platform.db.select().from(reportCleanups).orderBy(desc(reportCleanups.decidedOn), asc(reportCleanups.id));
+  async cleanups(): Promise<CleanupOut[]> {
+    return (await this.platform.db.select().from(reportCleanups).orderBy(desc(reportCleanups.decidedOn), asc(reportCleanups.id))).map(cleanupOut);
   }
 
   /** Average rows one unit's report has (grids per community …), from the tree. */
@@ -49,27 +45,27 @@ export class BurdenService {
     const units = counts.get(submitLevel) ?? 1;
     let rows = 1;
     for (const g of def.rows) {
-      if (g.by === 'tree') rows *= levelDepth[g.level as keyof typeof levelDepth] > levelDepth[submitLevel as keyof typeof levelDepth] ? Math.max(1, (counts.get(g.level) ?? units) / Math.max(1, units)) : 1;
+      if (g.by === 'tree') rows *= levelDepth[g.level] > levelDepth[submitLevel as keyof typeof levelDepth] ? Math.max(1, (counts.get(g.level) ?? units) / Math.max(1, units)) : 1;
       else if (g.by === 'ageBand') rows *= g.bands.length + 1;
       else rows *= 4;
     }
     return rows;
   }
 
-  async burden(_ctx: RequestContext) {
+  async burden(_ctx: AuthedContext): Promise<BurdenOut> {
     const db = this.platform.db;
     const counts = new Map<string, number>();
     for (const c of await this.tree.countsUnder('/')) counts.set(c.level, (counts.get(c.level) ?? 0) + c.n);
     const approved = await this.templates.approved();
-    const items = [];
+    const items: BurdenOut['approved'] = [];
     for (const t of approved) {
-      const def = t.definition as TemplateDefinition;
+      const def = t.definition;
       const cov = coverageOf(def);
       const rows = await this.rowsPerUnit(def, counts, t.submitLevel);
       const after = minutesAfter(def, rows);
       const per = fillsPerMonth(t.cadence);
       items.push({
-        id: t.id, code: t.code, title: t.title, department: t.departmentName, cadence: t.cadence, builtin: t.builtin, entitledDepartments: t.entitledDepartments,
+        id: t.id, code: t.code, title: t.title, department: t.departmentName, en: t.en ?? null, cadence: t.cadence, builtin: t.builtin, entitledDepartments: t.entitledDepartments,
         coverage: cov, minutesBeforePerFill: t.handMinutesBefore, minutesAfterPerFill: after, fillsPerMonth: round1(per),
         monthlyBefore: round1(t.handMinutesBefore * per), monthlyAfter: round1(after * per), units: counts.get(t.submitLevel) ?? 0,
       });
@@ -77,8 +73,8 @@ export class BurdenService {
     const statusCounts = await queryRows<{ status: string; n: number }>(db, sql`SELECT status, count(DISTINCT code)::int AS n FROM report_template GROUP BY status`);
     const byStatus = Object.fromEntries(statusCounts.map((r) => [r.status, r.n]));
     const cleanupRows = await this.cleanups();
-    const merged = await db.select({ code: reportTemplates.code, title: reportTemplates.title, department: reportTemplates.departmentName, into: reportTemplates.mergedIntoCode, at: reportTemplates.reviewedAt, note: reportTemplates.reviewNote }).from(reportTemplates).where(eq(reportTemplates.status, 'merged'));
-    const retired = await db.select({ code: reportTemplates.code, title: reportTemplates.title, department: reportTemplates.departmentName, at: reportTemplates.retiredAt, reason: reportTemplates.retiredReason }).from(reportTemplates).where(eq(reportTemplates.status, 'retired'));
+    const merged = (await db.select({ code: reportTemplates.code, title: reportTemplates.title, department: reportTemplates.departmentName, into: reportTemplates.mergedIntoCode, at: reportTemplates.reviewedAt, note: reportTemplates.reviewNote }).from(reportTemplates).where(eq(reportTemplates.status, 'merged'))).map((m) => ({ ...m, at: m.at?.toISOString() ?? null }));
+    const retired = (await db.select({ code: reportTemplates.code, title: reportTemplates.title, department: reportTemplates.departmentName, at: reportTemplates.retiredAt, reason: reportTemplates.retiredReason }).from(reportTemplates).where(eq(reportTemplates.status, 'retired'))).map((r) => ({ ...r, at: r.at?.toISOString() ?? null }));
     const byAction = { removed: 0, merged: 0, automated: 0 } as Record<CleanupAction, number>;
     for (const c of cleanupRows) byAction[c.action] += 1;
     const legacyMonthly = cleanupRows.reduce((a, c) => a + (c.timesPerYear * c.minutesPerFill) / 12, 0);

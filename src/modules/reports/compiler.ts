@@ -388,7 +388,7 @@ export function groupKeySql(g: Grouping, src: ReportSource, d: DateParams): SQL 
     case 'tree':
       if (g.level === 'grid' && src.key !== 'facility') return sql`(${src.gridId})::text`;
       // The node id at that depth of the path ("/city/district/street/community/grid/").
-      return sql`nullif(split_part(${src.treePath}, '/', ${sql.raw(String(levelDepth[g.level as keyof typeof levelDepth] + 2))}), '')`;
+      return sql`nullif(split_part(${src.treePath}, '/', ${sql.raw(String(levelDepth[g.level] + 2))}), '')`;
     case 'field': {
       const fd = fieldOf(src, g.field)!;
       const e = exprOf(fd, d);

@@ -3,7 +3,7 @@
 // its columns (each a measure with a Chinese heading, a unit and an optional merged group
 // heading), and the few manual fields no base data can answer. It compiles to one SQL query.
 import { Type, type Static } from '@sinclair/typebox';
-import { StrictObject } from '../../platform/http.js';
+import { StrictObject, StringEnum } from '../../platform/schemas.js';
 
 const Key = Type.String({ pattern: '^[a-z][a-zA-Z0-9_]{0,31}$', description: 'Identifier: a lower-case letter, then letters, digits, _' });
 const Scalar = Type.Union([Type.String({ maxLength: 100 }), Type.Number(), Type.Boolean()]);
@@ -14,7 +14,7 @@ export type FilterOp = (typeof filterOps)[number];
 export const FieldFilter = StrictObject(
   {
     field: Type.String({ maxLength: 64, description: 'A field of the source (see GET /api/reports/sources)' }),
-    op: Type.String({ enum: [...filterOps] }),
+    op: StringEnum(filterOps),
     value: Type.Optional(Type.Union([Scalar, Type.Array(Scalar, { maxItems: 200 })], { description: 'A value, a list (in, notIn, between) or a number of days (withinDays)' })),
   },
   { description: 'A condition on a field' },
@@ -34,9 +34,9 @@ export type LabelFilter = Static<typeof LabelFilter>;
 export const treeGroupLevels = ['district', 'street', 'community', 'grid'] as const;
 export const periodUnits = ['day', 'month', 'quarter', 'year'] as const;
 export const Grouping = Type.Union([
-  StrictObject({ by: Type.Literal('tree'), level: Type.String({ enum: [...treeGroupLevels] }) }, { description: 'One row per node of a tree level (names from the tree)' }),
+  StrictObject({ by: Type.Literal('tree'), level: StringEnum(treeGroupLevels) }, { description: 'One row per node of a tree level (names from the tree)' }),
   StrictObject({ by: Type.Literal('field'), field: Type.String({ maxLength: 64 }) }, { description: 'One row per code of a coded field (headings from its code table)' }),
-  StrictObject({ by: Type.Literal('period'), unit: Type.String({ enum: [...periodUnits] }), field: Type.Optional(Type.String({ maxLength: 64 })) }, { description: 'One row per day, month, quarter or year of a date field' }),
+  StrictObject({ by: Type.Literal('period'), unit: StringEnum(periodUnits), field: Type.Optional(Type.String({ maxLength: 64 })) }, { description: 'One row per day, month, quarter or year of a date field' }),
   StrictObject({ by: Type.Literal('ageBand'), bands: Type.Array(Type.Integer({ minimum: 1, maximum: 130 }), { minItems: 1, maxItems: 12, description: 'Ascending lower bounds: [18, 60] gives 0-17, 18-59, 60+' }) }),
 ]);
 export type Grouping = Static<typeof Grouping>;
@@ -65,6 +65,7 @@ export const Column = StrictObject({
   title: Type.String({ minLength: 1, maxLength: 60, description: 'Chinese heading' }),
   titleEn: Type.Optional(Type.String({ maxLength: 80 })),
   group: Type.Optional(Type.String({ maxLength: 60, description: 'Merged heading over neighbouring columns (e.g. 重点人群)' })),
+  groupEn: Type.Optional(Type.String({ maxLength: 80, description: 'The merged heading in English' })),
   unit: Type.Optional(Type.String({ maxLength: 8, description: '人, 户, 个, %, 元 …' })),
   measure: Measure,
 });
@@ -75,15 +76,16 @@ export const ManualField = StrictObject({
   key: Key,
   title: Type.String({ minLength: 1, maxLength: 60 }),
   titleEn: Type.Optional(Type.String({ maxLength: 80 })),
-  type: Type.String({ enum: [...manualTypes] }),
-  scope: Type.String({ enum: ['report', 'row'], description: 'One value per report, or one per row' }),
+  type: StringEnum(manualTypes),
+  scope: StringEnum(['report', 'row'] as const, { description: 'One value per report, or one per row' }),
   unit: Type.Optional(Type.String({ maxLength: 8 })),
-  required: Type.Boolean(),
+  required: Type.Boolean({ description: 'The report cannot be submitted while this item is empty (REPORT_MANUAL_REQUIRED)' }),
   options: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 30 })),
   min: Type.Optional(Type.Number()),
   max: Type.Optional(Type.Number()),
   maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000 })),
   hint: Type.Optional(Type.String({ maxLength: 200 })),
+  hintEn: Type.Optional(Type.String({ maxLength: 300 })),
 });
 export type ManualField = Static<typeof ManualField>;
 
@@ -111,6 +113,7 @@ export const TemplateDefinition = StrictObject({
   totals: Type.Boolean({ description: 'Add a total row (合计)' }),
   sums: Type.Optional(Type.Array(SumDeclaration, { maxItems: 20, description: 'Sums across columns, so that a hidden small figure cannot be worked out by subtraction along them' })),
   notes: Type.Optional(Type.String({ maxLength: 2000, description: '填表说明' })),
+  notesEn: Type.Optional(Type.String({ maxLength: 3000, description: 'The notes in English' })),
 });
 export type TemplateDefinition = Static<typeof TemplateDefinition>;
 

@@ -9,51 +9,13 @@ import { AppError } from '../../platform/errors.js';
 import { dateParams, type ReportSource, type ReportSources } from '../registry/index.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import { compileReport, resolveTemplate, type LabelInfo, type Resolved } from './compiler.js';
-import type { Grouping, ManualField, TemplateDefinition } from './definition.js';
+import type { Grouping, TemplateDefinition } from './definition.js';
 import { ReportErrors } from './errors.js';
+import { filingNumber } from './filing.js';
+import type { CellValue, ReportResult, ResultColumn, ResultRow, ResultTemplate, TemplateEnglish } from './schemas.js';
 import { periodKeyLabel, periodKeysBetween, type Period } from './periods.js';
 
-export type CellValue = number | string | null;
-
-export interface ResultColumn {
-  key: string;
-  title: string;
-  titleEn?: string;
-  group?: string;
-  unit?: string;
-  /** count, countDistinct, sum, avg, min, max, ratio, share, or manual (a row-scope hand-entered field). */
-  kind: string;
-  /** Computed from base data (false: entered by hand). */
-  computed: boolean;
-  /** Drill-down is possible (a figure with records behind it). */
-  drillable: boolean;
-  manual?: ManualField;
-}
-
-export interface ResultRow {
-  /** Row keys joined with "|" ('*' = aggregated over that dimension). */
-  key: string;
-  keys: string[];
-  headings: string[];
-  level: 'detail' | 'subtotal' | 'total';
-  values: Record<string, CellValue>;
-  /** Records behind the figure, for the small-count rule (counts: the figure itself). */
-  n: Record<string, number>;
-}
-
-export interface ReportResult {
-  template: { id: number; code: string; version: number; title: string; department: string; legalBasis: string };
-  unit: { id: number; name: string; level: string; code: string; trail: string[] };
-  period: Period;
-  referenceDate: string;
-  dims: { by: string; title: string }[];
-  columns: ResultColumn[];
-  rows: ResultRow[];
-  manualFields: ManualField[];
-  notes?: string;
-  computedAt: string;
-  computeMs: number;
-}
+export type { CellValue, ReportResult, ResultColumn, ResultRow, ResultTemplate };
 
 export interface TemplateLike {
   id: number;
@@ -62,7 +24,15 @@ export interface TemplateLike {
   title: string;
   departmentName: string;
   legalBasis: string;
-  definition: unknown;
+  definition: TemplateDefinition;
+  filingYear?: number | null;
+  filingSeq?: number | null;
+  en?: TemplateEnglish | null;
+}
+
+/** The template part of a result, as of the template row now (filing number and English included). */
+export function resultTemplate(t: TemplateLike): ResultTemplate {
+  return { id: t.id, code: t.code, version: t.version, title: t.title, department: t.departmentName, legalBasis: t.legalBasis, filing: filingNumber(t.filingYear, t.filingSeq), en: t.en ?? null };
 }
 
 const levelNames: Record<string, { zh: string; en: string }> = {
@@ -108,7 +78,7 @@ export class ReportEngine {
    * caller's scope, with labels and ages taken on the reference date.
    */
   async compute(db: DbOrTx, t: TemplateLike, unit: TreeNode, callerPath: string, period: Period, referenceDate: string, lang: 'zh' | 'en' = 'zh'): Promise<ReportResult> {
-    const def = t.definition as TemplateDefinition;
+    const def = t.definition;
     const r = await this.resolve(def, db);
     const d = dateParams({ ref: referenceDate, periodStart: period.start, periodEnd: period.end });
     const compiled = compileReport(r, { d, scopes: [callerPath, unit.path] }, (codes, path, dp) => this.sources.labelFacts(codes, path, dp));
@@ -118,9 +88,9 @@ export class ReportEngine {
     const shaped = await this.shape(db, r, raw, unit, period, lang);
     const trail = (await this.tree.trailOf(unit.path, db)).map((n) => n.name);
     return {
-      template: { id: t.id, code: t.code, version: t.version, title: t.title, department: t.departmentName, legalBasis: t.legalBasis },
+      template: resultTemplate(t),
       unit: { id: unit.id, name: unit.name, level: unit.level, code: unit.code, trail },
-      period, referenceDate, ...shaped, manualFields: def.manualFields.filter((m) => m.scope === 'report'), notes: def.notes,
+      period, referenceDate, ...shaped, manualFields: def.manualFields.filter((m) => m.scope === 'report'), notes: def.notes, notesEn: def.notesEn,
       computedAt: new Date().toISOString(), computeMs,
     };
   }
@@ -128,7 +98,7 @@ export class ReportEngine {
   /** Column metadata of a template, in layout order (computed columns, then row-scope manual fields). */
   columnsOf(def: TemplateDefinition, r: Resolved): ResultColumn[] {
     const cols: ResultColumn[] = def.columns.map((c) => ({
-      key: c.key, title: c.title, titleEn: c.titleEn, group: c.group, unit: c.unit, kind: c.measure.kind, computed: true,
+      key: c.key, title: c.title, titleEn: c.titleEn, group: c.group, groupEn: c.groupEn, unit: c.unit, kind: c.measure.kind, computed: true,
       drillable: !!r.columns.get(c.key),
     }));
     for (const m of def.manualFields.filter((x) => x.scope === 'row')) cols.push({ key: m.key, title: m.title, titleEn: m.titleEn, unit: m.unit, kind: 'manual', computed: false, drillable: false, manual: m });
@@ -222,11 +192,11 @@ export class ReportEngine {
 
   dimTitles(def: TemplateDefinition, r: Resolved, lang: 'zh' | 'en') {
     return def.rows.map((g) => {
-      if (g.by === 'tree') return { by: 'tree', title: levelNames[g.level]![lang] };
-      if (g.by === 'period') return { by: 'period', title: unitNames[g.unit]![lang] };
-      if (g.by === 'ageBand') return { by: 'ageBand', title: lang === 'zh' ? '年龄段' : 'Age band' };
+      if (g.by === 'tree') return { by: 'tree', title: levelNames[g.level]![lang], titleEn: levelNames[g.level]!.en };
+      if (g.by === 'period') return { by: 'period', title: unitNames[g.unit]![lang], titleEn: unitNames[g.unit]!.en };
+      if (g.by === 'ageBand') return { by: 'ageBand', title: lang === 'zh' ? '年龄段' : 'Age band', titleEn: 'Age band' };
       const fd = r.sources[0]!.src.fields.find((f) => f.key === g.field);
-      return { by: 'field', title: fd ? fd[lang] : g.field };
+      return { by: 'field', title: fd ? fd[lang] : g.field, titleEn: fd ? fd.en : g.field };
     });
   }
 
@@ -234,7 +204,7 @@ export class ReportEngine {
   private async expectedKeys(db: DbOrTx, g: Grouping, r: Resolved, unit: TreeNode, period: Period, lang: 'zh' | 'en', found: string[]): Promise<{ keys: string[]; headings: Map<string, string> }> {
     const headings = new Map<string, string>();
     if (g.by === 'tree') {
-      const nodes = await this.tree.subtree(unit.path, [g.level as 'grid'], db);
+      const nodes = await this.tree.subtree(unit.path, [g.level], db);
       const have = new Set(nodes.map((n) => String(n.id)));
       const extra = found.filter((k) => k && !have.has(k)).map(Number).filter(Number.isFinite);
       const more = extra.length ? await this.tree.getNodes(extra, db) : [];
@@ -256,7 +226,7 @@ export class ReportEngine {
       return { keys: keys.length <= 20 ? keys : keys.filter((k) => found.includes(k)), headings };
     }
     if (g.by === 'period') {
-      const keys = periodKeysBetween(g.unit as 'month', period.start, period.end);
+      const keys = periodKeysBetween(g.unit, period.start, period.end);
       for (const k of [...keys, ...found]) headings.set(k, periodKeyLabel(k, lang));
       return { keys: keys.length <= 400 ? keys : [], headings };
     }

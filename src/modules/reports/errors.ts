@@ -13,6 +13,7 @@ export const ReportErrors = defineErrors({
   REPORT_DUE_NOT_FOUND: { status: 404, zh: '未找到该待报报表，或不在您的管辖范围内', en: 'No such due report in your area' },
   REPORT_DUE_CLOSED: { status: 409, zh: '该报表任务已{status}，不能再报送', en: 'This due report is {status}; it cannot be submitted' },
   REPORT_NOT_YOUR_UNIT: { status: 403, zh: '只有{unit}可以报送这份报表', en: 'Only {unit} submits this report' },
+  REPORT_MANUAL_REQUIRED: { status: 400, zh: '必填项“{field}”{where}未填写，不能报送', en: 'The required item "{field}"{where} is empty; the report cannot be submitted' },
   REPORT_MANUAL_INVALID: { status: 400, zh: '手工填报项“{field}”：{reason}', en: 'Hand-entered item "{field}": {reason}' },
   REPORT_PREVIEW_STALE: { status: 409, zh: '预览后基础数据已变化，请核对新的数据后再报送', en: 'The base data changed since the preview; check the new figures and submit again' },
   REPORT_SUBMISSION_NOT_FOUND: { status: 404, zh: '未找到该报表，或不在您的查看范围内', en: 'No such submission in your view' },

@@ -3,35 +3,15 @@
 // the period, a hand-entered item, the submitter, the date) and, for per-grid rows, a block that
 // starts at a row and is filled downwards (rows are added with the template row's style when the
 // unit has more grids than the form has lines). Outputs then come out on that form.
-import { Type, type Static } from '@sinclair/typebox';
-import ExcelJS from 'exceljs';
+import { loadWorkbook, workbookBytes, type Workbook } from '../../platform/documents/xlsx-workbook.js';
 import { AppError } from '../../platform/errors.js';
-import { StrictObject } from '../../platform/http.js';
 import type { TemplateDefinition } from './definition.js';
 import type { OutputInput } from './outputs.js';
+import type { FormMapping } from './schemas.js';
 import { ReportErrors } from './errors.js';
 import { cellId, hiddenText } from './privacy.js';
 
-const Address = Type.String({ pattern: '^[A-Z]{1,3}[1-9][0-9]{0,5}$', description: 'A cell, e.g. C5' });
-const ColumnLetter = Type.String({ pattern: '^[A-Z]{1,3}$' });
 
-export const FormCell = Type.Union([
-  StrictObject({ kind: Type.Literal('value'), row: Type.String({ maxLength: 200, description: '"*" for the total row, or a row key' }), column: Type.String({ maxLength: 32 }) }),
-  StrictObject({ kind: Type.Literal('manual'), key: Type.String({ maxLength: 32 }) }),
-  StrictObject({ kind: Type.Union([Type.Literal('unit'), Type.Literal('period'), Type.Literal('submittedBy'), Type.Literal('submittedAt'), Type.Literal('referenceDate')]) }),
-]);
-export const FormMapping = StrictObject({
-  cells: Type.Record(Type.String(), FormCell, { description: 'Cell address -> what goes there' }),
-  rows: Type.Optional(
-    StrictObject({
-      startRow: Type.Integer({ minimum: 1, maximum: 100_000 }),
-      headingColumn: ColumnLetter,
-      columns: Type.Record(Type.String(), Type.String({ maxLength: 32 }), { description: 'Column letter -> column key (or manual row item)' }),
-      includeTotal: Type.Boolean(),
-    }),
-  ),
-});
-export type FormMapping = Static<typeof FormMapping>;
 
 export interface ParsedForm {
   sheetName: string;
@@ -42,9 +22,9 @@ export interface ParsedForm {
 }
 
 export async function parseForm(content: Buffer): Promise<ParsedForm> {
-  const wb = new ExcelJS.Workbook();
+  let wb: Workbook;
   try {
-    await wb.xlsx.load(content as unknown as ArrayBuffer);
+    wb = await loadWorkbook(content);
   } catch {
     throw new AppError(ReportErrors.REPORT_FORM_INVALID, { reason_zh: '不是有效的 Excel（.xlsx）文件', reason_en: 'not a valid Excel (.xlsx) file' }, 'file');
   }
@@ -95,8 +75,7 @@ function display(input: OutputInput, rowKey: string, column: string): string | n
 
 /** The department's form with this report's figures written where the mapping says. */
 export async function fillForm(content: Buffer, mapping: FormMapping, input: OutputInput): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(content as unknown as ArrayBuffer);
+  const wb = await loadWorkbook(content);
   const ws = wb.worksheets[0]!;
   const r = input.result;
   if (mapping.rows) {
@@ -149,5 +128,5 @@ export async function fillForm(content: Buffer, mapping: FormMapping, input: Out
         break;
     }
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBytes(wb);
 }

@@ -3,13 +3,11 @@
 import { AppError } from '../../platform/errors.js';
 import type { ManualField, TemplateDefinition } from './definition.js';
 import { ReportErrors } from './errors.js';
+import type { ManualValues } from './schemas.js';
 
-export type ManualValue = string | number | null;
-export interface ManualValues {
-  report: Record<string, ManualValue>;
-  rows: Record<string, Record<string, ManualValue>>;
-}
+type ManualValue = ManualValues['report'][string];
 
+/** What arrives to be checked: the request's `ManualIn`, or values stored earlier; anything else is refused item by item. */
 export interface ManualInput {
   report?: Record<string, unknown>;
   rows?: Record<string, Record<string, unknown>>;
@@ -18,17 +16,22 @@ export interface ManualInput {
 interface Problem {
   field: string;
   title: string;
+  titleEn?: string;
   zh: string;
   en: string;
+  /** A required item left empty (the rest are values of the wrong kind). */
+  missing?: boolean;
+  /** For a row-scope item: the row's key. */
+  row?: string;
 }
 
-function check(m: ManualField, raw: unknown, path: string, problems: Problem[]): ManualValue {
-  const bad = (zh: string, en: string) => {
-    problems.push({ field: path, title: m.title, zh, en });
+function check(m: ManualField, raw: unknown, path: string, problems: Problem[], row?: string): ManualValue {
+  const bad = (zh: string, en: string, missing = false) => {
+    problems.push({ field: path, title: m.title, titleEn: m.titleEn, zh, en, missing, row });
     return null;
   };
-  if (raw === undefined || raw === null || raw === '') {
-    if (m.required) return bad('必填', 'is required');
+  if (raw === undefined || raw === null || (typeof raw === 'string' && !raw.trim())) {
+    if (m.required) return bad('必填', 'is required', true);
     return null;
   }
   switch (m.type) {
@@ -45,7 +48,6 @@ function check(m: ManualField, raw: unknown, path: string, problems: Problem[]):
       const s = raw.trim();
       const max = m.maxLength ?? 500;
       if (s.length > max) return bad(`最多 ${max} 个字`, `at most ${max} characters`);
-      if (!s && m.required) return bad('必填', 'is required');
       return s || null;
     }
     case 'date': {
@@ -60,8 +62,13 @@ function check(m: ManualField, raw: unknown, path: string, problems: Problem[]):
   return bad('类型不支持', 'unsupported type');
 }
 
-/** Validates hand-entered values for a report with the given detail rows; throws naming every problem. */
-export function validateManual(def: TemplateDefinition, detailRowKeys: string[], input: ManualInput | undefined, lang: 'zh' | 'en'): ManualValues {
+/**
+ * Validates hand-entered values for a report with the given detail rows (keys, and headings to
+ * name them by); throws naming every problem. A required item left empty is refused with
+ * REPORT_MANUAL_REQUIRED, naming the item (and the row); a value of the wrong kind with
+ * REPORT_MANUAL_INVALID.
+ */
+export function validateManual(def: TemplateDefinition, detailRowKeys: string[], input: ManualInput | undefined, lang: 'zh' | 'en', headings?: Map<string, string>): ManualValues {
   const problems: Problem[] = [];
   const out: ManualValues = { report: {}, rows: {} };
   const reportFields = def.manualFields.filter((m) => m.scope === 'report');
@@ -83,8 +90,25 @@ export function validateManual(def: TemplateDefinition, detailRowKeys: string[],
     for (const rk of detailRowKeys) {
       const vals = given.rows?.[rk] ?? {};
       out.rows[rk] = {};
-      for (const m of rowFields) out.rows[rk]![m.key] = check(m, vals[m.key], `manual.rows.${rk}.${m.key}`, problems);
+      for (const m of rowFields) out.rows[rk]![m.key] = check(m, vals[m.key], `manual.rows.${rk}.${m.key}`, problems, rk);
     }
+  }
+  const details = { problems: problems.map((x) => ({ field: x.field, message: lang === 'zh' ? `${x.title}：${x.zh}` : `${x.titleEn ?? x.title}: ${x.en}` })) };
+  const missing = problems.filter((x) => x.missing);
+  if (missing.length) {
+    const p = missing[0]!;
+    const heading = p.row !== undefined ? (headings?.get(p.row) ?? p.row) : null;
+    const others = missing.length - 1;
+    throw new AppError(
+      ReportErrors.REPORT_MANUAL_REQUIRED,
+      {
+        field_zh: p.title, field_en: p.titleEn ?? p.title,
+        where_zh: `${heading ? `（${heading}）` : ''}${others ? `等 ${missing.length} 项` : ''}`,
+        where_en: `${heading ? ` (${heading})` : ''}${others ? ` and ${others} more` : ''}`,
+      },
+      p.field,
+      { ...details, missing: missing.map((x) => ({ field: x.field, key: x.field.split('.').pop(), title: x.title, titleEn: x.titleEn ?? null, row: x.row ?? null, heading: x.row !== undefined ? (headings?.get(x.row) ?? x.row) : null })) },
+    );
   }
   if (problems.length) {
     const p = problems[0]!;
@@ -92,7 +116,7 @@ export function validateManual(def: TemplateDefinition, detailRowKeys: string[],
       ReportErrors.REPORT_MANUAL_INVALID,
       { field: p.title, reason_zh: p.zh, reason_en: p.en, reason: lang === 'zh' ? p.zh : p.en },
       p.field,
-      { problems: problems.map((x) => ({ field: x.field, message: lang === 'zh' ? `${x.title}：${x.zh}` : `${x.title}: ${x.en}` })) },
+      details,
     );
   }
   return out;

@@ -4,14 +4,14 @@
 // headings repeated), and CSV for other systems. Protected figures print as "<N".
 import type { PDFPage } from 'pdf-lib';
 import { A4, newCjkPdf } from '../../platform/documents/pdf.js';
-import type { CellValue, ReportResult, ResultColumn, ResultRow } from './engine.js';
-import type { ManualValues } from './manual.js';
+import type { CellValue, ManualValues, ProtectedResult, ReportResult, ResultColumn, ResultRow } from './schemas.js';
 import { csvLine } from '../../platform/csv.js';
 import { cellId, hiddenText, protectionNote } from './privacy.js';
-import { writeXlsx, XlsxSheet, XS } from './xlsx.js';
+import { writeXlsx, XlsxSheet, XS } from '../../platform/documents/xlsx-writer.js';
 
 export interface OutputInput {
-  result: ReportResult & { suppressed?: string[]; complementary?: string[]; suppressionThreshold?: number; withheldColumns?: { key: string; title: string }[] };
+  /** A preview's result, or a submission's as its viewer may see it. */
+  result: ReportResult & Partial<Pick<ProtectedResult, 'suppressed' | 'complementary' | 'suppressionThreshold' | 'withheldColumns'>>;
   manual?: ManualValues;
   submittedBy?: string | null;
   submittedAt?: string | null;
@@ -50,6 +50,15 @@ export function headerGroups(cols: ResultColumn[]): { title: string | null; from
   return out;
 }
 
+/**
+ * Where official tables print their 表号: the filing number approval gave (备案号), and the
+ * version. Internal codes (pop_monthly) never appear on a copy.
+ */
+export function filingLine(r: Pick<ReportResult, 'template'>): string {
+  const f = r.template.filing;
+  return `备案号：${f ? f.zh : '未备案'}${r.template.version > 1 ? `（第 ${r.template.version} 版）` : ''}`;
+}
+
 function periodText(r: ReportResult): string {
   return r.period.labelZh || r.period.key;
 }
@@ -78,7 +87,7 @@ export async function toXlsx(input: OutputInput): Promise<Buffer> {
       sh.merge(row, half + 1, row, width);
     }
   };
-  pair(2, `填报单位：${r.unit.trail.slice(1).join('') || r.unit.name}（盖章）`, `表　　号：${r.template.code}（第 ${r.template.version} 版）`);
+  pair(2, `填报单位：${r.unit.trail.slice(1).join('') || r.unit.name}（盖章）`, filingLine(r));
   pair(3, `报告期：${periodText(r)}${r.referenceDate ? `（数据截至 ${r.referenceDate}）` : ''}`, `制表机关：${r.template.department}`);
   // Two heading rows: groups above, columns below; dimension and ungrouped headings span both.
   const h1 = 4;
@@ -188,7 +197,7 @@ export async function toPdf(input: OutputInput): Promise<Buffer> {
   const signOff = `单位负责人：　　　　　　审核人：　　　　　　填报人：${input.submittedBy ?? '　　　　'}　　　　　　报出日期：${input.submittedAt ? cnDate(input.submittedAt) : '　　年　　月　　日'}`;
   const unitLine = `填报单位：${r.unit.trail.slice(1).join('') || r.unit.name}（盖章）`;
   const periodLine = `报告期：${periodText(r)}（数据截至 ${r.referenceDate}）`;
-  const codeLine = `表号：${r.template.code}（第 ${r.template.version} 版）　制表机关：${r.template.department}`;
+  const codeLine = `${filingLine(r)}　制表机关：${r.template.department}`;
   const texts = [title, unitLine, periodLine, codeLine, signOff, ...footer, ...r.dims.map((d) => d.title), '单位', ...cols.map(headingOf), ...cols.map((c) => c.group ?? ''), ...r.rows.flatMap((row) => [...row.headings, ...cols.map((c) => cellText(input, row, c))]), '第页共—<'];
   const pdf = await newCjkPdf({ title, text: texts.join(''), subject: `${r.unit.name} ${periodText(r)}` });
   const pages: PDFPage[] = [];

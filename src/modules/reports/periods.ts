@@ -1,16 +1,9 @@
 // Report periods (报告期) and deadlines. Reports are about a finished period: the monthly report
 // for October is issued on 1 November and due `deadlineDays` after 31 October. Dates are China
 // dates (UTC+8) as YYYY-MM-DD strings.
-import type { Cadence } from './tables.js';
+import type { Cadence, Period } from './schemas.js';
 
-export interface Period {
-  key: string;
-  start: string;
-  end: string;
-  /** 2025年10月, 2025年第4季度, 2025年度 … */
-  labelZh: string;
-  labelEn: string;
-}
+export type { Period };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

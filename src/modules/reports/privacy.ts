@@ -17,17 +17,13 @@
 // hidden cells too, so that they cannot be worked out from the figures that remain.
 // Ratios and shares built on a hidden cell are hidden with it.
 import type { Principal } from '../../platform/context.js';
-import type { ReportResult, ResultRow } from './engine.js';
+import type { ProtectedResult, ReportResult, ResultRow } from './schemas.js';
 
-export interface SuppressedResult extends ReportResult {
-  /** Every cell hidden for privacy, as "<rowKey>::<columnKey>". */
-  suppressed: string[];
-  /** Of those, the cells hidden only because they would give a small one away (shown as "*", not "<N"). */
-  complementary: string[];
-  suppressionThreshold: number;
-  /** Columns left out for this viewer: they count labels its grants do not cover. */
-  withheldColumns?: { key: string; title: string }[];
-}
+/** What protection works on: the columns and rows of a table (a unit's result, or the units of a consolidated view). */
+export type Table = Pick<ReportResult, 'columns' | 'rows'>;
+/** What protection adds to a table (schemas.ts `ProtectedResult`). */
+export type Suppression = Pick<ProtectedResult, 'suppressed' | 'complementary' | 'suppressionThreshold' | 'withheldColumns'>;
+export type SuppressedResult<T extends Table = ReportResult> = T & Suppression;
 
 /** A declared sum: on every row, the parts add up to the total (or to no more than it). */
 export interface SumRule {
@@ -74,7 +70,7 @@ export function protectionNote(r: { suppressed?: string[]; complementary?: strin
 const ADDITIVE = new Set(['count', 'countDistinct', 'sum']);
 
 /** Primary and secondary suppression, then derived columns (`refs`: ratio/share column -> the columns it uses). */
-export function protect(result: ReportResult, threshold: number, refs: Map<string, string[]>, opts: ProtectOptions = {}): SuppressedResult {
+export function protect<T extends Table>(result: T, threshold: number, refs: Map<string, string[]>, opts: ProtectOptions = {}): SuppressedResult<T> {
   const withheld = (opts.withheld ?? []).filter((k) => result.columns.some((c) => c.key === k));
   // A derived column built on a withheld one is withheld with it.
   for (let changed = true; changed; ) {
@@ -96,12 +92,12 @@ export function protect(result: ReportResult, threshold: number, refs: Map<strin
     rows: s.rows.map((r) => ({ ...r, values: Object.fromEntries(Object.entries(r.values).filter(([k]) => !drop.has(k))), n: Object.fromEntries(Object.entries(r.n).filter(([k]) => !drop.has(k))) })),
     suppressed: s.suppressed.filter(keep),
     complementary: s.complementary.filter(keep),
-    withheldColumns: result.columns.filter((c) => drop.has(c.key)).map((c) => ({ key: c.key, title: c.title })),
+    withheldColumns: result.columns.filter((c) => drop.has(c.key)).map((c) => ({ key: c.key, title: c.title, titleEn: c.titleEn })),
   };
 }
 
 /** The sums that hold in a table: each is [total cell, ...part cells]. */
-export function sumConstraints(result: ReportResult, sums: SumRule[] = []): string[][] {
+export function sumConstraints(result: Table, sums: SumRule[] = []): string[][] {
   const out: string[][] = [];
   const cols = new Map(result.columns.map((c) => [c.key, c]));
   const additive = result.columns.filter((c) => c.computed && ADDITIVE.has(c.kind)).map((c) => c.key);
@@ -123,7 +119,7 @@ export function sumConstraints(result: ReportResult, sums: SumRule[] = []): stri
   return out;
 }
 
-export function suppress(result: ReportResult, threshold: number, opts: ProtectOptions = {}): SuppressedResult {
+export function suppress<T extends Table>(result: T, threshold: number, opts: ProtectOptions = {}): SuppressedResult<T> {
   const withheld = new Set(opts.withheld ?? []);
   if (threshold <= 1 && !withheld.size) return { ...result, suppressed: [], complementary: [], suppressionThreshold: threshold };
   const measured = result.columns.filter((c) => c.computed && c.kind !== 'ratio' && c.kind !== 'share').map((c) => c.key);
@@ -191,7 +187,11 @@ export function suppress(result: ReportResult, threshold: number, opts: ProtectO
               done = true;
               break;
             }
-            for (const other of constraints[i]!) if (!seenCells.has(other)) (seenCells.add(other), next.push(other));
+            for (const other of constraints[i]!) {
+              if (seenCells.has(other)) continue;
+              seenCells.add(other);
+              next.push(other);
+            }
           }
           if (done) break;
         }
@@ -281,7 +281,7 @@ export function determinedCells(constraints: string[][], hidden: Set<string>, ta
 }
 
 /** Hides ratio and share cells whose inputs are hidden (the definition says which columns they use). */
-export function suppressDerived(result: SuppressedResult, refs: Map<string, string[]>): SuppressedResult {
+export function suppressDerived<T extends Table>(result: SuppressedResult<T>, refs: Map<string, string[]>): SuppressedResult<T> {
   const hidden = new Set(result.suppressed);
   const complementary = new Set(result.complementary);
   const total = result.rows.find((r) => r.level === 'total');

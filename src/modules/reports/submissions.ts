@@ -6,67 +6,27 @@
 // protected against small counts.
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { queryRows, type DbOrTx, type Tx } from '../../db/client.js';
-import type { RequestContext } from '../../platform/context.js';
+import { systemContext, type AuthedContext } from '../../platform/context.js';
 import { AppError, PlatformErrors } from '../../platform/errors.js';
 import { scopeCondition } from '../../platform/scope.js';
 import { dateParams, type DrillRow, type ReportSources } from '../registry/index.js';
 import type { TreeNode, TreeService } from '../tree/index.js';
 import { baseColumn, columnLabels, compileDrill } from './compiler.js';
 import type { TemplateDefinition } from './definition.js';
-import { resultDigest, type CellValue, type ReportEngine, type ReportResult, type ResultRow } from './engine.js';
+import { filingNumber } from './filing.js';
+import { resultDigest, resultTemplate, type ReportEngine } from './engine.js';
 import { ReportErrors } from './errors.js';
-import { validateManual, type ManualInput, type ManualValues } from './manual.js';
+import { validateManual, type ManualInput } from './manual.js';
 import { addDays, chinaToday, deadlineOf, latestCompletedPeriod, oncePeriod, referenceDate, type Period } from './periods.js';
-import { cellId, protect, seesUnprotected, type ProtectOptions, type SuppressedResult } from './privacy.js';
-import { reportDues, reportReminders, reportSubmissions, type DueStatus } from './tables.js';
+import { cellId, protect, seesUnprotected, type ProtectOptions, type Table } from './privacy.js';
+import type { CellValue, ConsolidatedOut, DrillOut, DueListQuery, DueOut, ManualValues, PreviewOut, ResultRow, SubmissionList, SubmissionListQuery, SubmissionOut, SubmissionVersion, SubmitIn, SubmitOut, CorrectionIn, TemplateEnglish } from './schemas.js';
+import { reportDues, reportSubmissions } from './tables.js';
 import type { TemplateRow, TemplateService } from './templates.js';
 
 export type DueRow = typeof reportDues.$inferSelect;
 export type SubmissionRow = typeof reportSubmissions.$inferSelect;
-
-export interface DueView {
-  id: number;
-  templateId: number;
-  templateCode: string;
-  title: string;
-  department: string;
-  cadence: string;
-  unit: { id: number; name: string };
-  period: string;
-  periodLabel: string;
-  periodStart: string;
-  periodEnd: string;
-  deadline: string;
-  status: DueStatus;
-  /** Submitted after the deadline. */
-  late: boolean;
-  daysLeft: number;
-  submissionId: number | null;
-  submittedAt: string | null;
-  reminders: number;
-  coverage: unknown;
-}
-
-export interface SubmissionView {
-  id: number;
-  dueId: number;
-  templateId: number;
-  templateCode: string;
-  version: number;
-  status: string;
-  period: string;
-  referenceDate: string;
-  reason: string | null;
-  submittedBy: string;
-  submittedAt: string;
-  unit: { id: number; name: string };
-  result: SuppressedResult;
-  manual: ManualValues;
-  protected: boolean;
-  digest: string;
-}
 
 /** ratio/share column -> the columns its value is built from. */
 export function derivedRefs(def: TemplateDefinition): Map<string, string[]> {
@@ -172,14 +132,32 @@ export class SubmissionService {
     if (reminded.length) {
       await this.db.execute(sql`UPDATE report_due d SET reminders = r.n, last_reminded_at = now() FROM (SELECT due_id, count(*)::int AS n FROM report_reminder WHERE due_id IN (${sql.join(reminded.map((i) => sql`${i}`), sql`, `)}) GROUP BY due_id) r WHERE d.id = r.due_id`);
     }
+    // The work channel's inbox carries these reminders too (reports.remindersRecorded).
+    if (reminded.length) await this.db.transaction((tx) => this.announceReminders(tx, [...soon.map((r) => ({ id: r.id, kind: 'soon' })), ...late.map((r) => ({ id: r.id, kind: 'overdue' }))]));
     return { issued, overdue: overdue.length, reminders: reminded.length };
+  }
+
+  /** Emits the reminders just recorded, with the template and the department that asks. */
+  private async announceReminders(tx: Tx, recorded: { id: number; kind: string }[]): Promise<void> {
+    const dues = new Map(
+      (await queryRows<{ id: number; unit_node_id: number; tree_path: string; district_code: string; template_code: string; period: string; deadline: string; title: string; department_name: string }>(
+        tx,
+        sql`SELECT d.id, d.unit_node_id, d.tree_path, d.district_code, d.template_code, d.period, d.deadline::text AS deadline, t.title, t.department_name
+            FROM report_due d JOIN report_template t ON t.id = d.template_id WHERE d.id IN (${sql.join(recorded.map((r) => sql`${r.id}`), sql`, `)})`,
+      )).map((d) => [Number(d.id), d]),
+    );
+    const reminders = recorded.flatMap((r) => {
+      const d = dues.get(Number(r.id));
+      return d ? [{ dueId: Number(d.id), kind: r.kind, unitNodeId: d.unit_node_id, treePath: d.tree_path, districtCode: d.district_code, templateCode: d.template_code, templateTitle: d.title, departmentName: d.department_name, period: d.period, deadline: d.deadline }] : [];
+    });
+    await this.platform.events.emit('reports.remindersRecorded', { reminders }, tx, systemContext('reports.sweep'));
   }
 
   // ---- due reports -------------------------------------------------------------------------
 
   /** Which due reports and submissions a caller may read: its subtree, and for a department only the templates serving it. */
-  private async readScope(ctx: RequestContext, pathCol: AnyPgColumn, codeCol: AnyPgColumn): Promise<SQL> {
-    const p = ctx.principal!;
+  private async readScope(ctx: AuthedContext, pathCol: AnyPgColumn, codeCol: AnyPgColumn): Promise<SQL> {
+    const p = ctx.principal;
     const conds = [scopeCondition(p, pathCol)];
     if (p.departmentId && !p.permissions.has('reports:review')) {
       const dept = await this.tree.getDepartment(p.departmentId);
@@ -189,13 +167,13 @@ export class SubmissionService {
     return and(...conds)!;
   }
 
-  async listDue(ctx: RequestContext, f: { status?: DueStatus[]; templateCode?: string; period?: string; nodeId?: number; limit: number; offset: number }): Promise<{ items: DueView[]; total: number }> {
+  async listDue(ctx: AuthedContext, f: DueListQuery): Promise<{ items: DueOut[]; total: number }> {
     const conds: (SQL | undefined)[] = [await this.readScope(ctx, reportDues.treePath, reportDues.templateCode)];
     conds.push(f.status?.length ? inArray(reportDues.status, f.status) : sql`${reportDues.status} <> 'cancelled'`);
     if (f.templateCode) conds.push(eq(reportDues.templateCode, f.templateCode));
     if (f.period) conds.push(eq(reportDues.period, f.period));
     if (f.nodeId) {
-      const node = await this.tree.getVisibleNode(ctx.principal!, f.nodeId);
+      const node = await this.tree.getVisibleNode(ctx.principal, f.nodeId);
       conds.push(sql`${reportDues.treePath} LIKE ${`${node.path}%`}`);
     }
     const where = and(...conds);
@@ -204,7 +182,7 @@ export class SubmissionService {
     return { items: await this.dueViews(rows), total: n };
   }
 
-  private async dueViews(rows: DueRow[]): Promise<DueView[]> {
+  private async dueViews(rows: DueRow[]): Promise<DueOut[]> {
     const units = new Map((await this.tree.getNodes(rows.map((r) => r.unitNodeId))).map((n) => [n.id, n]));
     const tIds = [...new Set(rows.map((r) => r.templateId))];
     const templates = new Map<number, TemplateRow>();
@@ -217,7 +195,7 @@ export class SubmissionService {
       const t = templates.get(r.templateId);
       const submittedDay = r.submittedAt ? chinaToday(r.submittedAt) : null;
       return {
-        id: r.id, templateId: r.templateId, templateCode: r.templateCode, title: t?.title ?? r.templateCode, department: t?.departmentName ?? '', cadence: t?.cadence ?? '',
+        id: r.id, templateId: r.templateId, templateCode: r.templateCode, title: t?.title ?? r.templateCode, department: t?.departmentName ?? '', en: t?.en ?? null, filing: t ? filingNumber(t.filingYear, t.filingSeq) : null, cadence: t?.cadence ?? '',
         unit: { id: r.unitNodeId, name: units.get(r.unitNodeId)?.name ?? '' }, period: r.period, periodLabel: periodLabelOf(r.period), periodStart: r.periodStart, periodEnd: r.periodEnd,
         deadline: r.deadline, status: r.status, late: !!submittedDay && submittedDay > r.deadline, daysLeft: Math.round((Date.parse(r.deadline) - Date.parse(today)) / 86_400_000),
         submissionId: r.submissionId, submittedAt: r.submittedAt?.toISOString() ?? null, reminders: r.reminders, coverage: t?.coverage ?? null,
@@ -226,7 +204,7 @@ export class SubmissionService {
   }
 
   /** Counts for a dashboard tile: open and overdue reports and the recent cycle's submissions, of the node itself or of the units below it. */
-  async summary(ctx: RequestContext, nodePath: string, which: 'own' | 'below'): Promise<{ pending: number; overdue: number; submitted: number; onTime: number; recent: number; nextDeadline: string | null }> {
+  async summary(ctx: AuthedContext, nodePath: string, which: 'own' | 'below'): Promise<{ pending: number; overdue: number; submitted: number; onTime: number; recent: number; nextDeadline: string | null }> {
     const scope = await this.readScope(ctx, reportDues.treePath, reportDues.templateCode);
     const since = addDays(chinaToday(), -31);
     const rows = await queryRows<{ pending: number; overdue: number; submitted: number; on_time: number; recent: number; next: string | null }>(
@@ -243,15 +221,15 @@ export class SubmissionService {
     return { pending: r.pending, overdue: r.overdue, submitted: r.submitted, onTime: r.on_time, recent: r.recent, nextDeadline: r.next };
   }
 
-  async getDue(ctx: RequestContext, id: number): Promise<DueView> {
+  async getDue(ctx: AuthedContext, id: number): Promise<DueOut> {
     const rows = await this.db.select().from(reportDues).where(and(eq(reportDues.id, id), await this.readScope(ctx, reportDues.treePath, reportDues.templateCode))).limit(1);
     if (!rows[0]) throw new AppError(ReportErrors.REPORT_DUE_NOT_FOUND);
     return (await this.dueViews(rows))[0]!;
   }
 
   /** The due report, its template and unit, for the unit's own staff only. */
-  private async ownDue(ctx: RequestContext, id: number, db: DbOrTx, lock = false): Promise<{ due: DueRow; template: TemplateRow; unit: TreeNode; period: Period }> {
-    const p = ctx.principal!;
+  private async ownDue(ctx: AuthedContext, id: number, db: DbOrTx, lock = false): Promise<{ due: DueRow; template: TemplateRow; unit: TreeNode; period: Period }> {
+    const p = ctx.principal;
     const q = db.select().from(reportDues).where(and(eq(reportDues.id, id), scopeCondition(p, reportDues.treePath)));
     const rows = lock ? await q.for('update').limit(1) : await q.limit(1);
     const due = rows[0];
@@ -263,10 +241,10 @@ export class SubmissionService {
   }
 
   /** The one button: computes the report from base data for the caller's unit, without storing anything. */
-  async preview(ctx: RequestContext, id: number): Promise<{ due: DueView; result: ReportResult; digest: string }> {
+  async preview(ctx: AuthedContext, id: number): Promise<PreviewOut> {
     const { due, template, unit, period } = await this.ownDue(ctx, id, this.db);
     if (due.status === 'cancelled') throw new AppError(ReportErrors.REPORT_DUE_CLOSED, { status_zh: '取消', status_en: 'cancelled' });
-    const result = await this.engine.compute(this.db, template, unit, ctx.principal!.treePath, period, referenceDate(period, chinaToday()), ctx.lang);
+    const result = await this.engine.compute(this.db, template, unit, ctx.principal.treePath, period, referenceDate(period, chinaToday()), ctx.lang);
     return { due: (await this.dueViews([due]))[0]!, result, digest: resultDigest(result) };
   }
 
@@ -274,8 +252,8 @@ export class SubmissionService {
    * Submits the report, computed afresh inside the transaction (so what is frozen is what the data
    * said at that moment). Submitting again returns the submission already made.
    */
-  async submit(ctx: RequestContext, id: number, input: { manual?: ManualInput; previewDigest?: string }): Promise<{ submission: SubmissionView; alreadySubmitted: boolean }> {
-    const p = ctx.principal!;
+  async submit(ctx: AuthedContext, id: number, input: SubmitIn): Promise<SubmitOut> {
+    const p = ctx.principal;
     const out = await this.db.transaction(async (tx) => {
       const { due, template, unit, period } = await this.ownDue(ctx, id, tx, true);
       if (due.status === 'submitted' && due.submissionId) return { id: due.submissionId, already: true };
@@ -283,8 +261,8 @@ export class SubmissionService {
       const result = await this.engine.compute(tx, template, unit, p.treePath, period, referenceDate(period, chinaToday()), 'zh');
       const digest = resultDigest(result);
       if (input.previewDigest && input.previewDigest !== digest) throw new AppError(ReportErrors.REPORT_PREVIEW_STALE, {}, 'previewDigest', { digest });
-      const def = template.definition as TemplateDefinition;
-      const manual = validateManual(def, result.rows.filter((r) => r.level === 'detail').map((r) => r.key), input.manual, ctx.lang);
+      const def = template.definition;
+      const manual = validateManual(def, result.rows.filter((r) => r.level === 'detail').map((r) => r.key), input.manual, ctx.lang, new Map(result.rows.map((r) => [r.key, r.headings.join(' ')])));
       const [sub] = await tx
         .insert(reportSubmissions)
         .values({
@@ -293,6 +271,7 @@ export class SubmissionService {
         })
         .returning({ id: reportSubmissions.id });
       await tx.update(reportDues).set({ status: 'submitted', submissionId: sub!.id, submittedAt: new Date(), updatedAt: new Date() }).where(eq(reportDues.id, due.id));
+      await this.platform.events.emit('reports.dueSubmitted', { dueId: due.id, unitNodeId: unit.id, submissionId: sub!.id }, tx, ctx);
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'report.submit', entityType: 'report_submission', entityId: sub!.id, treePath: due.treePath, districtCode: due.districtCode, detail: { template: template.code, version: template.version, period: due.period, digest } });
       return { id: sub!.id, already: false };
     });
@@ -300,8 +279,8 @@ export class SubmissionService {
   }
 
   /** A correction: recomputed from today's base data (and new manual values), kept as a new version with its reason. */
-  async correct(ctx: RequestContext, submissionId: number, input: { manual?: ManualInput; reason: string }): Promise<SubmissionView> {
-    const p = ctx.principal!;
+  async correct(ctx: AuthedContext, submissionId: number, input: CorrectionIn): Promise<SubmissionOut> {
+    const p = ctx.principal;
     if (!input.reason || input.reason.trim().length < 2) throw new AppError(ReportErrors.REPORT_REASON_REQUIRED, {}, 'reason');
     const newId = await this.db.transaction(async (tx) => {
       const prevRows = await tx.select().from(reportSubmissions).where(and(eq(reportSubmissions.id, submissionId), scopeCondition(p, reportSubmissions.treePath))).limit(1);
@@ -311,9 +290,9 @@ export class SubmissionService {
       const current = (await tx.select().from(reportSubmissions).where(and(eq(reportSubmissions.dueId, due.id), eq(reportSubmissions.status, 'current'))).limit(1))[0]!;
       if (current.id !== prev.id) throw new AppError(PlatformErrors.CONFLICT);
       const result = await this.engine.compute(tx, template, unit, p.treePath, period, referenceDate(period, chinaToday()), 'zh');
-      const def = template.definition as TemplateDefinition;
+      const def = template.definition;
       const manualInput: ManualInput = input.manual ?? (prev.manual as ManualInput);
-      const manual = validateManual(def, result.rows.filter((r) => r.level === 'detail').map((r) => r.key), manualInput, ctx.lang);
+      const manual = validateManual(def, result.rows.filter((r) => r.level === 'detail').map((r) => r.key), manualInput, ctx.lang, new Map(result.rows.map((r) => [r.key, r.headings.join(' ')])));
       await tx.update(reportSubmissions).set({ status: 'superseded' }).where(eq(reportSubmissions.id, prev.id));
       const [sub] = await tx
         .insert(reportSubmissions)
@@ -331,13 +310,13 @@ export class SubmissionService {
 
   // ---- reading submissions -----------------------------------------------------------------
 
-  async list(ctx: RequestContext, f: { templateCode?: string; period?: string; nodeId?: number; includeSuperseded?: boolean; limit: number; offset: number }) {
+  async list(ctx: AuthedContext, f: SubmissionListQuery): Promise<SubmissionList> {
     const conds: (SQL | undefined)[] = [await this.readScope(ctx, reportSubmissions.treePath, reportSubmissions.templateCode)];
     if (!f.includeSuperseded) conds.push(eq(reportSubmissions.status, 'current'));
     if (f.templateCode) conds.push(eq(reportSubmissions.templateCode, f.templateCode));
     if (f.period) conds.push(eq(reportSubmissions.period, f.period));
     if (f.nodeId) {
-      const node = await this.tree.getVisibleNode(ctx.principal!, f.nodeId);
+      const node = await this.tree.getVisibleNode(ctx.principal, f.nodeId);
       conds.push(sql`${reportSubmissions.treePath} LIKE ${`${node.path}%`}`);
     }
     const where = and(...conds);
@@ -350,22 +329,25 @@ export class SubmissionService {
       .offset(f.offset);
     const [{ n }] = (await queryRows<{ n: number }>(this.db, sql`SELECT count(*)::int AS n FROM report_submission WHERE ${where}`)) as [{ n: number }];
     const units = new Map((await this.tree.getNodes(rows.map((r) => r.unitNodeId))).map((u) => [u.id, u.name]));
-    const titles = new Map<number, string>();
-    for (const id of new Set(rows.map((r) => r.templateId))) titles.set(id, (await this.templates.byId(id))?.title ?? '');
+    const titles = new Map<number, { title: string; en: TemplateEnglish | null }>();
+    for (const id of new Set(rows.map((r) => r.templateId))) {
+      const t = await this.templates.byId(id);
+      titles.set(id, { title: t?.title ?? '', en: t?.en ?? null });
+    }
     return {
-      items: rows.map((r) => ({ ...r, submittedAt: r.submittedAt.toISOString(), unitName: units.get(r.unitNodeId) ?? '', title: titles.get(r.templateId) ?? r.templateCode, periodLabel: periodLabelOf(r.period) })),
+      items: rows.map((r) => ({ ...r, submittedAt: r.submittedAt.toISOString(), unitName: units.get(r.unitNodeId) ?? '', title: titles.get(r.templateId)?.title ?? r.templateCode, en: titles.get(r.templateId)?.en ?? null, periodLabel: periodLabelOf(r.period) })),
       total: n,
     };
   }
 
-  private async visibleSubmission(ctx: RequestContext, id: number): Promise<SubmissionRow> {
+  private async visibleSubmission(ctx: AuthedContext, id: number): Promise<SubmissionRow> {
     const rows = await this.db.select().from(reportSubmissions).where(and(eq(reportSubmissions.id, id), await this.readScope(ctx, reportSubmissions.treePath, reportSubmissions.templateCode))).limit(1);
     if (!rows[0]) throw new AppError(ReportErrors.REPORT_SUBMISSION_NOT_FOUND);
     return rows[0];
   }
 
   /** A submission as this viewer may see it: protected against small counts above the unit, manual row values merged in. */
-  async get(ctx: RequestContext, id: number): Promise<SubmissionView> {
+  async get(ctx: AuthedContext, id: number): Promise<SubmissionOut> {
     return this.view(ctx, await this.visibleSubmission(ctx, id));
   }
 
@@ -374,7 +356,7 @@ export class SubmissionService {
    * declares, and without the columns that count labels the viewer's grants do not cover (a
    * department sees the figures of its own labels only, never per-grid counts of others').
    */
-  private async protection(ctx: RequestContext, def: TemplateDefinition, unitPath: string): Promise<ProtectOptions> {
+  private async protection(ctx: AuthedContext, def: TemplateDefinition, unitPath: string): Promise<ProtectOptions> {
     const shown = await this.sources.labelsShownTo(ctx, unitPath);
     if (shown === 'all') return { sums: def.sums };
     const r = await this.engine.resolve(def);
@@ -382,22 +364,23 @@ export class SubmissionService {
     return { sums: def.sums, withheld: def.columns.filter((c) => columnLabels(r, c.key, all).some((l) => !shown.has(l))).map((c) => c.key) };
   }
 
-  private async view(ctx: RequestContext, s: SubmissionRow): Promise<SubmissionView> {
+  private async view(ctx: AuthedContext, s: SubmissionRow): Promise<SubmissionOut> {
     const template = (await this.templates.byId(s.templateId))!;
-    const raw = s.result as ReportResult;
+    const raw = s.result;
     const manual = s.manual as ManualValues;
-    const isProtected = !seesUnprotected(ctx.principal!, s.treePath);
+    const isProtected = !seesUnprotected(ctx.principal, s.treePath);
     const threshold = isProtected ? this.platform.config.smallCellThreshold : 0;
-    const def = template.definition as TemplateDefinition;
+    const def = template.definition;
     const result = protect(raw, threshold, derivedRefs(def), await this.protection(ctx, def, s.treePath));
     const rows = result.rows.map((r) => (manual.rows?.[r.key] ? { ...r, values: { ...r.values, ...manual.rows[r.key] } } : r));
     return {
       id: s.id, dueId: s.dueId, templateId: s.templateId, templateCode: s.templateCode, version: s.version, status: s.status, period: s.period, referenceDate: s.referenceDate, reason: s.reason,
-      submittedBy: s.submittedByName, submittedAt: s.submittedAt.toISOString(), unit: { id: s.unitNodeId, name: raw.unit.name }, result: { ...result, rows }, manual: manual ?? { report: {}, rows: {} }, protected: isProtected, digest: s.digest,
+      // The figures are frozen; what is said of the template (its filing number, its English) is today's.
+      submittedBy: s.submittedByName, submittedAt: s.submittedAt.toISOString(), unit: { id: s.unitNodeId, name: raw.unit.name }, result: { ...result, template: { ...raw.template, ...resultTemplate(template) }, rows }, manual: manual ?? { report: {}, rows: {} }, protected: isProtected, digest: s.digest,
     };
   }
 
-  async versions(ctx: RequestContext, id: number) {
+  async versions(ctx: AuthedContext, id: number): Promise<SubmissionVersion[]> {
     const s = await this.visibleSubmission(ctx, id);
     const rows = await this.db
       .select({ id: reportSubmissions.id, version: reportSubmissions.version, status: reportSubmissions.status, reason: reportSubmissions.reason, submittedAt: reportSubmissions.submittedAt, submittedByName: reportSubmissions.submittedByName, digest: reportSubmissions.digest })
@@ -412,7 +395,7 @@ export class SubmissionService {
    * per unit with its totals, units still to report listed with their status, and a grand total
    * recomputed from the units' figures.
    */
-  async consolidated(ctx: RequestContext, code: string, period: string) {
+  async consolidated(ctx: AuthedContext, code: string, period: string): Promise<ConsolidatedOut> {
     const scope = await this.readScope(ctx, reportDues.treePath, reportDues.templateCode);
     const dues = await this.db.select().from(reportDues).where(and(scope, eq(reportDues.templateCode, code), eq(reportDues.period, period), sql`${reportDues.status} <> 'cancelled'`)).orderBy(asc(reportDues.treePath));
     const subs = dues.length
@@ -420,7 +403,7 @@ export class SubmissionService {
       : [];
     const template = (await this.templates.approvedByCode(code)) ?? (subs[0] ? await this.templates.byId(subs[0].templateId) : undefined) ?? (dues[0] ? await this.templates.byId(dues[0].templateId) : undefined);
     if (!template) throw new AppError(ReportErrors.REPORT_TEMPLATE_NOT_FOUND);
-    const def = template.definition as TemplateDefinition;
+    const def = template.definition;
     const bySub = new Map(subs.map((s) => [s.dueId, s]));
     const units = new Map((await this.tree.getNodes(dues.map((d) => d.unitNodeId))).map((n) => [n.id, n.name]));
     const threshold = this.platform.config.smallCellThreshold;
@@ -429,7 +412,7 @@ export class SubmissionService {
     for (const d of dues) {
       const s = bySub.get(d.id);
       if (!s) continue;
-      const raw = s.result as ReportResult;
+      const raw = s.result;
       const total = raw.rows.find((r) => r.level === 'total') ?? raw.rows[raw.rows.length - 1];
       if (total) rawTotals.push({ dueId: d.id, values: total.values, n: total.n });
     }
@@ -461,15 +444,14 @@ export class SubmissionService {
     // The units' totals and the grand total are one table: the grand total is the sum of the
     // units, so a small figure of one unit is protected along that column as well as along the
     // template's declared sums. Protected as a whole when any unit's figures leave it here.
-    const protectedView = dues.some((d) => bySub.has(d.id) && !seesUnprotected(ctx.principal!, d.treePath));
-    const table = {
-      dims: [{ by: 'unit', title: '填报单位' }],
+    const protectedView = dues.some((d) => bySub.has(d.id) && !seesUnprotected(ctx.principal, d.treePath));
+    const table: Table = {
       columns: def.columns.map((c) => ({ key: c.key, title: c.title, kind: c.measure.kind, computed: true, drillable: false })),
       rows: [...rawTotals.map((t) => ({ key: String(t.dueId), keys: [String(t.dueId)], headings: [], level: 'detail' as const, values: t.values, n: t.n })), grandRow],
-    } as unknown as ReportResult;
+    };
     const prot = protect(table, protectedView ? threshold : 0, refs, await this.protection(ctx, def, wholeScope));
     const withheld = new Set((prot.withheldColumns ?? []).map((c) => c.key));
-    const columns = def.columns.filter((c) => !withheld.has(c.key)).map((c) => ({ key: c.key, title: c.title, group: c.group, unit: c.unit, kind: c.measure.kind }));
+    const columns = def.columns.filter((c) => !withheld.has(c.key)).map((c) => ({ key: c.key, title: c.title, titleEn: c.titleEn, group: c.group, groupEn: c.groupEn, unit: c.unit, kind: c.measure.kind }));
     const protRows = new Map(prot.rows.map((r) => [r.key, r]));
     const hiddenOf = (key: string) => prot.suppressed.filter((x) => x.startsWith(`${key}::`)).map((x) => x.slice(key.length + 2));
     const complementaryOf = (key: string) => prot.complementary.filter((x) => x.startsWith(`${key}::`)).map((x) => x.slice(key.length + 2));
@@ -482,7 +464,7 @@ export class SubmissionService {
       };
     });
     return {
-      template: { id: template.id, code: template.code, title: template.title, version: template.version, department: template.departmentName },
+      template: { id: template.id, code: template.code, title: template.title, version: template.version, department: template.departmentName, en: template.en ?? null, filing: filingNumber(template.filingYear, template.filingSeq) },
       period, periodLabel: periodLabelOf(period), columns, rows,
       total: protRows.get('*')!.values, totalSuppressed: hiddenOf('*'), totalComplementary: complementaryOf('*'), withheldColumns: prot.withheldColumns ?? [],
       summary: { units: dues.length, submitted: dues.filter((d) => d.status === 'submitted').length, overdue: dues.filter((d) => d.status === 'overdue').length, pending: dues.filter((d) => d.status === 'pending').length },
@@ -496,8 +478,8 @@ export class SubmissionService {
    * the frozen one; the list is today's records under the same conditions on the same reference
    * date, and any difference is said plainly. Small protected figures cannot be listed.
    */
-  async drill(ctx: RequestContext, target: { dueId?: number; submissionId?: number }, rowKey: string, column: string, opts: { reason?: string | null; limit: number; offset: number }) {
-    const p = ctx.principal!;
+  async drill(ctx: AuthedContext, target: { dueId?: number; submissionId?: number }, rowKey: string, column: string, opts: { reason?: string | null; limit: number; offset: number }): Promise<DrillOut> {
+    const p = ctx.principal;
     let template: TemplateRow;
     let unitPath: string;
     let period: Period;
@@ -526,7 +508,7 @@ export class SubmissionService {
     }
     if (!p.permissions.has('registry:read') && !p.permissions.has('registry:lookup')) throw new AppError(ReportErrors.REPORT_DRILL_NOT_ALLOWED);
     if (!p.permissions.has('registry:read') && !(opts.reason && opts.reason.trim().length >= 2)) throw new AppError(ReportErrors.REPORT_REASON_REQUIRED, {}, 'reason');
-    const def = template.definition as TemplateDefinition;
+    const def = template.definition;
     const r = await this.engine.resolve(def);
     const col = r.columns.get(column);
     if (!col) throw new AppError(ReportErrors.REPORT_CELL_UNKNOWN, { cell: column }, 'column');

@@ -4,13 +4,9 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
 import { pathIndex, pathText, placement, timestamps } from '../../db/columns.js';
+import type { Cadence, CleanupAction, Coverage, DueStatus, Overlap, ReportResult, SubmitLevel, TemplateDefinition, TemplateEnglish, TemplateStatus } from './schemas.js';
 
-export const templateStatuses = ['draft', 'submitted', 'approved', 'rejected', 'retired', 'superseded', 'merged'] as const;
-export type TemplateStatus = (typeof templateStatuses)[number];
-export const cadences = ['monthly', 'quarterly', 'yearly', 'once'] as const;
-export type Cadence = (typeof cadences)[number];
-export const submitLevels = ['community', 'street'] as const;
-export type SubmitLevel = (typeof submitLevels)[number];
+
 
 /**
  * A report template, one row per version. `code` names the report across versions; only one
@@ -45,12 +41,12 @@ export const reportTemplates = pgTable(
     targetPath: pathText('target_path').notNull(),
     /** Department codes served by one submission (the filer's, plus any merged in). */
     entitledDepartments: jsonb('entitled_departments').$type<string[]>().notNull().default([]),
-    definition: jsonb('definition').notNull(),
+    definition: jsonb('definition').$type<TemplateDefinition>().notNull(),
     /** Minutes a community spent filling the old form by hand, per report (stated when filed). */
     handMinutesBefore: integer('hand_minutes_before').notNull().default(0),
     /** Computed on submission for approval: columns computed vs entered by hand, overlaps with approved templates. */
-    coverage: jsonb('coverage'),
-    overlaps: jsonb('overlaps'),
+    coverage: jsonb('coverage').$type<Coverage>(),
+    overlaps: jsonb('overlaps').$type<Overlap[]>(),
     builtin: boolean('builtin').notNull().default(false),
     createdBy: integer('created_by'),
     createdByName: text('created_by_name'),
@@ -63,10 +59,19 @@ export const reportTemplates = pgTable(
     mergedIntoCode: varchar('merged_into_code', { length: 40 }),
     retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
     retiredReason: text('retired_reason'),
+    /**
+     * The filing number (备案号) approval assigns: the year of approval and a number counted up
+     * within it, printed on every copy as 减负备〔2026〕3号. Null until approved.
+     */
+    filingYear: integer('filing_year'),
+    filingSeq: integer('filing_seq'),
+    /** English of the texts the platform wrote itself (built-in templates); null for a department's own. */
+    en: jsonb('en').$type<TemplateEnglish>(),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('report_template_code_version_uq').on(t.code, t.version),
+    uniqueIndex('report_template_filing_uq').on(t.filingYear, t.filingSeq),
     // One approved version per code.
     uniqueIndex('report_template_approved_uq').on(t.code).where(sql`status = 'approved'`),
     index('report_template_status_idx').on(t.status),
@@ -87,8 +92,6 @@ export const reportForms = pgTable('report_form', {
   ...timestamps,
 }, (t) => [uniqueIndex('report_form_template_uq').on(t.templateId)]);
 
-export const dueStatuses = ['pending', 'overdue', 'submitted', 'cancelled'] as const;
-export type DueStatus = (typeof dueStatuses)[number];
 
 /** A report due from one unit for one period (待报). One per template code, unit and period. */
 export const reportDues = pgTable(
@@ -138,7 +141,7 @@ export const reportSubmissions = pgTable(
     status: varchar('status', { length: 12 }).notNull().default('current'),
     referenceDate: date('reference_date', { mode: 'string' }).notNull(),
     /** The computed table (columns, rows, values, contributing counts) as it stood. */
-    result: jsonb('result').notNull(),
+    result: jsonb('result').$type<ReportResult>().notNull(),
     /** Hand-entered values: { report: {key: value}, rows: {rowKey: {key: value}} }. */
     manual: jsonb('manual').notNull().default({}),
     digest: varchar('digest', { length: 64 }).notNull(),
@@ -170,8 +173,6 @@ export const reportReminders = pgTable(
   (t) => [uniqueIndex('report_reminder_uq').on(t.dueId, t.kind), pathIndex('report_reminder_path_idx', t.treePath, t.createdAt)],
 );
 
-export const cleanupActions = ['removed', 'merged', 'automated'] as const;
-export type CleanupAction = (typeof cleanupActions)[number];
 
 /**
  * The register of reports taken off communities (报表清理台账): removed outright, merged into

@@ -4,68 +4,35 @@
 // template it overlaps. The reviewer approves, rejects with a reason, or merges it into the
 // approved template it duplicates (the department is then served by that one). Approved
 // templates can be retired; every version stays in history.
-import { and, asc, desc, eq, inArray, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, max, sql, type SQL } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
-import type { RequestContext } from '../../platform/context.js';
+import type { AuthedContext } from '../../platform/context.js';
 import { AppError, PlatformErrors } from '../../platform/errors.js';
 import type { RecordKind, ReportSources } from '../registry/index.js';
 import type { TreeService } from '../tree/index.js';
-import { builtinTemplates } from './builtins.js';
+import { BUILTIN_DEPARTMENT, builtinTemplates } from './builtins.js';
 import { columnSignatures, estimateRows, grantNeeds, levelDepth, MAX_CELLS, type Resolved } from './compiler.js';
 import type { Grouping, TemplateDefinition } from './definition.js';
 import type { ReportEngine } from './engine.js';
 import { ReportErrors } from './errors.js';
+import { assignFilingNumber, filingNumber } from './filing.js';
 import { fillsPerMonth, periodDays } from './periods.js';
-import { reportTemplates, type Cadence, type SubmitLevel, type TemplateStatus } from './tables.js';
+import type { Cadence, Coverage, Overlap, Problem, RetireOut, ReviewIn, ReviewOut, SubmitLevel, SubmitTemplateOut, TemplateCheck, TemplateInput, TemplateListQuery, TemplateOut, TemplateStatus } from './schemas.js';
+import { reportTemplates } from './tables.js';
 
 export type TemplateRow = typeof reportTemplates.$inferSelect;
 
-export interface TemplateInput {
-  code?: string;
-  title: string;
-  legalBasis: string;
-  purpose: string;
-  cadence: Cadence;
-  deadlineDays: number;
-  onceStart?: string | null;
-  onceEnd?: string | null;
-  submitLevel: SubmitLevel;
-  targetNodeId?: number;
-  entitledDepartments?: string[];
-  handMinutesBefore: number;
-  definition: TemplateDefinition;
-}
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export interface Coverage {
-  computed: number;
-  manual: number;
-  total: number;
-  zh: string;
-  en: string;
-}
-
-export interface Overlap {
-  code: string;
-  title: string;
-  department: string;
-  columns: { key: string; title: string; theirTitle: string }[];
-  /** Share of this template's computed columns the other one already answers. */
-  share: number;
-  zh: string;
-  en: string;
-}
-
-export interface TemplateCheck {
-  ok: boolean;
-  problems: { field: string; zh: string; en: string }[];
-  coverage: Coverage;
-  overlaps: Overlap[];
-  cells: number;
-  maxCells: number;
-  missingGrants: { kind: string; field: string; zh: string; en: string; why: 'field' | 'labels' }[];
-  burden: { minutesBefore: number; minutesAfter: number; fillsPerMonth: number };
+/** A template row as answers give it: its filing number, moments as ISO strings. */
+export function templateOut(t: TemplateRow): TemplateOut {
+  const { filingYear, filingSeq, createdBy: _by, reviewedBy: _rb, ...rest } = t;
+  return {
+    ...rest, filing: filingNumber(filingYear, filingSeq), en: t.en ?? null,
+    submittedAt: iso(t.submittedAt), reviewedAt: iso(t.reviewedAt), retiredAt: iso(t.retiredAt), createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString(),
+  };
 }
 
 const statusZh: Record<TemplateStatus, string> = { draft: '草稿', submitted: '待审核', approved: '已批准', rejected: '已退回', retired: '已停用', superseded: '已被新版本取代', merged: '已合并' };
@@ -100,7 +67,7 @@ export class TemplateService {
     private readonly engine: ReportEngine,
     private readonly sources: ReportSources,
     /** Called inside the approval transaction to send the report down (set by the module). */
-    private readonly onApproved: (tx: Tx, ctx: RequestContext, t: TemplateRow) => Promise<number>,
+    private readonly onApproved: (tx: Tx, ctx: AuthedContext, t: TemplateRow) => Promise<number>,
   ) {}
 
   private get db() {
@@ -110,8 +77,8 @@ export class TemplateService {
   // ---- reading ---------------------------------------------------------------------------
 
   /** Who sees which templates: departments their own and those serving them; the reviewer all; others the approved ones. */
-  private visibleTo(ctx: RequestContext): SQL | undefined {
-    const p = ctx.principal!;
+  private visibleTo(ctx: AuthedContext): SQL | undefined {
+    const p = ctx.principal;
     if (p.permissions.has('reports:review')) return undefined;
     if (p.permissions.has('reports:draft') && p.departmentId) {
       return sql`(${reportTemplates.departmentId} = ${p.departmentId} OR (${reportTemplates.status} IN ('approved', 'retired', 'superseded')))`;
@@ -119,18 +86,23 @@ export class TemplateService {
     return sql`${reportTemplates.status} IN ('approved', 'retired', 'superseded')`;
   }
 
-  async list(ctx: RequestContext, f: { status?: TemplateStatus[]; code?: string; mine?: boolean }): Promise<TemplateRow[]> {
+  async list(ctx: AuthedContext, f: Pick<TemplateListQuery, 'status' | 'code' | 'mine'>): Promise<TemplateOut[]> {
     const conds: (SQL | undefined)[] = [this.visibleTo(ctx)];
     if (f.status?.length) conds.push(inArray(reportTemplates.status, f.status));
     if (f.code) conds.push(eq(reportTemplates.code, f.code));
-    if (f.mine && ctx.principal!.departmentId) conds.push(eq(reportTemplates.departmentId, ctx.principal!.departmentId));
-    return this.db.select().from(reportTemplates).where(and(...conds)).orderBy(asc(reportTemplates.code), desc(reportTemplates.version));
+    if (f.mine && ctx.principal.departmentId) conds.push(eq(reportTemplates.departmentId, ctx.principal.departmentId));
+    return (await this.db.select().from(reportTemplates).where(and(...conds)).orderBy(asc(reportTemplates.code), desc(reportTemplates.version))).map(templateOut);
   }
 
-  async get(ctx: RequestContext, id: number, db: DbOrTx = this.db): Promise<TemplateRow> {
+  async get(ctx: AuthedContext, id: number, db: DbOrTx = this.db): Promise<TemplateRow> {
     const rows = await db.select().from(reportTemplates).where(and(eq(reportTemplates.id, id), this.visibleTo(ctx))).limit(1);
     if (!rows[0]) throw new AppError(ReportErrors.REPORT_TEMPLATE_NOT_FOUND);
     return rows[0];
+  }
+
+  /** One template version as the routes answer it. */
+  async view(ctx: AuthedContext, id: number): Promise<TemplateOut> {
+    return templateOut(await this.get(ctx, id));
   }
 
   async byId(id: number, db: DbOrTx = this.db): Promise<TemplateRow | undefined> {
@@ -145,9 +117,9 @@ export class TemplateService {
     return db.select().from(reportTemplates).where(eq(reportTemplates.status, 'approved')).orderBy(asc(reportTemplates.code));
   }
 
-  async history(ctx: RequestContext, id: number): Promise<TemplateRow[]> {
+  async history(ctx: AuthedContext, id: number): Promise<TemplateOut[]> {
     const t = await this.get(ctx, id);
-    return this.db.select().from(reportTemplates).where(and(eq(reportTemplates.code, t.code), this.visibleTo(ctx))).orderBy(desc(reportTemplates.version));
+    return (await this.db.select().from(reportTemplates).where(and(eq(reportTemplates.code, t.code), this.visibleTo(ctx))).orderBy(desc(reportTemplates.version))).map(templateOut);
   }
 
   /** Codes whose submissions a department is served by (any version that named it). */
@@ -161,8 +133,8 @@ export class TemplateService {
 
   // ---- checking ----------------------------------------------------------------------------
 
-  private async department(ctx: RequestContext) {
-    const p = ctx.principal!;
+  private async department(ctx: AuthedContext) {
+    const p = ctx.principal;
     if (!p.departmentId) return null;
     const d = await this.tree.getDepartment(p.departmentId);
     if (!d) throw new AppError(PlatformErrors.FORBIDDEN, { permission: 'reports:draft' });
@@ -175,8 +147,8 @@ export class TemplateService {
     const unitDepth = levelDepth[submitLevel];
     const perUnit = async (g: Grouping): Promise<{ max: number; avg: number }> => {
       if (g.by === 'tree') {
-        if (levelDepth[g.level as keyof typeof levelDepth] <= unitDepth) return { max: 1, avg: 1 };
-        const nodes = await this.tree.subtree(targetPath, [g.level as 'grid']);
+        if (levelDepth[g.level] <= unitDepth) return { max: 1, avg: 1 };
+        const nodes = await this.tree.subtree(targetPath, [g.level]);
         const counts = new Map<string, number>();
         for (const n of nodes) {
           const unitKey = n.path.split('/').slice(0, unitDepth + 3).join('/');
@@ -210,7 +182,7 @@ export class TemplateService {
       if (other.code === exceptCode) continue;
       let theirs: ReturnType<typeof columnSignatures>;
       try {
-        theirs = columnSignatures(await this.engine.resolve(other.definition as TemplateDefinition));
+        theirs = columnSignatures(await this.engine.resolve(other.definition));
       } catch {
         continue; // a template that no longer resolves cannot be compared
       }
@@ -231,8 +203,8 @@ export class TemplateService {
    * Everything the platform says about a template before it is sent: problems, coverage, the
    * cell estimate, grants the filer lacks, overlaps with approved templates, and the burden.
    */
-  async check(ctx: RequestContext, input: TemplateInput, opts: { exceptCode?: string | null } = {}): Promise<TemplateCheck> {
-    const problems: TemplateCheck['problems'] = [];
+  async check(ctx: AuthedContext, input: TemplateInput, opts: { exceptCode?: string | null } = {}): Promise<TemplateCheck> {
+    const problems: Problem[] = [];
     const dept = await this.department(ctx);
     const coverage = coverageOf(input.definition);
     let resolved: Resolved | undefined;
@@ -256,7 +228,7 @@ export class TemplateService {
     const width = input.definition.columns.length + input.definition.manualFields.filter((m) => m.scope === 'row').length;
     const cells = size.maxRows * width;
     if (cells > MAX_CELLS) problems.push({ field: 'definition.rows', zh: `分组过细：每份报表约 ${cells} 个单元格，超过上限 ${MAX_CELLS}`, en: `the grouping is too fine: about ${cells} cells per report, above the limit of ${MAX_CELLS}` });
-    const tooDeep = input.definition.rows.find((g) => g.by === 'tree' && levelDepth[g.level as keyof typeof levelDepth] < levelDepth[input.submitLevel]);
+    const tooDeep = input.definition.rows.find((g) => g.by === 'tree' && levelDepth[g.level] < levelDepth[input.submitLevel]);
     if (tooDeep) problems.push({ field: 'definition.rows', zh: '按树分组的层级须在报送单位之下（社区报送只能按网格分组）', en: 'a tree grouping must be below the submitting unit (a community groups by grid)' });
     let missing: TemplateCheck['missingGrants'] = [];
     if (resolved && dept) {
@@ -280,8 +252,8 @@ export class TemplateService {
     };
   }
 
-  private metaProblems(input: TemplateInput): TemplateCheck['problems'] {
-    const out: TemplateCheck['problems'] = [];
+  private metaProblems(input: TemplateInput): Problem[] {
+    const out: Problem[] = [];
     if (input.cadence === 'once') {
       if (!input.onceStart || !input.onceEnd) out.push({ field: 'onceStart', zh: '一次性报表须填写统计期起止日期', en: 'a one-off report needs its period (start and end)' });
       else if (input.onceStart > input.onceEnd) out.push({ field: 'onceEnd', zh: '统计期结束早于开始', en: 'the period ends before it starts' });
@@ -290,8 +262,8 @@ export class TemplateService {
     return out;
   }
 
-  private async target(ctx: RequestContext, input: TemplateInput, dept: Awaited<ReturnType<TemplateService['department']>>): Promise<{ id: number; path: string }> {
-    const p = ctx.principal!;
+  private async target(ctx: AuthedContext, input: TemplateInput, dept: Awaited<ReturnType<TemplateService['department']>>): Promise<{ id: number; path: string }> {
+    const p = ctx.principal;
     const root = dept ? { id: dept.nodeId, path: dept.treePath } : { id: p.nodeId, path: p.treePath };
     if (!input.targetNodeId) return root;
     const node = await this.tree.getNode(input.targetNodeId);
@@ -299,15 +271,15 @@ export class TemplateService {
     return { id: node.id, path: node.path };
   }
 
-  private throwProblems(problems: TemplateCheck['problems']): never {
+  private throwProblems(problems: Problem[]): never {
     const first = problems[0]!;
     throw new AppError(ReportErrors.REPORT_TEMPLATE_INVALID, { reason_zh: problems.map((p) => p.zh).join('；'), reason_en: problems.map((p) => p.en).join('; ') }, first.field, { problems });
   }
 
   // ---- writing -----------------------------------------------------------------------------
 
-  private async writable(ctx: RequestContext, id: number, tx: Tx): Promise<TemplateRow> {
-    const p = ctx.principal!;
+  private async writable(ctx: AuthedContext, id: number, tx: Tx): Promise<TemplateRow> {
+    const p = ctx.principal;
     const rows = await tx.select().from(reportTemplates).where(eq(reportTemplates.id, id)).for('update').limit(1);
     const t = rows[0];
     const mine = t && ((p.departmentId && t.departmentId === p.departmentId) || (!t.departmentId && p.permissions.has('reports:review')));
@@ -316,15 +288,15 @@ export class TemplateService {
   }
 
   /** A department drafts a template. The definition must already be sound; grants are checked on submission. */
-  async create(ctx: RequestContext, input: TemplateInput): Promise<TemplateRow> {
-    const p = ctx.principal!;
+  async create(ctx: AuthedContext, input: TemplateInput): Promise<TemplateOut> {
+    const p = ctx.principal;
     const dept = await this.department(ctx);
     if (!dept) throw new AppError(PlatformErrors.FORBIDDEN, { permission: 'reports:draft' });
     const chk = await this.check(ctx, input);
     if (chk.problems.length) this.throwProblems(chk.problems);
     const target = await this.target(ctx, input, dept);
     const code = input.code ?? `${dept.code}_${randomBytes(3).toString('hex')}`;
-    return this.db.transaction(async (tx) => {
+    return templateOut(await this.db.transaction(async (tx) => {
       const taken = await tx.select({ id: reportTemplates.id }).from(reportTemplates).where(eq(reportTemplates.code, code)).limit(1);
       if (taken.length) throw new AppError(ReportErrors.REPORT_TEMPLATE_CODE_TAKEN, { code }, 'code');
       const [row] = await tx
@@ -338,16 +310,16 @@ export class TemplateService {
         .returning();
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'report_template.create', entityType: 'report_template', entityId: row!.id, treePath: target.path, detail: { code, title: input.title } });
       return row!;
-    });
+    }));
   }
 
   /** Changes a draft (or a rejected template, which goes back to draft). */
-  async update(ctx: RequestContext, id: number, input: TemplateInput): Promise<TemplateRow> {
+  async update(ctx: AuthedContext, id: number, input: TemplateInput): Promise<TemplateOut> {
     const dept = await this.department(ctx);
     const chk = await this.check(ctx, input, { exceptCode: (await this.byId(id))?.code ?? null });
     if (chk.problems.length) this.throwProblems(chk.problems);
     const target = await this.target(ctx, input, dept);
-    return this.db.transaction(async (tx) => {
+    return templateOut(await this.db.transaction(async (tx) => {
       const t = await this.writable(ctx, id, tx);
       if (t.status !== 'draft' && t.status !== 'rejected') throw stateError(t.status, '修改', 'edited');
       if (input.code && input.code !== t.code) throw new AppError(ReportErrors.REPORT_TEMPLATE_INVALID, { reason_zh: '报表编号不能修改', reason_en: 'the report code cannot change' }, 'code');
@@ -362,11 +334,11 @@ export class TemplateService {
         .returning();
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'report_template.update', entityType: 'report_template', entityId: id, treePath: target.path, detail: { code: t.code, version: t.version } });
       return row!;
-    });
+    }));
   }
 
   /** Files the draft for approval: refused unless it is sound, within the department's grants and not too large. */
-  async submit(ctx: RequestContext, id: number): Promise<{ template: TemplateRow; check: TemplateCheck }> {
+  async submit(ctx: AuthedContext, id: number): Promise<SubmitTemplateOut> {
     const current = await this.byId(id);
     if (!current) throw new AppError(ReportErrors.REPORT_TEMPLATE_NOT_FOUND);
     const chk = await this.check(ctx, this.inputOf(current), { exceptCode: current.code });
@@ -387,19 +359,19 @@ export class TemplateService {
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'report_template.submit', entityType: 'report_template', entityId: id, treePath: t.targetPath, detail: { code: t.code, version: t.version, coverage: chk.coverage, overlaps: chk.overlaps.map((o) => o.code) } });
       return row!;
     });
-    return { template, check: chk };
+    return { template: templateOut(template), check: chk };
   }
 
   inputOf(t: TemplateRow): TemplateInput {
     return {
       code: t.code, title: t.title, legalBasis: t.legalBasis, purpose: t.purpose, cadence: t.cadence, deadlineDays: t.deadlineDays, onceStart: t.onceStart, onceEnd: t.onceEnd,
-      submitLevel: t.submitLevel, targetNodeId: t.targetNodeId || undefined, entitledDepartments: t.entitledDepartments, handMinutesBefore: t.handMinutesBefore, definition: t.definition as TemplateDefinition,
+      submitLevel: t.submitLevel, targetNodeId: t.targetNodeId || undefined, entitledDepartments: t.entitledDepartments, handMinutesBefore: t.handMinutesBefore, definition: t.definition,
     };
   }
 
   /** The reviewer's decision. Approving sends the report down at once; merging serves the filer by an approved template instead. */
-  async review(ctx: RequestContext, id: number, decision: { decision: 'approve' | 'reject' | 'merge'; note?: string; mergeInto?: string }): Promise<{ template: TemplateRow; issued: number }> {
-    const p = ctx.principal!;
+  async review(ctx: AuthedContext, id: number, decision: ReviewIn): Promise<ReviewOut> {
+    const p = ctx.principal;
     const note = decision.note?.trim() ?? '';
     if ((decision.decision === 'reject' || decision.decision === 'merge') && note.length < 2) throw new AppError(ReportErrors.REPORT_REASON_REQUIRED, {}, 'note');
     return this.db.transaction(async (tx) => {
@@ -412,7 +384,10 @@ export class TemplateService {
       let row: TemplateRow;
       if (decision.decision === 'approve') {
         await tx.update(reportTemplates).set({ status: 'superseded', updatedAt: new Date() }).where(and(eq(reportTemplates.code, t.code), eq(reportTemplates.status, 'approved')));
-        [row] = (await tx.update(reportTemplates).set({ status: 'approved', ...reviewed }).where(eq(reportTemplates.id, id)).returning()) as [TemplateRow];
+        await tx.update(reportTemplates).set({ status: 'approved', ...reviewed }).where(eq(reportTemplates.id, id));
+        // Approval files the template: it gets the filing number every copy of the report carries.
+        await assignFilingNumber(tx, id);
+        [row] = (await tx.select().from(reportTemplates).where(eq(reportTemplates.id, id)).limit(1)) as [TemplateRow];
         issued = await this.onApproved(tx, ctx, row);
       } else if (decision.decision === 'reject') {
         [row] = (await tx.update(reportTemplates).set({ status: 'rejected', ...reviewed }).where(eq(reportTemplates.id, id)).returning()) as [TemplateRow];
@@ -424,13 +399,13 @@ export class TemplateService {
         [row] = (await tx.update(reportTemplates).set({ status: 'merged', mergedIntoCode: target.code, ...reviewed }).where(eq(reportTemplates.id, id)).returning()) as [TemplateRow];
       }
       await this.platform.audit.record(tx, ctx, { category: 'write', action: `report_template.${decision.decision}`, entityType: 'report_template', entityId: id, treePath: t.targetPath, reason: note || null, detail: { code: t.code, version: t.version, mergeInto: decision.mergeInto ?? null, issued } });
-      return { template: row, issued };
+      return { template: templateOut(row), issued };
     });
   }
 
   /** Stops an approved template: nothing more is sent down, open due reports are cancelled, history stays. */
-  async retire(ctx: RequestContext, id: number, reason: string, cancelDues: (tx: Tx, code: string) => Promise<number>): Promise<{ template: TemplateRow; cancelled: number }> {
-    const p = ctx.principal!;
+  async retire(ctx: AuthedContext, id: number, reason: string, cancelDues: (tx: Tx, code: string) => Promise<number>): Promise<RetireOut> {
+    const p = ctx.principal;
     if (reason.trim().length < 2) throw new AppError(ReportErrors.REPORT_REASON_REQUIRED, {}, 'reason');
     return this.db.transaction(async (tx) => {
       const rows = await tx.select().from(reportTemplates).where(eq(reportTemplates.id, id)).for('update').limit(1);
@@ -441,26 +416,26 @@ export class TemplateService {
       const [row] = await tx.update(reportTemplates).set({ status: 'retired', retiredAt: new Date(), retiredReason: reason.trim(), updatedAt: new Date() }).where(eq(reportTemplates.id, id)).returning();
       const cancelled = await cancelDues(tx, t.code);
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'report_template.retire', entityType: 'report_template', entityId: id, treePath: t.targetPath, reason, detail: { code: t.code, cancelled } });
-      return { template: row!, cancelled };
+      return { template: templateOut(row!), cancelled };
     });
   }
 
   /** A new draft version of an approved (or retired) template; the approved one serves until the new one is approved. */
-  async newVersion(ctx: RequestContext, id: number): Promise<TemplateRow> {
-    return this.db.transaction(async (tx) => {
+  async newVersion(ctx: AuthedContext, id: number): Promise<TemplateOut> {
+    return templateOut(await this.db.transaction(async (tx) => {
       const t = await this.writable(ctx, id, tx);
       if (!['approved', 'retired', 'superseded'].includes(t.status)) throw stateError(t.status, '新建版本', 'given a new version');
       const open = await tx.select({ id: reportTemplates.id }).from(reportTemplates).where(and(eq(reportTemplates.code, t.code), inArray(reportTemplates.status, ['draft', 'submitted', 'rejected']))).limit(1);
       if (open.length) throw new AppError(ReportErrors.REPORT_TEMPLATE_STATE, { status_zh: '已有未完成的新版本', status_en: 'already has an open new version', action_zh: '再新建版本', action_en: 'given another one' });
       const [{ v }] = (await tx.select({ v: max(reportTemplates.version) }).from(reportTemplates).where(eq(reportTemplates.code, t.code))) as [{ v: number | null }];
-      const { id: _id, status: _s, createdAt: _c, updatedAt: _u, submittedAt: _sa, reviewedAt: _ra, reviewedBy: _rb, reviewedByName: _rn, reviewNote: _note, retiredAt: _rt, retiredReason: _rr, overlaps: _o, mergedIntoCode: _m, ...rest } = t;
-      const [row] = await tx.insert(reportTemplates).values({ ...rest, version: (v ?? t.version) + 1, status: 'draft', builtin: false, createdBy: ctx.principal!.userId, createdByName: ctx.principal!.displayName }).returning();
+      const { id: _id, status: _s, createdAt: _c, updatedAt: _u, submittedAt: _sa, reviewedAt: _ra, reviewedBy: _rb, reviewedByName: _rn, reviewNote: _note, retiredAt: _rt, retiredReason: _rr, overlaps: _o, mergedIntoCode: _m, filingYear: _fy, filingSeq: _fs, ...rest } = t;
+      const [row] = await tx.insert(reportTemplates).values({ ...rest, version: (v ?? t.version) + 1, status: 'draft', builtin: false, createdBy: ctx.principal.userId, createdByName: ctx.principal.displayName }).returning();
       await this.platform.audit.record(tx, ctx, { category: 'write', action: 'report_template.new_version', entityType: 'report_template', entityId: row!.id, treePath: t.targetPath, detail: { code: t.code, from: t.version, to: row!.version } });
       return row!;
-    });
+    }));
   }
 
-  /** The platform's own templates, approved from day one (idempotent; an existing code is left as it is). */
+  /** The platform's own templates, approved from day one (idempotent; an existing code keeps its figures). */
   async ensureBuiltins(): Promise<void> {
     const have = new Set((await this.db.selectDistinct({ code: reportTemplates.code }).from(reportTemplates)).map((r) => r.code));
     // Declared sums guide small-count protection only (no figure changes): templates shipped
@@ -470,19 +445,52 @@ export class TemplateService {
       await this.db.execute(sql`UPDATE report_template SET definition = jsonb_set(definition, '{sums}', ${JSON.stringify(b.definition.sums)}::jsonb)
         WHERE code = ${b.code} AND builtin AND NOT (definition ? 'sums')`);
     }
+    // English names change no figure either: built-in templates stored before they had English get it.
+    const stored = await this.db.select({ id: reportTemplates.id, code: reportTemplates.code, definition: reportTemplates.definition }).from(reportTemplates).where(and(eq(reportTemplates.builtin, true), sql`${reportTemplates.en} IS NULL`));
+    for (const row of stored) {
+      const b = builtinTemplates.find((x) => x.code === row.code);
+      if (!b) continue;
+      await this.db.update(reportTemplates).set({ en: { ...b.en, departmentName: BUILTIN_DEPARTMENT.en }, definition: withEnglishOf(row.definition, b.definition) }).where(eq(reportTemplates.id, row.id));
+    }
     const missing = builtinTemplates.filter((b) => !have.has(b.code));
-    if (!missing.length) return;
-    await this.db
-      .insert(reportTemplates)
-      .values(
-        missing.map((b) => ({
-          code: b.code, version: 1, status: 'approved' as const, title: b.title, departmentId: null, departmentCode: null, departmentName: '基层减负办（平台统一制发）', legalBasis: b.legalBasis, purpose: b.purpose,
-          cadence: b.cadence, deadlineDays: b.deadlineDays, submitLevel: 'community' as const, targetNodeId: 0, targetPath: '/', entitledDepartments: b.entitledDepartments, definition: b.definition,
-          handMinutesBefore: b.handMinutesBefore, coverage: coverageOf(b.definition), builtin: true, createdByName: '平台内置', reviewedAt: new Date(), reviewedByName: '平台内置（随系统发布）',
-        })),
-      )
-      .onConflictDoNothing();
+    if (missing.length) {
+      await this.db
+        .insert(reportTemplates)
+        .values(
+          missing.map((b) => ({
+            code: b.code, version: 1, status: 'approved' as const, title: b.title, departmentId: null, departmentCode: null, departmentName: BUILTIN_DEPARTMENT.zh, legalBasis: b.legalBasis, purpose: b.purpose,
+            cadence: b.cadence, deadlineDays: b.deadlineDays, submitLevel: 'community' as const, targetNodeId: 0, targetPath: '/', entitledDepartments: b.entitledDepartments, definition: b.definition,
+            handMinutesBefore: b.handMinutesBefore, coverage: coverageOf(b.definition), builtin: true, createdByName: '平台内置', reviewedAt: new Date(), reviewedByName: '平台内置（随系统发布）',
+            en: { ...b.en, departmentName: BUILTIN_DEPARTMENT.en },
+          })),
+        )
+        .onConflictDoNothing();
+    }
+    // Every approved template carries a filing number; those approved before numbers were given
+    // get theirs now, in the order they were approved.
+    const unnumbered = await this.db
+      .select({ id: reportTemplates.id, reviewedAt: reportTemplates.reviewedAt })
+      .from(reportTemplates)
+      .where(and(eq(reportTemplates.status, 'approved'), isNull(reportTemplates.filingSeq)))
+      .orderBy(asc(reportTemplates.reviewedAt), asc(reportTemplates.id));
+    for (const u of unnumbered) await this.db.transaction((tx) => assignFilingNumber(tx, u.id, u.reviewedAt ?? new Date()));
   }
+}
+
+/** A stored definition with the English headings, notes and hints of the shipped one (figures untouched). */
+function withEnglishOf(stored: TemplateDefinition, shipped: TemplateDefinition): TemplateDefinition {
+  return {
+    ...stored,
+    columns: stored.columns.map((c) => {
+      const s = shipped.columns.find((x) => x.key === c.key);
+      return s ? { ...c, titleEn: c.titleEn ?? s.titleEn, groupEn: c.groupEn ?? s.groupEn } : c;
+    }),
+    manualFields: stored.manualFields.map((m) => {
+      const s = shipped.manualFields.find((x) => x.key === m.key);
+      return s ? { ...m, titleEn: m.titleEn ?? s.titleEn, hintEn: m.hintEn ?? s.hintEn, hint: m.hint ?? s.hint } : m;
+    }),
+    notesEn: stored.notesEn ?? shipped.notesEn,
+  };
 }
 
 export { statusZh as templateStatusZh };

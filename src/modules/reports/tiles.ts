@@ -1,18 +1,16 @@
 // The reports tile on the home page of every level: a unit sees what it has to report and by
 // when (one click away); a street, a department or the reviewer sees how the units under it are
 // doing this cycle. Registered with the dashboard by src/modules/index.ts.
-import type { RequestContext } from '../../platform/context.js';
-import type { DashboardScope, Tile, TileProvider } from '../dashboard/index.js';
+import type { AuthedContext } from '../../platform/context.js';
+import { say, type DashboardScope, type Tile, type TileProvider } from '../dashboard/index.js';
 import type { SubmissionService } from './submissions.js';
-
-const say = (ctx: RequestContext, zh: string, en: string) => (ctx.lang === 'en' ? en : zh);
 
 export function reportTiles(submissions: SubmissionService): TileProvider {
   return {
     key: 'reports',
     permission: ['reports:submit', 'reports:read'],
-    async tiles(ctx: RequestContext, scope: DashboardScope): Promise<Tile[]> {
-      const p = ctx.principal!;
+    async tiles(ctx: AuthedContext, scope: DashboardScope): Promise<Tile[]> {
+      const p = ctx.principal;
       const tiles: Tile[] = [];
       const own = await submissions.summary(ctx, scope.node.path, 'own');
       const ownUnit = p.permissions.has('reports:submit') && p.treePath === scope.node.path && (scope.node.level === 'community' || own.recent + own.pending + own.overdue > 0);

@@ -4,22 +4,17 @@ import { and, asc, eq, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { queryRows } from '../../db/client.js';
 import type { AuditService } from '../../platform/audit.js';
-import type { Principal, RequestContext } from '../../platform/context.js';
-import { AppError, defineErrors, outOfScope } from '../../platform/errors.js';
+import type { AuthService } from '../../platform/auth/service.js';
+import type { Person } from '../../platform/schemas.js';
+import type { AuthedContext, Principal, RequestContext } from '../../platform/context.js';
+import { AppError, outOfScope } from '../../platform/errors.js';
+import { TreeErrors } from './errors.js';
+import type { DepartmentOut, GridMap, LeaderIn, MapQuery, NewNodeIn, NodeHistoryEntry, NodeOut, NodeView, PartyOrgIn, SearchHit, SplitPartIn } from './schemas.js';
 import type { EventBus } from '../../platform/events.js';
 import { subtreeCondition } from '../../platform/scope.js';
 import { codeProblem, communityKind, districtCodeOf, districtKind, gridCode, pathIds, streetKind } from './codes.js';
 import { departments, gridLeaders, gridLeaderTiers, gridPartyOrgs, treeLevels, treeNodeHistory, treeNodes, type NodeKind, type TreeLevel } from './tables.js';
 
-export const TreeErrors = defineErrors({
-  TREE_NODE_NOT_FOUND: { status: 404, zh: '未找到该区划或网格，或不在您的管辖范围内', en: 'No such division or grid in your area' },
-  TREE_BAD_PARENT: { status: 400, zh: '{level} 只能建在 {parentLevel} 之下', en: 'A {level} must sit under a {parentLevel}' },
-  TREE_BAD_CODE: { status: 400, zh: '区划代码不正确：{reason}', en: 'Invalid division code: {reason}' },
-  TREE_CODE_TAKEN: { status: 409, zh: '代码 {code} 已被 {name} 使用', en: 'Code {code} is already used by {name}' },
-  TREE_NOT_A_GRID: { status: 400, zh: '只能移动或拆分网格', en: 'Only grids can be moved or split' },
-  TREE_NODE_RETIRED: { status: 409, zh: '该网格已于 {date} 停用', en: 'This grid was retired on {date}' },
-  TREE_BAD_DATE: { status: 400, zh: '生效日期不能早于 {date}', en: 'The effective date cannot be before {date}' },
-});
 
 export type TreeNode = typeof treeNodes.$inferSelect;
 export type Department = typeof departments.$inferSelect;
@@ -59,6 +54,7 @@ export class TreeService {
     private readonly db: Db,
     private readonly audit: AuditService,
     private readonly events: EventBus,
+    private readonly auth: AuthService,
   ) {}
 
   // ---- reading ---------------------------------------------------------------------------
@@ -184,7 +180,7 @@ export class TreeService {
   }
 
   /** GeoJSON of the current grids (and optionally communities) under a node, for the map. */
-  async geojson(rootPath: string, levels: TreeLevel[] = ['grid']) {
+  async geojson(rootPath: string, levels: TreeLevel[] = ['grid']): Promise<GridMap> {
     const nodes = await this.subtree(rootPath, levels);
     return {
       type: 'FeatureCollection' as const,
@@ -199,7 +195,63 @@ export class TreeService {
     };
   }
 
+  // ---- what the routes answer (the caller's view) ------------------------------------------
+
+  /** A node as the API shows it. */
+  out(n: TreeNode): NodeOut {
+    return {
+      id: n.id, code: n.code, name: n.name, level: n.level, kind: n.kind, specialKind: n.specialKind, parentId: n.parentId, path: n.path, districtCode: n.districtCode,
+      centerLat: n.centerLat, centerLng: n.centerLng, validFrom: n.validFrom, validTo: n.validTo, hasChildren: n.level !== 'grid',
+    };
+  }
+
+  /**
+   * A node (the caller's own when no id is given) with its breadcrumb and children. An ancestor of
+   * the caller's node shows only the branch leading to the caller, not its siblings.
+   */
+  async view(ctx: AuthedContext, id?: number, opts: { includeRetired?: boolean } = {}): Promise<NodeView> {
+    const p = ctx.principal;
+    const node = await this.getVisibleNode(p, id ?? p.nodeId);
+    const ancestors = (await this.trailOf(node.path)).filter((a) => a.id !== node.id);
+    const children = node.path.startsWith(p.treePath) ? await this.children(node.id, opts.includeRetired) : (await this.children(node.id)).filter((c) => p.treePath.startsWith(c.path));
+    return { node: this.out(node), ancestors: ancestors.map((a) => this.out(a)), children: children.map((c) => this.out(c)) };
+  }
+
+  /** Every state a node the caller may see has had. */
+  async nodeHistory(ctx: AuthedContext, id: number): Promise<NodeHistoryEntry[]> {
+    await this.getVisibleNode(ctx.principal, id);
+    return (await this.history(id)).map((h) => ({ code: h.code, name: h.name, parentId: h.parentId, path: h.path, validFrom: h.validFrom, validTo: h.validTo, change: h.change, reason: h.reason, relatedNodeIds: h.relatedNodeIds }));
+  }
+
+  async find(ctx: AuthedContext, q: string, limit?: number): Promise<SearchHit[]> {
+    return (await this.search(ctx.principal, q, limit)).map((n) => ({ ...this.out(n), trail: n.trail }));
+  }
+
+  /** The map under a node the caller may see, clipped to the caller's own subtree. */
+  async mapFor(ctx: AuthedContext, q: MapQuery): Promise<GridMap> {
+    const p = ctx.principal;
+    const node = await this.getVisibleNode(p, q.nodeId ?? p.nodeId);
+    const root = node.path.startsWith(p.treePath) ? node.path : p.treePath;
+    return this.geojson(root, q.levels ?? ['grid']);
+  }
+
+  async gridView(ctx: AuthedContext, gridId: number) {
+    const d = await this.gridDetail(ctx.principal, gridId);
+    return { grid: this.out(d.grid), partyOrg: d.partyOrg, leaders: d.leaders };
+  }
+
+  /** Departments whose jurisdiction overlaps the caller's subtree. */
+  async departmentsFor(ctx: AuthedContext): Promise<DepartmentOut[]> {
+    return (await this.listDepartments(ctx.principal)).map((d) => ({ id: d.id, code: d.code, name: d.name, shortName: d.shortName, nodeId: d.nodeId }));
+  }
+
   // ---- writing ---------------------------------------------------------------------------
+
+  /** A street, community or grid added by its manager (the API's form of createNode). */
+  async addNode(ctx: AuthedContext, b: NewNodeIn): Promise<NodeOut> {
+    const node = await this.createNode({ parentId: b.parentId, level: b.level, code: b.code, name: b.name, kind: b.kind, specialKind: b.specialKind ?? null, boundary: b.boundary, validFrom: b.validFrom }, ctx);
+    return this.out(node);
+  }
 
   /** Creates a node under its parent, checking level order and the code's shape and uniqueness. */
   async createNode(input: NewNode, ctx: RequestContext, tx?: Tx): Promise<TreeNode> {
@@ -327,7 +379,7 @@ export class TreeService {
    */
   async splitGrid(
     gridId: number,
-    parts: { name: string; kind?: NodeKind; specialKind?: string | null; boundary?: unknown; buildingIds?: number[] }[],
+    parts: SplitPartIn[],
     effectiveDate: string,
     reason: string,
     ctx: RequestContext,
@@ -351,16 +403,43 @@ export class TreeService {
     });
   }
 
+  // ---- people -------------------------------------------------------------------------
+
+  /**
+   * Staff accounts by id as pages show them: display name, role and unit (the department for
+   * department staff, else the node the account hangs on); unknown ids are left out. Accounts
+   * come from the platform's auth service, units from this module's tables.
+   */
+  async people(ids: readonly (number | null | undefined)[], db: DbOrTx = this.db): Promise<Map<number, Person>> {
+    const want = [...new Set(ids.filter((i): i is number => typeof i === 'number' && i > 0))];
+    if (!want.length) return new Map();
+    const accounts = await this.auth.accountsByIds(want, db);
+    const nodeIds = [...new Set(accounts.map((a) => a.nodeId))];
+    const deptIds = [...new Set(accounts.map((a) => a.departmentId).filter((d): d is number => d !== null))];
+    const nodeNames = new Map((nodeIds.length ? await db.select({ id: treeNodes.id, name: treeNodes.name }).from(treeNodes).where(inArray(treeNodes.id, nodeIds)) : []).map((n) => [n.id, n.name]));
+    const deptNames = new Map((deptIds.length ? await db.select({ id: departments.id, name: departments.name }).from(departments).where(inArray(departments.id, deptIds)) : []).map((d) => [d.id, d.name]));
+    return new Map(accounts.map((a) => [a.id, { id: a.id, name: a.displayName, role: a.role, unit: (a.departmentId !== null ? deptNames.get(a.departmentId) : undefined) ?? nodeNames.get(a.nodeId) ?? null }]));
+  }
+
   // ---- grid party organisations and 三级四长 ---------------------------------------------
 
+  /**
+   * A grid's party organisation and 三级四长. A leader who has an account is named as the account
+   * is now (display name and unit), not as typed when the chain was recorded.
+   */
   async gridDetail(principal: Principal, gridId: number) {
     const grid = await this.getVisibleNode(principal, gridId);
     const [party] = await this.db.select().from(gridPartyOrgs).where(eq(gridPartyOrgs.gridId, gridId));
     const leaders = await this.db.select().from(gridLeaders).where(eq(gridLeaders.gridId, gridId)).orderBy(asc(gridLeaders.id));
-    return { grid, partyOrg: party ?? null, leaders: gridLeaderTiers.flatMap((tier) => leaders.filter((l) => l.tier === tier)) };
+    const people = await this.people(leaders.map((l) => l.userId));
+    const named = leaders.map((l) => {
+      const person = l.userId ? people.get(l.userId) : undefined;
+      return { ...l, personName: person?.name ?? l.personName, person: person ?? null };
+    });
+    return { grid, partyOrg: party ?? null, leaders: gridLeaderTiers.flatMap((tier) => named.filter((l) => l.tier === tier)) };
   }
 
-  async setPartyOrg(gridId: number, input: { name: string; orgType?: string; secretaryName?: string | null; memberCount?: number; establishedOn?: string | null }, ctx: RequestContext): Promise<void> {
+  async setPartyOrg(gridId: number, input: PartyOrgIn, ctx: RequestContext): Promise<void> {
     await this.db.transaction(async (t) => {
       const grid = await this.assertGrid(t, ctx.principal, gridId);
       const values = { gridId, name: input.name, orgType: input.orgType ?? 'branch', secretaryName: input.secretaryName ?? null, memberCount: input.memberCount ?? 0, establishedOn: input.establishedOn ?? null };
@@ -369,7 +448,7 @@ export class TreeService {
     });
   }
 
-  async setLeaders(gridId: number, leaders: { tier: (typeof gridLeaderTiers)[number]; personName: string; title?: string | null; userId?: number | null; since?: string | null }[], ctx: RequestContext): Promise<void> {
+  async setLeaders(gridId: number, leaders: LeaderIn[], ctx: RequestContext): Promise<void> {
     await this.db.transaction(async (t) => {
       const grid = await this.assertGrid(t, ctx.principal, gridId);
       await t.delete(gridLeaders).where(eq(gridLeaders.gridId, gridId));

@@ -2,7 +2,7 @@
 // their config: `public: true`, or `permission: 'registry:read'`; nothing else checks roles.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { RequestContext } from '../context.js';
+import { requireAuthed, type AuthedContext, type RequestContext } from '../context.js';
 import { AppError, PlatformErrors } from '../errors.js';
 import { detectLang } from '../http.js';
 import type { Permission } from './roles.js';
@@ -11,6 +11,8 @@ import { AuthErrors, type AuthService } from './service.js';
 declare module 'fastify' {
   interface FastifyRequest {
     ctx: RequestContext;
+    /** The context with a non-null principal, for routes that declare a permission (throws on an anonymous caller). */
+    readonly authed: AuthedContext;
   }
   interface FastifyContextConfig {
     /** Reachable without logging in (public pages, health, log-in itself). */
@@ -40,6 +42,11 @@ export function bearerToken(req: FastifyRequest): string | null {
 
 async function authPlugin(app: FastifyInstance, opts: { auth: AuthService }) {
   app.decorateRequest('ctx', null as unknown as RequestContext);
+  app.decorateRequest('authed', {
+    getter(this: FastifyRequest) {
+      return requireAuthed(this.ctx);
+    },
+  });
 
   app.addHook('onRequest', async (req) => {
     req.ctx = { principal: null, lang: detectLang(req), ip: req.ip, requestId: String(req.id) };

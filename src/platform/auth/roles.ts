@@ -65,6 +65,17 @@ export const permissions = [
   'approvals:accounts', // decide requests to create or change auditor and security-officer accounts
   'approvals:data', // decide requests for unmasking grants and personal-data machine tokens
   'approvals:read', // see every approval request and its outcome
+  'duty:read', // 权责清单: read the duty lists of the caller's township(s), their versions and the catalogue
+  'duty:manage', // a street keeps its own three lists: adopt, add, adjust, import, ask to hand an item back
+  'duty:apply', // a department applies to push work down (准入) and answers hand-back requests on its items
+  'duty:review', // 减负办 admits or refuses applications and decides hand-backs
+  'duty:catalog', // keep the city-level catalogue of common items
+  'calendar:manage', // load a year's public holidays and make-up working days (节假日安排)
+  'channel:send', // send tasks and notices down the work channel (工作通道), citing an admitted duty item
+  'channel:inbox', // the unit's one inbox: read, acknowledge and complete what was sent down
+  'whistle:raise', // a street summons departments (街乡吹哨)
+  'whistle:report', // a department reports to a whistle (部门报到): acknowledge, send staff, act
+  'whistle:read', // whistles, response times and whistle rates in the caller's area
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -72,17 +83,20 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   community_worker: [
     'tree:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:import', 'registry:export', 'registry:merge',
     'registry:unmask', 'registry:trail', 'visits:write', 'reports:submit', 'reports:read', 'certificates:issue',
-    'certificates:revoke', 'certificates:read', 'assisted:write',
+    'certificates:revoke', 'certificates:read', 'assisted:write', 'duty:read', 'channel:inbox',
   ],
-  grid_worker: ['tree:read', 'dashboard:read', 'registry:read', 'registry:write', 'visits:write', 'assisted:write'],
-  street_staff: ['tree:read', 'tree:manage', 'dashboard:read', 'registry:read', 'registry:export', 'registry:trail', 'reports:submit', 'reports:read', 'certificates:read'],
-  department_staff: ['tree:read', 'dashboard:read', 'registry:lookup', 'registry:supplement', 'reports:draft', 'reports:read'],
-  reviewer: ['tree:read', 'dashboard:read', 'reports:review', 'reports:read', 'reports:burden'],
-  assessment_office: ['tree:read', 'dashboard:read', 'reports:read'],
-  staffing_office: ['tree:read', 'dashboard:read'],
+  grid_worker: ['tree:read', 'dashboard:read', 'registry:read', 'registry:write', 'visits:write', 'assisted:write', 'channel:inbox'],
+  street_staff: [
+    'tree:read', 'tree:manage', 'dashboard:read', 'registry:read', 'registry:export', 'registry:trail', 'reports:submit', 'reports:read', 'certificates:read',
+    'duty:read', 'duty:manage', 'channel:send', 'channel:inbox', 'whistle:raise', 'whistle:read',
+  ],
+  department_staff: ['tree:read', 'dashboard:read', 'registry:lookup', 'registry:supplement', 'reports:draft', 'reports:read', 'duty:read', 'duty:apply', 'channel:send', 'whistle:report', 'whistle:read'],
+  reviewer: ['tree:read', 'dashboard:read', 'reports:review', 'reports:read', 'reports:burden', 'duty:read', 'duty:review', 'duty:catalog'],
+  assessment_office: ['tree:read', 'dashboard:read', 'reports:read', 'duty:read', 'whistle:read'],
+  staffing_office: ['tree:read', 'dashboard:read', 'duty:read', 'duty:catalog'],
   auditor: ['tree:read', 'audit:read', 'registry:trail', 'approvals:accounts', 'approvals:read'],
   security_officer: ['tree:read', 'approvals:data', 'approvals:read'],
-  admin: ['tree:read', 'tree:manage', 'dashboard:read', 'users:manage', 'policy:manage', 'tokens:manage', 'grants:manage', 'labels:manage', 'certificates:catalog'],
+  admin: ['tree:read', 'tree:manage', 'dashboard:read', 'users:manage', 'policy:manage', 'tokens:manage', 'grants:manage', 'labels:manage', 'certificates:catalog', 'calendar:manage'],
 };
 
 /**

@@ -1,16 +1,17 @@
 // Log-in, sessions, second factor and machine tokens. Passwords are scrypt-hashed; session and
 // machine tokens are random bearer secrets stored only as SM3 digests; failures count towards a
 // lockout; sessions expire when idle and at a fixed maximum age.
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import type { Config } from '../../config.js';
-import type { Db, Tx } from '../../db/client.js';
+import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import type { AuditService } from '../audit.js';
 import type { Principal, RequestContext } from '../context.js';
 import { FieldCipher, hashPassword, newOpaqueToken, sm3Hex, verifyPassword } from '../crypto.js';
 import { AppError, defineErrors, PlatformErrors } from '../errors.js';
 import { addressKey } from '../ratelimit.js';
+import { scopeCondition } from '../scope.js';
 import { accountKey, LoginThrottle } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { machinePermissions, rolePermissions, roles, type GridWorkerKind, type Permission, type Role } from './roles.js';
@@ -102,6 +103,29 @@ export class AuthService {
     private readonly cipher: FieldCipher,
   ) {
     this.throttle = new LoginThrottle(db, config);
+  }
+
+  /** Accounts by id (for naming people in answers: display name, role, node, department). */
+  async accountsByIds(ids: readonly number[], db: DbOrTx = this.db): Promise<{ id: number; displayName: string; role: string; nodeId: number; departmentId: number | null }[]> {
+    if (!ids.length) return [];
+    return db.select({ id: users.id, displayName: users.displayName, role: users.role, nodeId: users.nodeId, departmentId: users.departmentId }).from(users).where(inArray(users.id, [...ids]));
+  }
+
+  /**
+   * Accounts in the caller's subtree (optionally under a node of it), by role and name, for the
+   * administrators' user list. The users table is the platform's: modules ask here.
+   */
+  async searchUsers(caller: Principal, f: { under?: string; role?: Role; q?: string; limit: number; offset: number }) {
+    const conds: SQL[] = [scopeCondition(caller, users.treePath)];
+    if (f.under) conds.push(sql`${users.treePath} LIKE ${`${f.under}%`}`);
+    if (f.role) conds.push(eq(users.role, f.role));
+    if (f.q) conds.push(or(ilike(users.username, `%${f.q}%`), ilike(users.displayName, `%${f.q}%`))!);
+    const where = and(...conds);
+    const [rows, count] = await Promise.all([
+      this.db.select().from(users).where(where).orderBy(asc(users.treePath), asc(users.id)).limit(f.limit).offset(f.offset),
+      this.db.select({ n: sql<number>`count(*)::int` }).from(users).where(where),
+    ]);
+    return { rows, total: count[0]?.n ?? 0 };
   }
 
   get policy() {

@@ -20,6 +20,8 @@ export const viewports = {
   desktop: { width: 1366, height: 860 },
   /** An ordinary phone: 375 px wide, the width a grid worker's screen must work at. */
   phone: { width: 375, height: 740 },
+  /** A current phone (390×844), where tap targets are measured. */
+  phone390: { width: 390, height: 844 },
 } as const;
 
 export interface TestPage {
@@ -31,7 +33,7 @@ export interface TestPage {
 }
 
 export async function newPage(browser: Browser, baseURL: string, opts: { size?: keyof typeof viewports; locale?: string } = {}): Promise<TestPage> {
-  const phone = opts.size === 'phone';
+  const phone = opts.size === 'phone' || opts.size === 'phone390';
   const context = await browser.newContext({
     baseURL,
     viewport: viewports[opts.size ?? 'desktop'],
@@ -59,6 +61,31 @@ export async function loginAs(page: Page, username: string, password = DEMO_PASS
   await page.locator('input#password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('user-menu').waitFor();
+}
+
+/**
+ * Tap targets smaller than 44 × 44 px among what is on screen now: buttons, links, tabs, menu
+ * entries, inputs, selects, date pickers, checkboxes, filter tabs (a control's wrapper is
+ * measured, not the bare input inside it). Returns a line for each, empty when all are big enough.
+ */
+export async function smallTapTargets(page: Page, min = 44): Promise<string[]> {
+  // Written as page code in a string: the server's type-check has no DOM types.
+  return page.evaluate<string[]>(`(() => {
+    const min = ${min};
+    const wrappers = '.ant-select, .ant-checkbox-wrapper, .ant-radio-wrapper, .ant-picker, .ant-segmented-item, .ant-input-affix-wrapper, .ant-input-number';
+    const sel = 'button, a[href], [role=tab], [role=button], [role=switch], [role=menuitem], [role=checkbox], [role=combobox], input:not([type=hidden]), textarea, ' + wrappers;
+    const out = [];
+    for (const el of document.querySelectorAll(sel)) {
+      if (el.parentElement && el.parentElement.closest(wrappers)) continue; // measured as its wrapper
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const cs = getComputedStyle(el);
+      if (cs.visibility === 'hidden' || cs.display === 'none' || Number(cs.opacity) === 0) continue;
+      if (el.closest('[aria-hidden=true], .ant-tabs-nav-operations-hidden')) continue;
+      if (r.width < min || r.height < min) out.push(el.tagName.toLowerCase() + ' "' + (el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30) + '" ' + Math.round(r.width) + '×' + Math.round(r.height) + ' (' + String(el.className).slice(0, 50) + ')');
+    }
+    return out;
+  })()`);
 }
 
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {

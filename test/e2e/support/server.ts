@@ -2,7 +2,7 @@
 // fresh temporary data folder (embedded database), a small demo city, the embedded MQTT broker on
 // a free port. The address is read from the server's own start-up line.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -14,7 +14,8 @@ export interface E2eServer {
   dataDir: string;
   /** The server's output so far (for failure messages). */
   output(): string;
-  stop(): Promise<void>;
+  /** Stops it (SIGTERM, a clean close) and removes its data folder unless `keep`. */
+  stop(opts?: { keep?: boolean }): Promise<void>;
 }
 
 export interface ServerOptions {
@@ -25,7 +26,15 @@ export interface ServerOptions {
   /** Extra environment (e.g. QC_TILE_URL). */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Seed a city of its own instead of starting from a copy of the run's seeded city. */
+  fresh?: boolean;
 }
+
+/**
+ * The demo city seeded once per run (a cleanly closed data folder, set by the global setup): a
+ * server that wants a city of its own starts on a copy of it instead of seeding 3,000 people again.
+ */
+export const TEMPLATE_ENV = 'QC_E2E_TEMPLATE';
 
 /** Builds web/dist when its sources are newer than the last build (scripts/ensure-web.mjs). */
 export function ensureWebBuilt(): void {
@@ -34,7 +43,11 @@ export function ensureWebBuilt(): void {
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<E2eServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'qingche-e2e-'));
+  // A folder the caller names stays the caller's (it may open the database after the stop).
+  const ownsDir = !opts.env?.QC_DATA_DIR;
+  const dataDir = opts.env?.QC_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'qingche-e2e-'));
+  const template = process.env[TEMPLATE_ENV];
+  if (template && !opts.fresh) cpSync(template, dataDir, { recursive: true });
   const port = opts.port ?? 0;
   const child: ChildProcess = spawn(process.execPath, ['bin/qingche.mjs', 'serve', '--demo'], {
     cwd: ROOT,
@@ -84,7 +97,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<E2eServer> 
     url,
     dataDir,
     output: () => out,
-    async stop() {
+    async stop(stopOpts = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
@@ -92,7 +105,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<E2eServer> 
         await exited;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDir && !stopOpts.keep) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -83,13 +83,46 @@ async function request<T>(method: string, path: string, body?: unknown, opts: { 
   }
   if (!res.ok) {
     const e = (data as ErrorBody | undefined)?.error;
+    // The request id from the body, else from the header every answer carries (a proxy's error
+    // page has no JSON body, but the server's header still names the request in its log).
+    const headerId = res.headers.get('x-request-id') ?? undefined;
     const err = e
-      ? new ApiError(res.status, e.code, e.message, e.field, e.details, e.requestId)
-      : new ApiError(res.status, `HTTP_${res.status}`, lang === 'en' ? `The server answered ${res.status}` : `服务器返回错误（${res.status}）`);
+      ? new ApiError(res.status, e.code, e.message, e.field, e.details, e.requestId ?? headerId)
+      : new ApiError(res.status, `HTTP_${res.status}`, lang === 'en' ? `The server could not answer (${res.status}). Try again in a moment.` : `服务器暂时无法处理（${res.status}），请稍后重试`, undefined, undefined, headerId);
     if (res.status === 401 && SESSION_CODES.has(err.code) && !opts.quiet401) onSessionLost?.(err);
     throw err;
   }
   return data as T;
+}
+
+/**
+ * A problem in the page itself (not an answer from the server): it gets an id of its own, shown
+ * to the user in place of the browser's message and sent to the server's log under that id, so
+ * that a support call can find what broke. Returns the id.
+ */
+export function reportClientError(error: unknown): string {
+  const id = `C-${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 36 ** 4).toString(36).toUpperCase().padStart(4, '0')}`;
+  const e = error instanceof Error ? error : new Error(String(error));
+  console.error(`client error ${id}:`, e);
+  try {
+    void fetch('/api/client-errors', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      credentials: 'same-origin',
+      keepalive: true,
+      // The page's path only: a query string may hold a stated purpose or a search term.
+      body: JSON.stringify({ id, message: e.message.slice(0, 500), stack: e.stack?.slice(0, 4000), path: window.location.pathname.slice(0, 300) }),
+    }).catch(() => undefined);
+  } catch {
+    /* reporting is best effort: the id is still shown */
+  }
+  return id;
+}
+
+/** An ApiError for a problem that happened in the page: a plain message in the user's language and an id. */
+export function clientError(error: unknown): ApiError {
+  const id = reportClientError(error);
+  return new ApiError(0, 'CLIENT', lang === 'en' ? 'Something went wrong on this page. Reload it, and if it happens again give this id to support.' : '页面出现问题，请重新加载；如再次出现，请把下面的编号告诉技术支持。', undefined, undefined, id);
 }
 
 export const api = {

@@ -1,5 +1,6 @@
 // Shapes of the server's answers the web app relies on (see /api/docs for the full contract).
 import type { Permission, Role } from '../../../src/platform/auth/roles';
+import type { ResponseOf } from './typed';
 
 export type { Permission, Role };
 
@@ -12,7 +13,11 @@ export interface NodeSummary {
   trail: string[];
 }
 
-export type TreeLevel = 'city' | 'district' | 'street' | 'community' | 'grid';
+// The tree's shapes come from its schemas (src/modules/tree/schemas.ts) through the generated contract.
+export type NodeView = ResponseOf<'/api/tree/nodes/{id}'>;
+export type TreeNode = NodeView['node'];
+export type TreeLevel = TreeNode['level'];
+export type GridDetail = ResponseOf<'/api/tree/grids/{id}'>;
 
 export interface Me {
   user: {
@@ -31,29 +36,6 @@ export interface Me {
   mfaPending: boolean;
 }
 
-export interface TreeNode {
-  id: number;
-  code: string;
-  name: string;
-  level: TreeLevel;
-  kind: string;
-  specialKind: string | null;
-  parentId: number | null;
-  path: string;
-  districtCode: string | null;
-  centerLat: number | null;
-  centerLng: number | null;
-  validFrom: string;
-  validTo: string | null;
-  hasChildren?: boolean;
-}
-
-export interface NodeView {
-  node: TreeNode;
-  ancestors: TreeNode[];
-  children: TreeNode[];
-}
-
 export interface Page<T> {
   items: T[];
   total: number;
@@ -62,12 +44,7 @@ export interface Page<T> {
   offset: number;
 }
 
-export interface UiConfig {
-  tileUrl: string;
-  passwordMinLength: number;
-  passwordMinClasses: number;
-  sessionIdleMinutes: number;
-}
+export type UiConfig = ResponseOf<'/api/ui/config'>;
 
 export interface CodeName {
   zh: string;
@@ -158,6 +135,21 @@ export interface RecordOut {
   [field: string]: unknown;
 }
 
+/** A staff member as the server names them: display name, role and unit (never the log-in name). */
+export interface Person {
+  id: number;
+  name: string;
+  role: string;
+  unit: string | null;
+}
+
+/** A household named as people know it (户号, 户主), for callers granted the link only. */
+export interface HouseholdRef {
+  id: number;
+  householdNo: string;
+  headName: string | null;
+}
+
 export interface ResidentOut extends RecordOut {
   name?: string;
   idNumber?: string | null;
@@ -169,6 +161,10 @@ export interface ResidentOut extends RecordOut {
   gridName?: string;
   status?: string;
   labels?: { code: string; since: string; until: string | null; attributes?: Record<string, unknown> }[];
+  /** For a department granted 所属户: the household by number and head, instead of its id. */
+  householdRef?: HouseholdRef;
+  /** For a department granted 房屋: the house by its address, instead of its id. */
+  houseRef?: { id: number; address: string };
 }
 
 export interface ResidentCard {
@@ -178,8 +174,9 @@ export interface ResidentCard {
   house: { id: number; building: string; unitNo: string | null; roomNo: string; address: string; fullAddress?: string } | null;
   /** Where the resident lives: the house's address, the free text, whether they agree; null when not shown to the caller. */
   address?: { status: 'agrees' | 'mismatch' | 'house_only' | 'text_only' | 'none'; text: string | null; house: string | null; address: string | null; reviewedAt: string | null; dueAt: string | null; overdue: boolean } | null;
-  visits: { id: number; visitedAt: string; kind: string; notes: string | null; visitorId: number; confirmedPolicies: number[] }[];
-  reviews: { policyId: number; name: string; reviewedAt: string; dueAt: string; overdue: boolean }[];
+  visits: { id: number; visitedAt: string; kind: string; notes: string | null; visitorId: number; visitor: Person | null; confirmedPolicies: number[] }[];
+  /** owner: "community" or the code of the department that keeps the group. */
+  reviews: { policyId: number; name?: string; owner: string; reviewedAt: string; dueAt: string; overdue: boolean }[];
   place: string[];
 }
 
@@ -190,13 +187,18 @@ export interface HistoryEntry {
   source: string;
   reason: string | null;
   changedBy: string | null;
+  /** Who changed it, as the account is now; null for the system. */
+  by: Person | null;
   changedAt: string;
 }
 
 export interface TrailEntry {
   at: string;
+  /** The viewer's display name. */
   actor: string;
   role: string;
+  /** Their department, else their division or grid. */
+  unit: string | null;
   department: string | null;
   action: string;
   reason: string | null;
@@ -242,48 +244,6 @@ export interface Department {
   nodeId: number;
 }
 
-export interface DashboardStat {
-  key: string;
-  label: string;
-  value: number | null;
-  suffix?: string;
-  tone?: 'default' | 'success' | 'warning' | 'danger';
-  link?: string;
-  hint?: string;
-}
-
-export interface DashboardDatum {
-  key: string;
-  label: string;
-  value: number | null;
-  link?: string;
-}
-
-export interface DashboardTile {
-  key: string;
-  title: string;
-  kind: 'stats' | 'bars' | 'pie' | 'table';
-  order: number;
-  width: number;
-  stats?: DashboardStat[];
-  series?: DashboardDatum[];
-  table?: { columns: { key: string; title: string; numeric?: boolean }[]; rows: Record<string, string | number | null>[] };
-  link?: string;
-  note?: string;
-  /** When the numbers were counted, for tiles the server keeps a few minutes (wide scopes). */
-  asOf?: string;
-}
-
-export interface DashboardOut {
-  node: { id: number; code: string; name: string; level: TreeLevel; kind: string; path: string; parentId: number | null; centerLat: number | null; centerLng: number | null };
-  trail: string[];
-  generatedAt: string;
-  tiles: DashboardTile[];
-  unavailable: { key: string; message: string }[];
-}
-
-export interface GridDetail {
-  grid: TreeNode;
-  partyOrg: { name: string; orgType: string; secretaryName: string | null; memberCount: number; establishedOn: string | null } | null;
-  leaders: { tier: string; personName: string; title: string | null; userId: number | null; since: string | null }[];
-}
+// The dashboard's shapes come from its schemas (src/modules/dashboard/schemas.ts) through the generated contract.
+export type DashboardOut = ResponseOf<'/api/dashboard'>;
+export type DashboardTile = DashboardOut['tiles'][number];

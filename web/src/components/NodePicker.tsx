@@ -1,23 +1,26 @@
 // Choosing a node of the tree in a form (the grid a record belongs to, the node an account hangs
 // on): a tree select that opens level by level from the user's own node or a given root.
 import { TreeSelect } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { TreeLevel, TreeNode } from '../api/types';
 import { useI18n } from '../i18n';
 import { usePlace } from '../shell/PlaceContext';
 import { levelTerm, nodeView } from '../shell/tree';
+import { UserText } from './UserText';
 
 interface Item {
   id: number;
   pId: number | null;
   value: number;
-  title: string;
+  title: ReactNode;
+  /** What a typed search matches (the name as written). */
+  search: string;
   isLeaf: boolean;
   selectable: boolean;
 }
 
 export function NodePicker({ value, onChange, levels, rootId, placeholder, disabled, testId, stopAt }: { value?: number | null; onChange?(v: number | null, node?: TreeNode): void; levels: TreeLevel[]; rootId?: number; placeholder?: string; disabled?: boolean; testId?: string; stopAt?: TreeLevel }) {
-  const { tt } = useI18n();
+  const { t, tt } = useI18n();
   const { place, home } = usePlace();
   const root = rootId ?? place?.id ?? home?.id;
   const [items, setItems] = useState<Item[]>([]);
@@ -27,7 +30,7 @@ export function NodePicker({ value, onChange, levels, rootId, placeholder, disab
 
   const toItem = (n: TreeNode, pId: number | null): Item => {
     nodes.set(n.id, n);
-    return { id: n.id, pId, value: n.id, title: `${n.name}${levels.length > 1 ? `（${tt(levelTerm(n.level))}）` : ''}`, isLeaf: n.level === leafLevel || n.level === 'grid', selectable: levels.includes(n.level) };
+    return { id: n.id, pId, value: n.id, search: n.name, title: <><UserText>{n.name}</UserText>{levels.length > 1 ? t('（{l}）', ' ({l})', { l: tt(levelTerm(n.level)) }) : ''}</>, isLeaf: n.level === leafLevel || n.level === 'grid', selectable: levels.includes(n.level) };
   };
 
   useEffect(() => {
@@ -57,7 +60,9 @@ export function NodePicker({ value, onChange, levels, rootId, placeholder, disab
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value, items.length]);
 
-  const loadData = async ({ id }: { id?: number }) => {
+  // Ant Design passes the clicked tree node (a LegacyDataNode); ours carry their id.
+  const loadData = async (node: object) => {
+    const id = 'id' in node && typeof node.id === 'number' ? node.id : undefined;
     if (!id) return;
     const v = await nodeView(id);
     setItems((old) => {
@@ -70,13 +75,13 @@ export function NodePicker({ value, onChange, levels, rootId, placeholder, disab
     <TreeSelect
       treeDataSimpleMode
       treeData={items}
-      loadData={loadData as never}
+      loadData={loadData}
       value={value ?? undefined}
       onChange={(v) => onChange?.((v as number | undefined) ?? null, v ? nodes.get(v as number) : undefined)}
       placeholder={placeholder}
       disabled={disabled}
       allowClear
-      showSearch={{ treeNodeFilterProp: 'title' }}
+      showSearch={{ treeNodeFilterProp: 'search' }}
       treeDefaultExpandedKeys={root ? [root] : []}
       style={{ width: '100%' }}
       popupMatchSelectWidth={false}

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { Page, RecordKind, RecordOut } from '../api/types';
 import { useI18n } from '../i18n';
+import { UserText } from '../components/UserText';
 
 export function recordTitle(kind: RecordKind, r: RecordOut, t: (zh: string, en: string, p?: Record<string, string | number>) => string): string {
   switch (kind) {
@@ -21,7 +22,9 @@ export function recordTitle(kind: RecordKind, r: RecordOut, t: (zh: string, en: 
 
 export function RecordSelect({ kind, value, onChange, gridId, placeholder, testId }: { kind: RecordKind; value?: number | null; onChange?(v: number | null): void; gridId?: number | null; placeholder?: string; testId?: string }) {
   const { t } = useI18n();
-  const [options, setOptions] = useState<{ value: number; label: string }[]>([]);
+  // Records, not labels: a label is made when drawn, so it follows the language (a name with its
+  // age reads "周卫（74 岁）" or "周卫 (74)" as the switch says, not as it said when searched).
+  const [options, setOptions] = useState<{ value: number; record: RecordOut | null }[]>([]);
   const [loading, setLoading] = useState(false);
   const timer = useRef<number | undefined>(undefined);
   const path = kind === 'resident' ? '/residents' : `/records/${kind}`;
@@ -36,7 +39,7 @@ export function RecordSelect({ kind, value, onChange, gridId, placeholder, testI
         (r) => {
           setOptions((old) => {
             const chosen = old.filter((o) => o.value === value);
-            const fresh = r.items.map((i) => ({ value: i.id, label: recordTitle(kind, i, t) }));
+            const fresh = r.items.map((i) => ({ value: i.id, record: i }));
             return [...chosen.filter((c) => !fresh.some((f) => f.value === c.value)), ...fresh];
           });
           setLoading(false);
@@ -55,8 +58,8 @@ export function RecordSelect({ kind, value, onChange, gridId, placeholder, testI
     if (!value || options.some((o) => o.value === value)) return;
     const one = kind === 'resident' ? api.get<{ resident: RecordOut }>(`/residents/${value}`).then((c) => c.resident) : api.get<RecordOut>(`/records/${kind}/${value}`);
     one.then(
-      (r) => setOptions((old) => (old.some((o) => o.value === value) ? old : [{ value, label: recordTitle(kind, r, t) }, ...old])),
-      () => setOptions((old) => [{ value, label: `#${value}` }, ...old]),
+      (r) => setOptions((old) => (old.some((o) => o.value === value) ? old : [{ value, record: r }, ...old])),
+      () => setOptions((old) => [{ value, record: null }, ...old]),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
@@ -65,7 +68,7 @@ export function RecordSelect({ kind, value, onChange, gridId, placeholder, testI
     <Select
       value={value ?? undefined}
       onChange={(v) => onChange?.((v as number | undefined) ?? null)}
-      options={options}
+      options={options.map((o) => ({ value: o.value, label: o.record ? <UserText>{recordTitle(kind, o.record, t)}</UserText> : `#${o.value}` }))}
       showSearch={{ filterOption: false, onSearch: search }}
       allowClear
       loading={loading}

@@ -5,9 +5,10 @@ import { Alert, Button, Result, Typography, type FormInstance } from 'antd';
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { useI18n } from '../i18n';
+import { ServerText } from './UserText';
 
 export function ErrorAlert({ error, onRetry, style, title }: { error: ApiError | null | undefined; onRetry?: () => void; style?: React.CSSProperties; title?: ReactNode }) {
-  const { tt } = useI18n();
+  const { tt, lang } = useI18n();
   if (!error) return null;
   const issues = error.code === 'VALIDATION_FAILED' ? error.issues : [];
   return (
@@ -15,14 +16,14 @@ export function ErrorAlert({ error, onRetry, style, title }: { error: ApiError |
       type="error"
       showIcon
       style={style}
-      title={title ?? error.message}
+      title={title ?? <ServerText text={error.message} lang={lang} />}
       description={
         <>
-          {title ? <div>{error.message}</div> : null}
+          {title ? <div><ServerText text={error.message} lang={lang} /></div> : null}
           {issues.length > 1 ? (
             <ul style={{ margin: '4px 0', paddingLeft: 18 }}>
               {issues.map((i) => (
-                <li key={`${i.field}-${i.message}`}>{i.message}</li>
+                <li key={`${i.field}-${i.message}`}><ServerText text={i.message} lang={lang} /></li>
               ))}
             </ul>
           ) : null}
@@ -44,19 +45,24 @@ export function ErrorAlert({ error, onRetry, style, title }: { error: ApiError |
   );
 }
 
-/** A whole page that could not load (404 for records out of scope, 403 for roles, network). */
+/**
+ * A whole page that could not load (404 for records out of scope, 403 for roles, network): the
+ * server's message (already in the user's language), or for a problem in the page itself the
+ * plain message clientError() gave it; with the request id either way.
+ */
 export function ErrorPage({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
-  const { t, tt } = useI18n();
+  const { t, tt, lang } = useI18n();
   const status = error.status === 404 ? '404' : error.status === 403 ? '403' : error.status >= 500 ? '500' : 'error';
   return (
     <Result
       status={status}
       title={error.status === 404 ? t('未找到', 'Not found') : error.status === 403 ? t('无权访问', 'Not allowed') : t('加载失败', 'Could not load')}
+      data-testid="error-page"
       subTitle={
         <>
-          <div>{error.message}</div>
+          <div><ServerText text={error.message} lang={lang} /></div>
           {error.requestId ? (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="error-id">
               {tt('requestId')}: {error.requestId}
             </Typography.Text>
           ) : null}

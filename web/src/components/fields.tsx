@@ -2,7 +2,8 @@
 // and the masked ID numbers and phones with their explicit, logged "show" action.
 import { EyeOutlined } from '@ant-design/icons';
 import { App, Button, Form, Input, Modal, Tooltip, Typography } from 'antd';
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
+import { UserText } from './UserText';
 import { api, ApiError } from '../api/client';
 import type { Catalogue, FieldInfo, RecordKind } from '../api/types';
 import { useCatalogue } from '../hooks/useReference';
@@ -15,6 +16,8 @@ export interface FieldHelpers {
   label(kind: RecordKind, key: string): string;
   /** The value as a person reads it: code names, "—" for nothing. */
   text(kind: RecordKind, key: string, value: unknown): string;
+  /** The same for display: a code's name as the app's word, anything typed marked as user data. */
+  show(kind: RecordKind, key: string, value: unknown): ReactNode;
   code(table: string, value: string | null | undefined): string;
 }
 
@@ -44,6 +47,16 @@ export function useFields(): FieldHelpers {
     },
     [catalogue, lang],
   );
+  const show = useCallback(
+    (kind: RecordKind, key: string, value: unknown): ReactNode => {
+      if (value === null || value === undefined || value === '') return '—';
+      const f = catalogue?.kinds[kind]?.find((x) => x.key === key);
+      if (f?.codes?.[String(value)]) return text(kind, key, value);
+      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      return <UserText>{String(value)}</UserText>;
+    },
+    [catalogue, text],
+  );
   const code = useCallback(
     (table: string, value: string | null | undefined) => {
       if (!value) return '—';
@@ -52,7 +65,7 @@ export function useFields(): FieldHelpers {
     },
     [catalogue, lang],
   );
-  return { catalogue, fields, field, label, text, code };
+  return { catalogue, fields, field, label, text, show, code };
 }
 
 /**

@@ -9,14 +9,16 @@ import { auditFeature } from './audit';
 import { certificatesFeature } from './certificates';
 import { dashboardFeature } from './dashboard';
 import { departmentFeature } from './department';
+import { dutyListsFeature } from './duty-lists';
 import { exchangeFeature } from './exchange';
 import { profileFeature } from './profile';
 import { recordsFeature } from './records';
 import { reportsFeature } from './reports';
 import { residentsFeature } from './residents';
+import { workChannelFeature } from './work-channel';
 import { menuGroups, type Feature, type FeatureMenuItem, type Text2 } from './types';
 
-export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, exchangeFeature, certificatesFeature, reportsFeature, departmentFeature, adminFeature, auditFeature, approvalsFeature, profileFeature];
+export const features: Feature[] = [dashboardFeature, residentsFeature, recordsFeature, exchangeFeature, certificatesFeature, reportsFeature, workChannelFeature, departmentFeature, dutyListsFeature, adminFeature, auditFeature, approvalsFeature, profileFeature];
 
 /** Pages open without logging in, from every feature. */
 export const publicRoutes = features.flatMap((f) => f.publicRoutes ?? []);

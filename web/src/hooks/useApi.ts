@@ -3,7 +3,7 @@
 // stale results arrive last. Requests are repeated when the language changes, because the server
 // answers in it.
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, clientError } from '../api/client';
 import { useI18n } from '../i18n';
 
 export interface Loaded<T> {
@@ -14,9 +14,10 @@ export interface Loaded<T> {
   setData(d: T | undefined): void;
 }
 
+/** The server's error as it came; anything else (a bug in the page) as a plain message with an id, never the browser's text. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  return new ApiError(0, 'CLIENT', (err as Error)?.message ?? String(err));
+  return clientError(err);
 }
 
 export function useApi<T>(load: ((signal: AbortSignal) => Promise<T>) | null, deps: DependencyList): Loaded<T> {

@@ -4,7 +4,7 @@
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import 'dayjs/locale/en';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, createElement, Fragment, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { setApiLang, type Lang } from '../api/client';
 import { terms, type Term } from './terms';
 
@@ -26,6 +26,7 @@ function apply(lang: Lang) {
   setApiLang(lang);
   dayjs.locale(lang === 'en' ? 'en' : 'zh-cn');
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+  document.title = `${terms.appName[lang === 'en' ? 1 : 0]} · ${terms.appTagline[lang === 'en' ? 1 : 0]}`;
   document.cookie = `qc_lang=${lang}; path=/; max-age=31536000; SameSite=Strict`;
 }
 
@@ -36,6 +37,13 @@ export interface I18n {
   t(zh: string, en: string, params?: Record<string, string | number>): string;
   /** A word from the shared dictionary. */
   tt(term: Term): string;
+  /**
+   * A pair with elements in it: tn('{p} 的证明', 'Certificates of {p}', { p: <UserText>{name}</UserText> }),
+   * for sentences that carry user data (marked as such) or other elements.
+   */
+  tn(zh: string, en: string, params: Record<string, ReactNode>): ReactNode;
+  /** A list joined the way the language joins it (、 or , ). */
+  list(items: readonly ReactNode[]): ReactNode;
   /** A dictionary word whose key is built at run time ("op_" + operation), or the fallback. */
   term(key: string, fallback: string): string;
   /** Picks the right half of a { zh, en } pair from the server. */
@@ -45,6 +53,11 @@ export interface I18n {
 const I18nContext = createContext<I18n | null>(null);
 
 const fill = (s: string, params?: Record<string, string | number>) => (params ? s.replace(/\{(\w+)\}/g, (m, k: string) => (params[k] === undefined ? m : String(params[k]))) : s);
+
+function fillNodes(s: string, params: Record<string, ReactNode>): ReactNode {
+  const parts = s.split(/\{(\w+)\}/);
+  return createElement(Fragment, null, ...parts.map((p, i) => (i % 2 ? (p in params ? params[p] : `{${p}}`) : p)));
+}
 
 export function LangProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(() => {
@@ -66,6 +79,8 @@ export function LangProvider({ children }: { children: ReactNode }) {
       lang,
       setLang,
       t: (zh, en, params) => fill(lang === 'en' ? en : zh, params),
+      tn: (zh, en, params) => fillNodes(lang === 'en' ? en : zh, params),
+      list: (items) => createElement(Fragment, null, ...items.flatMap((x, i) => (i ? [lang === 'en' ? ', ' : '、', x] : [x]))),
       tt: (term) => terms[term][lang === 'en' ? 1 : 0],
       term: (key, fallback) => (key in terms ? terms[key as Term][lang === 'en' ? 1 : 0] : fallback),
       pick: (pair, fallback = '') => (pair ? (lang === 'en' ? pair.en : pair.zh) : fallback),

@@ -7,6 +7,8 @@
 export function textNode(text: string, tag: keyof HTMLElementTagNameMap = 'span'): HTMLElement {
   const el = document.createElement(tag);
   el.textContent = text;
+  // People's words (see components/UserText): shown as written in either language.
+  el.dataset.user = '';
   return el;
 }
 

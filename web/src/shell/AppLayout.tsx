@@ -11,8 +11,9 @@ import { LangSwitch } from '../components/LangSwitch';
 import { visibleMenu } from '../features';
 import { useMobile } from '../hooks/useMobile';
 import { useI18n } from '../i18n';
-import { ErrorBoundary } from './ErrorBoundary';
+import { ErrorBoundary, useBoundaryTexts } from './ErrorBoundary';
 import { PlaceBar } from './TreeNavigator';
+import { UserText } from '../components/UserText';
 
 function Brand({ collapsed }: { collapsed?: boolean }) {
   const { tt } = useI18n();
@@ -80,9 +81,9 @@ export function AppLayout() {
         disabled: true,
         label: (
           <Flex vertical style={{ color: 'rgba(0,0,0,0.88)' }}>
-            <strong>{me?.user.displayName}</strong>
+            <strong><UserText>{me?.user.displayName}</UserText></strong>
             <span style={{ fontSize: 12 }}>{roleName}</span>
-            <span style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{place || me?.node?.name}</span>
+            <span style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}><UserText>{place || me?.node?.name}</UserText></span>
           </Flex>
         ),
       },
@@ -100,13 +101,13 @@ export function AppLayout() {
     <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
       <Button type="text" className="qc-user" data-testid="user-menu">
         <Avatar size={28} style={{ background: '#1f5fbf' }}>
-          {me?.user.displayName.slice(0, 1)}
+          <UserText>{me?.user.displayName.slice(0, 1)}</UserText>
         </Avatar>
         {mobile ? null : (
           <Flex vertical align="flex-start" style={{ lineHeight: 1.25 }}>
-            <span className="qc-user-name">{me?.user.displayName}</span>
+            <span className="qc-user-name"><UserText>{me?.user.displayName}</UserText></span>
             <span className="qc-user-role" data-testid="user-role">
-              {roleName} · {me?.node?.name}
+              {roleName} · <UserText>{me?.node?.name}</UserText>
             </span>
           </Flex>
         )}
@@ -114,7 +115,7 @@ export function AppLayout() {
     </Dropdown>
   );
 
-  const boundaryTexts = { title: t('页面出错了', 'This page ran into a problem'), reload: t('重新加载', 'Reload'), stale: t('系统已更新，请重新加载页面', 'The app was updated: reload the page') };
+  const boundaryTexts = useBoundaryTexts();
   const content = (
     <ErrorBoundary resetKey={location.pathname} texts={boundaryTexts}>
       <Suspense

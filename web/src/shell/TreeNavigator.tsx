@@ -4,14 +4,15 @@ import { ApartmentOutlined, EnvironmentOutlined, RightOutlined, SearchOutlined }
 import { AutoComplete, Breadcrumb, Button, Drawer, Empty, Flex, Input, Spin, Tag, Tree, Typography } from 'antd';
 import type { DataNode, EventDataNode } from 'antd/es/tree';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../api/client';
 import type { NodeView, TreeNode } from '../api/types';
+import { call, type ResponseOf } from '../api/typed';
 import { useI18n } from '../i18n';
 import { useMobile } from '../hooks/useMobile';
 import { usePlace } from './PlaceContext';
 import { levelTerm, nodeView, toPlace } from './tree';
+import { UserText } from '../components/UserText';
 
-type SearchHit = TreeNode & { trail: string[] };
+type SearchHit = ResponseOf<'/api/tree/search'>[number];
 
 /** Search box over the user's subtree (names, or codes when digits are typed). */
 export function NodeSearch({ onPick, autoFocus }: { onPick(n: SearchHit): void; autoFocus?: boolean }) {
@@ -30,7 +31,7 @@ export function NodeSearch({ onPick, autoFocus }: { onPick(n: SearchHit): void; 
     }
     timer.current = window.setTimeout(() => {
       setBusy(true);
-      api.get<SearchHit[]>('/tree/search', { q: term, limit: 20 }).then(
+      call.get('/api/tree/search', { query: { q: term, limit: 20 } }).then(
         (r) => {
           setHits(r);
           setBusy(false);
@@ -60,10 +61,10 @@ export function NodeSearch({ onPick, autoFocus }: { onPick(n: SearchHit): void; 
         label: (
           <Flex vertical>
             <span>
-              {h.name} <Tag style={{ marginInlineStart: 4 }}>{tt(levelTerm(h.level))}</Tag>
+              <UserText>{h.name}</UserText> <Tag style={{ marginInlineStart: 4 }}>{tt(levelTerm(h.level))}</Tag>
             </span>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {h.trail.slice(1, -1).join(' / ')} · {h.code}
+              <UserText>{h.trail.slice(1, -1).join(' / ')}</UserText> · {h.code}
             </Typography.Text>
           </Flex>
         ),
@@ -88,7 +89,7 @@ function FullTree({ onPick }: { onPick(n: TreeNode): void }) {
       key: n.id,
       title: (
         <span>
-          {n.name} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{tt(levelTerm(n.level))}</Typography.Text>
+          <UserText>{n.name}</UserText> <Typography.Text type="secondary" style={{ fontSize: 12 }}>{tt(levelTerm(n.level))}</Typography.Text>
         </span>
       ),
       isLeaf: n.level === 'grid',
@@ -156,10 +157,10 @@ export function PlaceBar() {
         key: n.id,
         title: mine && !current ? (
           <a onClick={() => pick(n)} data-testid={`crumb-${n.id}`}>
-            {n.name}
+            <UserText>{n.name}</UserText>
           </a>
         ) : (
-          <span className={current ? 'qc-crumb-current' : 'qc-crumb-above'}>{n.name}</span>
+          <span className={current ? 'qc-crumb-current' : 'qc-crumb-above'}><UserText>{n.name}</UserText></span>
         ),
       };
     });
@@ -183,7 +184,7 @@ export function PlaceBar() {
             <Flex wrap gap={8} style={{ marginTop: 6 }}>
               {children.map((c) => (
                 <Button key={c.id} onClick={() => pick(c)} data-testid={`child-${c.id}`}>
-                  {c.name}
+                  <UserText>{c.name}</UserText>
                 </Button>
               ))}
             </Flex>
@@ -204,7 +205,7 @@ export function PlaceBar() {
     return (
       <>
         <Button type="text" icon={<EnvironmentOutlined />} onClick={() => setOpen(true)} className="qc-place-mobile" data-testid="place-button">
-          <span className="qc-ellipsis">{place.name}</span>
+          <span className="qc-ellipsis"><UserText>{place.name}</UserText></span>
         </Button>
         {drawer}
       </>
@@ -221,7 +222,7 @@ export function PlaceBar() {
         <Flex gap={4} wrap className="qc-children" data-testid="place-children">
           {children.slice(0, 6).map((c) => (
             <Button key={c.id} size="small" type="dashed" onClick={() => pick(c)} data-testid={`child-${c.id}`}>
-              {c.name}
+              <UserText>{c.name}</UserText>
             </Button>
           ))}
           {children.length > 6 ? (

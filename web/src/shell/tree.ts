@@ -1,4 +1,4 @@
-import { api } from '../api/client';
+import { call } from '../api/typed';
 import type { NodeView, TreeLevel, TreeNode } from '../api/types';
 import type { Place } from './PlaceContext';
 
@@ -14,7 +14,7 @@ const views = new Map<number, Promise<NodeView>>();
 export function nodeView(id: number): Promise<NodeView> {
   let p = views.get(id);
   if (!p) {
-    p = api.get<NodeView>(`/tree/nodes/${id}`).catch((err) => {
+    p = call.get('/api/tree/nodes/{id}', { path: { id } }).catch((err) => {
       views.delete(id);
       throw err;
     });

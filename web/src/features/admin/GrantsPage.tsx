@@ -14,8 +14,9 @@ import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useDepartments, useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
-import { pendingOf } from '../approvals/types';
-import { GrantFields, useNodeNames } from '../department/MyGrantsPage';
+import { pendingOf } from '../../components/approvals';
+import { GrantFields, useNodeNames } from '../../components/GrantFields';
+import { UserText } from '../../components/UserText';
 
 const kinds: RecordKind[] = ['resident', 'household', 'building', 'house', 'organisation', 'facility'];
 
@@ -72,11 +73,11 @@ export default function GrantsPage() {
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         data-testid="grants-admin-table"
         columns={[
-          { key: 'dept', title: t('部门', 'Department'), render: (_, g) => deptName.get(g.departmentId) ?? g.departmentId },
+          { key: 'dept', title: t('部门', 'Department'), render: (_, g) => <UserText>{deptName.get(g.departmentId) ?? g.departmentId}</UserText> },
           { key: 'kind', title: t('记录类型', 'Records'), render: (_, g) => tt(`kind_${g.recordKind}`) },
           { key: 'fields', title: t('字段', 'Fields'), width: 440, render: (_, g) => <GrantFields grant={g} /> },
-          { key: 'node', title: t('范围', 'Area'), render: (_, g) => names.get(g.nodeId) ?? '…' },
-          { key: 'purpose', title: t('用途', 'Purpose'), dataIndex: 'purpose', width: 220 },
+          { key: 'node', title: t('范围', 'Area'), render: (_, g) => <UserText>{names.get(g.nodeId) ?? '…'}</UserText> },
+          { key: 'purpose', title: t('用途', 'Purpose'), width: 220, render: (_, g) => <UserText>{g.purpose}</UserText> },
           { key: 'valid', title: t('有效期', 'Valid'), render: (_, g) => `${g.validFrom} ~ ${g.validTo ?? t('长期', 'open-ended')}` },
           { key: 'state', title: tt('status'), render: (_, g) => (g.revokedAt ? <Tag>{t('已撤销', 'revoked')}</Tag> : <Tag color="green">{t('有效', 'active')}</Tag>) },
           { key: 'actions', title: '', render: (_, g) => (g.revokedAt ? null : <Button size="small" danger onClick={() => revoke(g)}>{t('撤销', 'Revoke')}</Button>) },
@@ -103,7 +104,7 @@ function CreateGrantModal({ onClose, onDone }: { onClose(): void; onDone(): void
   const labels = (labelKinds ?? []).filter((l) => l.appliesTo === 'resident' && l.active);
   const fieldOptions = [
     ...fields(kind).map((f) => ({ value: f.key, label: pick(f), f })),
-    ...(kind === 'resident' ? labels.map((l) => ({ value: `label:${l.code}`, label: `${t('标签', 'label')}「${lang === 'en' ? l.nameEn : l.nameZh}」`, f: null })) : []),
+    ...(kind === 'resident' ? labels.map((l) => ({ value: `label:${l.code}`, label: lang === 'en' ? `label “${l.nameEn}”` : `标签「${l.nameZh}」`, f: null })) : []),
   ];
   const writeOptions = fieldOptions.filter((o) => (o.f ? !o.f.system && o.f.secret !== 'idNumber' && o.value !== 'name' : labels.find((l) => `label:${l.code}` === o.value)?.owner === dept?.code));
   const secretOptions = fields(kind).filter((f) => f.secret && readFields.includes(f.key)).map((f) => ({ value: f.key, label: pick(f) }));

@@ -39,7 +39,7 @@ function useRulesText() {
 }
 
 export default function LabelsPage() {
-  const { t, tt, lang } = useI18n();
+  const { t, tt, lang, list } = useI18n();
   const { label } = useFields();
   const owners = useOwners();
   const rulesText = useRulesText();
@@ -101,7 +101,7 @@ export default function LabelsPage() {
           columns={[
             { key: 'name', title: t('字段组', 'Field group'), render: (_, p) => (lang === 'en' ? p.nameEn : p.nameZh) },
             { key: 'kind', title: t('记录类型', 'Records'), render: (_, p) => tt(`kind_${p.recordKind}`) },
-            { key: 'fields', title: t('字段', 'Fields'), render: (_, p) => p.fields.map((f) => label(p.recordKind, f)).join('、') },
+            { key: 'fields', title: t('字段', 'Fields'), render: (_, p) => list(p.fields.map((f) => label(p.recordKind, f))) },
             { key: 'label', title: t('仅限标签', 'Only for label'), render: (_, p) => (p.labelCode ? <Tag color="orange">{labels.data?.find((l) => l.code === p.labelCode)?.[lang === 'en' ? 'nameEn' : 'nameZh'] ?? p.labelCode}</Tag> : '—') },
             { key: 'owner', title: t('维护方', 'Kept by'), render: (_, p) => owners.name(p.owner) },
             { key: 'days', title: t('维护周期', 'Review every'), render: (_, p) => t('{d} 天', '{d} days', { d: p.reviewDays }) },

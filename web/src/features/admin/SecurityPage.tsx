@@ -4,7 +4,8 @@ import { CopyOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Checkbox, DatePicker, Form, Input, Modal, Radio, Select, Switch, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import { ApiError } from '../../api/client';
+import { call, type BodyOf, type ResponseOf } from '../../api/typed';
 import type { Role } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
@@ -13,20 +14,12 @@ import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useDepartments } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
-import { pendingOf } from '../approvals/types';
+import { pendingOf } from '../../components/approvals';
 import { useRoles } from './UsersPage';
+import { UserText } from '../../components/UserText';
 
-interface TokenRow {
-  id: number;
-  name: string;
-  kind: 'device' | 'platform';
-  nodeId: number;
-  permissions: string[];
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
+type TokenRow = ResponseOf<'/api/admin/api-tokens'>[number];
+type NewToken = BodyOf<'/api/admin/api-tokens'>;
 
 const machinePermissions: { key: string; label: [string, string] }[] = [
   { key: 'devices:ingest', label: ['上报设备数据（门禁抓拍、水表读数）', 'post device readings (entrance captures, water meters)'] },
@@ -40,13 +33,13 @@ export function MfaPolicyCard() {
   const { can } = useAuth();
   const { message } = App.useApp();
   const roles = useRoles();
-  const policies = useApi((signal) => api.get<{ role: Role; mfaRequired: boolean }[]>('/admin/role-policies', undefined, signal), []);
+  const policies = useApi((signal) => call.get('/api/admin/role-policies', { signal }), []);
   const [busy, setBusy] = useState<string | null>(null);
   const name = useMemo(() => new Map((roles.data ?? []).map((r) => [r.role, lang === 'en' ? r.en : r.zh])), [roles.data, lang]);
   const toggle = async (role: Role, mfaRequired: boolean) => {
     setBusy(role);
     try {
-      await api.put(`/admin/role-policies/${role}`, { mfaRequired });
+      await call.put('/api/admin/role-policies/{role}', { path: { role }, body: { mfaRequired } });
       message.success(mfaRequired ? t('已要求 {r} 使用动态验证码', '{r} must now use an authenticator', { r: name.get(role) ?? role }) : t('已取消 {r} 的动态验证码要求', '{r} no longer needs an authenticator', { r: name.get(role) ?? role }));
       policies.reload();
     } catch (err) {
@@ -80,7 +73,7 @@ export function TokensCard() {
   const { t, tt, lang } = useI18n();
   const { can } = useAuth();
   const { modal, message } = App.useApp();
-  const tokens = useApi((signal) => api.get<TokenRow[]>('/admin/api-tokens', undefined, signal), []);
+  const tokens = useApi((signal) => call.get('/api/admin/api-tokens', { signal }), []);
   const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<string | null>(null);
   if (!can('tokens:manage')) return null;
@@ -91,7 +84,7 @@ export function TokensCard() {
       okButtonProps: { danger: true },
       onOk: async () => {
         try {
-          await api.del(`/admin/api-tokens/${tk.id}`);
+          await call.del('/api/admin/api-tokens/{id}', { path: { id: tk.id } });
           message.success(t('已吊销', 'Revoked'));
           tokens.reload();
         } catch (err) {
@@ -123,7 +116,7 @@ export function TokensCard() {
         scroll={{ x: 'max-content' }}
         data-testid="tokens-table"
         columns={[
-          { key: 'name', title: tt('name'), dataIndex: 'name' },
+          { key: 'name', title: tt('name'), render: (_, k) => <UserText>{k.name}</UserText> },
           { key: 'kind', title: t('类型', 'Kind'), render: (_, k) => (k.kind === 'device' ? t('设备', 'device') : t('外部平台', 'platform')) },
           { key: 'perms', title: t('权限', 'Permissions'), render: (_, k) => k.permissions.map((p) => <Tag key={p}>{permLabel(p)}</Tag>) },
           { key: 'used', title: t('最近使用', 'Last used'), render: (_, k) => (k.lastUsedAt ? dayjs(k.lastUsedAt).format('YYYY-MM-DD HH:mm') : '—') },
@@ -165,11 +158,11 @@ function CreateTokenModal({ onClose, onDone }: { onClose(): void; onDone(token: 
   const [busy, setBusy] = useState(false);
   const permissions = (Form.useWatch('permissions', form) as string[] | undefined) ?? [];
   const personal = permissions.includes('registry:lookup');
-  const submit = async (v: { name: string; kind: string; nodeId: number; departmentId?: number; permissions: string[]; expiresAt?: Dayjs; reason?: string }) => {
+  const submit = async (v: { name: string; kind: NewToken['kind']; nodeId: number; departmentId?: number; permissions: NewToken['permissions']; expiresAt?: Dayjs; reason?: string }) => {
     setBusy(true);
     setError(null);
     try {
-      const r = await api.post<{ id: number; token: string }>('/admin/api-tokens', { name: v.name.trim(), kind: v.kind, nodeId: v.nodeId, departmentId: v.departmentId, permissions: v.permissions, expiresAt: v.expiresAt ? v.expiresAt.endOf('day').toISOString() : undefined, reason: v.reason?.trim() || undefined });
+      const r = await call.post('/api/admin/api-tokens', { body: { name: v.name.trim(), kind: v.kind, nodeId: v.nodeId, departmentId: v.departmentId, permissions: v.permissions, expiresAt: v.expiresAt ? v.expiresAt.endOf('day').toISOString() : undefined, reason: v.reason?.trim() || undefined } });
       const pending = pendingOf(r);
       if (pending) {
         message.info(t('已提交安全管理员审批（#{id}）；批准后在「审批」页领取凭证', 'Sent to a security officer (#{id}); once approved, collect the token on the Approvals page', { id: pending.id }));

@@ -6,8 +6,9 @@ import { Alert, App, Badge, Button, Col, Dropdown, Form, Input, Modal, Row, Sele
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
-import type { Page, Role, TreeLevel } from '../../api/types';
+import { ApiError } from '../../api/client';
+import { call, type BodyOf, type ResponseOf } from '../../api/typed';
+import type { Role, TreeLevel } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { passwordHint, passwordProblem } from '../../auth/passwordRules';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
@@ -17,33 +18,17 @@ import { useApi } from '../../hooks/useApi';
 import { useDepartments } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
-import { deciderNames, pendingOf } from '../approvals/types';
+import { deciderNames, pendingOf } from '../../components/approvals';
+import { UserText } from '../../components/UserText';
+import { roleNames, roles as allRoles } from '../../../../src/platform/auth/roles';
 
 /** Accounts whose creation and changes an auditor approves; their passwords go to the approver. */
 const OVERSIGHT: Role[] = ['auditor', 'security_officer'];
 
-interface UserRow {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  gridWorkerKind: string | null;
-  nodeId: number;
-  nodeName?: string;
-  departmentId: number | null;
-  status: 'active' | 'disabled';
-  totpEnabled: boolean;
-  mustChangePassword: boolean;
-  lastLoginAt: string | null;
-  lockedUntil: string | null;
-}
-
-export interface RoleInfo {
-  role: Role;
-  zh: string;
-  en: string;
-  permissions: string[];
-}
+type UserRow = ResponseOf<'/api/admin/users'>['items'][number];
+export type RoleInfo = ResponseOf<'/api/roles'>[number];
+type NewUser = BodyOf<'/api/admin/users'>;
+type UserPatch = BodyOf<'/api/admin/users/{id}', 'patch'>;
 
 /** Which tree level each role's account hangs on (the server checks the same). */
 const roleLevels: Record<Role, TreeLevel[]> = {
@@ -52,13 +37,13 @@ const roleLevels: Record<Role, TreeLevel[]> = {
 };
 
 export function useRoles() {
-  return useApi((signal) => api.get<RoleInfo[]>('/roles', undefined, signal), []);
+  return useApi((signal) => call.get('/api/roles', { signal }), []);
 }
 
 const PAGE = 20;
 
 export default function UsersPage() {
-  const { t, tt, lang } = useI18n();
+  const { t, tt, tn, lang } = useI18n();
   const { me } = useAuth();
   const { place } = usePlace();
   const { message, modal } = App.useApp();
@@ -66,12 +51,13 @@ export default function UsersPage() {
   const departments = useDepartments();
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
-  const role = params.get('role') ?? undefined;
+  const role = allRoles.find((r) => r === params.get('role'));
   const page = Number(params.get('page') ?? 1) || 1;
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserRow | null>(null);
-  const { data, error, loading, reload } = useApi((signal) => api.get<Page<UserRow>>('/admin/users', { nodeId: place?.id, role, q: q || undefined, limit: PAGE, offset: (page - 1) * PAGE }, signal), [place?.id, role, q, page]);
-  const roleName = useMemo(() => new Map((roles.data ?? []).map((r) => [r.role, lang === 'en' ? r.en : r.zh])), [roles.data, lang]);
+  const { data, error, loading, reload } = useApi((signal) => call.get('/api/admin/users', { query: { nodeId: place?.id, role, q: q || undefined, limit: PAGE, offset: (page - 1) * PAGE }, signal }), [place?.id, role, q, page]);
+  // Role names from the list the server uses, in the reader's language (the API's own names are in the caller's).
+  const roleName = useMemo(() => new Map((roles.data ?? []).map((r) => [r.role, roleNames[r.role as Role] ? (lang === 'en' ? roleNames[r.role as Role]!.en : roleNames[r.role as Role]!.zh) : lang === 'en' ? r.en : r.zh])), [roles.data, lang]);
   const deptName = useMemo(() => new Map((departments ?? []).map((d) => [d.id, d.shortName])), [departments]);
 
   const set = (patch: Record<string, string | undefined>) => {
@@ -84,15 +70,15 @@ export default function UsersPage() {
     setParams(next, { replace: true });
   };
 
-  const [asking, setAsking] = useState<{ u: UserRow; body: Record<string, unknown>; title: string } | null>(null);
-  const patch = async (u: UserRow, body: Record<string, unknown>, done: string) => {
+  const [asking, setAsking] = useState<{ u: UserRow; body: UserPatch; title: string } | null>(null);
+  const patch = async (u: UserRow, body: UserPatch, done: string) => {
     // Changes to oversight accounts go to an approver and need a reason.
     if (OVERSIGHT.includes(u.role) && !body.reason) {
       setAsking({ u, body, title: done });
       return;
     }
     try {
-      const res = await api.patch(`/admin/users/${u.id}`, body);
+      const res = await call.patch('/api/admin/users/{id}', { path: { id: u.id }, body });
       const pending = pendingOf(res);
       if (pending) message.info(t('已提交{d}审批（#{id}），批准后生效', 'Sent to {d} for approval (#{id}); it takes effect once approved', { d: lang === 'en' ? deciderNames[pending.decidedWith][1] : deciderNames[pending.decidedWith][0], id: pending.id }));
       else message.success(done);
@@ -109,7 +95,7 @@ export default function UsersPage() {
     <div>
       <PageHeader
         title={t('账号管理', 'Accounts')}
-        subtitle={t('{p} 及下级的工作人员账号', 'Staff accounts at {p} and below', { p: place?.name ?? '' })}
+        subtitle={tn('{p} 及下级的工作人员账号', 'Staff accounts at {p} and below', { p: <UserText>{place?.name}</UserText> })}
         extra={
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="user-new">
             {t('新建账号', 'New account')}
@@ -134,19 +120,19 @@ export default function UsersPage() {
         data-testid="users-table"
         columns={[
           { key: 'username', title: t('用户名', 'User name'), dataIndex: 'username' },
-          { key: 'name', title: t('姓名', 'Name'), dataIndex: 'displayName' },
+          { key: 'name', title: t('姓名', 'Name'), render: (_, u) => <UserText>{u.displayName}</UserText> },
           {
             key: 'role',
             title: t('角色', 'Role'),
             render: (_, u) => (
               <>
-                {roleName.get(u.role) ?? u.role}
+                {roleNames[u.role as Role] ? (lang === 'en' ? roleNames[u.role as Role]!.en : roleNames[u.role as Role]!.zh) : (roleName.get(u.role) ?? u.role)}
                 {u.gridWorkerKind ? <Tag style={{ marginInlineStart: 6 }}>{tt(`worker_${u.gridWorkerKind}` as 'worker_full_time')}</Tag> : null}
-                {u.departmentId ? <Tag color="purple" style={{ marginInlineStart: 6 }}>{deptName.get(u.departmentId) ?? u.departmentId}</Tag> : null}
+                {u.departmentId ? <Tag color="purple" style={{ marginInlineStart: 6 }}><UserText>{deptName.get(u.departmentId) ?? u.departmentId}</UserText></Tag> : null}
               </>
             ),
           },
-          { key: 'node', title: t('所在辖区', 'Place'), render: (_, u) => u.nodeName ?? u.nodeId },
+          { key: 'node', title: t('所在辖区', 'Place'), render: (_, u) => (u.nodeName ? <UserText>{u.nodeName}</UserText> : u.nodeId) },
           {
             key: 'status',
             title: tt('status'),
@@ -209,11 +195,11 @@ function CreateUserModal({ roles, onClose, onDone }: { roles: RoleInfo[]; onClos
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const oversight = role ? OVERSIGHT.includes(role) : false;
-  const submit = async (v: { username: string; displayName: string; role: Role; gridWorkerKind?: string; nodeId: number; departmentId?: number; password?: string; reason?: string }) => {
+  const submit = async (v: { username: string; displayName: string; role: Role; gridWorkerKind?: NewUser['gridWorkerKind']; nodeId: number; departmentId?: number; password?: string; reason?: string }) => {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.post('/admin/users', { ...v, username: v.username.trim(), displayName: v.displayName.trim(), password: v.password || undefined, reason: v.reason?.trim() || undefined });
+      const res = await call.post('/api/admin/users', { body: { ...v, username: v.username.trim(), displayName: v.displayName.trim(), password: v.password || undefined, reason: v.reason?.trim() || undefined } });
       const pending = pendingOf(res);
       if (pending) {
         message.info(t('已提交{d}审批（#{id}）：批准后账号生效，初始密码交给审批人', 'Sent to {d} for approval (#{id}): the account is made once approved, and the approver receives its password', { d: lang === 'en' ? deciderNames[pending.decidedWith][1] : deciderNames[pending.decidedWith][0], id: pending.id }));
@@ -309,7 +295,7 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: UserRow; onClose(
   const submit = async (v: { resetPassword?: string; reason?: string }) => {
     setBusy(true);
     try {
-      const res = await api.patch(`/admin/users/${user.id}`, oversight ? { requestPasswordReset: true, reason: v.reason?.trim() } : { resetPassword: v.resetPassword });
+      const res = await call.patch('/api/admin/users/{id}', { path: { id: user.id }, body: oversight ? { requestPasswordReset: true, reason: v.reason?.trim() } : { resetPassword: v.resetPassword } });
       if (pendingOf(res)) message.info(t('已提交审计员审批：批准后新密码交给审批人', 'Sent to an auditor: once approved, the approver receives the new password'));
       else message.success(t('密码已重置，{u} 下次登录须修改', 'Password reset; {u} must change it at the next log-in', { u: user.username }));
       onDone();

@@ -13,7 +13,7 @@ import { ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
-import { deciderNames, kindNames, statusNames, type Approval } from './types';
+import { deciderNames, kindNames, statusNames, type Approval } from '../../components/approvals';
 
 type View = 'decide' | 'mine' | 'all';
 

@@ -2,14 +2,15 @@
 // result, and verifies the SM3 hash chain that reveals any row altered behind the app's back.
 // Nothing here edits or deletes a row: the server offers no such route.
 import { SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Flex, Form, Input, InputNumber, Row, Select, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../../api/client';
-import type { Page } from '../../api/types';
+import type { Page, Person } from '../../api/types';
 import { ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
+import { UserText } from '../../components/UserText';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
 
@@ -18,6 +19,8 @@ interface AuditRow {
   at: string;
   actorId: number | null;
   actorName: string;
+  /** The account as it is now: name, role, unit. */
+  actor: Person | null;
   actorRole: string;
   departmentId: number | null;
   category: string;
@@ -203,7 +206,20 @@ export default function AuditPage() {
         data-testid="audit-table"
         columns={[
           { key: 'at', title: t('时间', 'When'), render: (_, r) => dayjs(r.at).format('YYYY-MM-DD HH:mm:ss') },
-          { key: 'actor', title: t('操作人', 'Who'), render: (_, r) => `${r.actorName}${r.actorId ? ` (#${r.actorId})` : ''}` },
+          {
+            key: 'actor',
+            title: t('操作人', 'Who'),
+            // The person by name and unit; the log-in name (what the row recorded) under it for the auditor.
+            render: (_, r) => (
+              <Flex vertical style={{ lineHeight: 1.3 }}>
+                <UserText>{r.actor ? [r.actor.name, r.actor.unit].filter(Boolean).join(' · ') : r.actorName}</UserText>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  <UserText>{r.actorName}</UserText>
+                  {r.actorId ? ` #${r.actorId}` : ''}
+                </Typography.Text>
+              </Flex>
+            ),
+          },
           { key: 'role', title: t('角色', 'Role'), render: (_, r) => roleName(r.actorRole) },
           { key: 'cat', title: t('类别', 'Category'), render: (_, r) => <Tag color={categories[r.category]?.[2]}>{categories[r.category]?.[lang === 'en' ? 1 : 0] ?? r.category}</Tag> },
           {

@@ -6,8 +6,12 @@ import { App, Button, Card, DatePicker, Descriptions, Drawer, Flex, Form, Input,
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, type ApiError } from '../../api/client';
-import type { Page } from '../../api/types';
+import { type ApiError } from '../../api/client';
+import { call, type BodyOf } from '../../api/typed';
+
+type NewAssisted = BodyOf<'/api/assisted'>;
+const statusCodes = ['open', 'in_progress', 'done', 'cancelled'] as const;
+const isStatus = (s: string): s is (typeof statusCodes)[number] => (statusCodes as readonly string[]).includes(s);
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
@@ -18,7 +22,8 @@ import { useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
 import { useCertMeta } from './common';
-import type { AssistedDetail, AssistedRequest, AssistedStats } from './types';
+import type { AssistedRequest } from './types';
+import { UserText } from '../../components/UserText';
 
 const PAGE = 20;
 const statusColor: Record<string, string> = { open: 'blue', in_progress: 'gold', done: 'green', cancelled: 'default' };
@@ -36,11 +41,11 @@ function NewRequest({ open, onClose, onSaved }: { open: boolean; onClose(): void
   const [error, setError] = useState<ApiError | null>(null);
   const [needReason, setNeedReason] = useState(false);
   const [busy, setBusy] = useState(false);
-  const save = async (v: { residentId: number; category: string; channel: string; description: string; helpReason?: string; dueOn?: dayjs.Dayjs }) => {
+  const save = async (v: { residentId: number; category: NewAssisted['category']; channel: NewAssisted['channel']; description: string; helpReason?: string; dueOn?: dayjs.Dayjs }) => {
     setBusy(true);
     setError(null);
     try {
-      const r = await api.post<AssistedRequest>('/assisted', { ...v, helpReason: v.helpReason || null, dueOn: v.dueOn ? v.dueOn.format('YYYY-MM-DD') : null });
+      const r = await call.post('/api/assisted', { body: { ...v, helpReason: v.helpReason || null, dueOn: v.dueOn ? v.dueOn.format('YYYY-MM-DD') : null } });
       onSaved(r);
     } catch (e) {
       const err = toApiError(e);
@@ -51,7 +56,7 @@ function NewRequest({ open, onClose, onSaved }: { open: boolean; onClose(): void
     }
   };
   return (
-    <Modal open={open} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy, 'data-testid': 'assisted-save' } as never} title={t('受理帮办代办', 'Take an assisted-service request')} destroyOnHidden width={620}>
+    <Modal open={open} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy, ...{ 'data-testid': 'assisted-save' } }} title={t('受理帮办代办', 'Take an assisted-service request')} destroyOnHidden width={620}>
       <Form form={form} layout="vertical" preserve={false} onFinish={(v) => void save(v)} initialValues={{ category: 'medical_insurance', channel: 'visit' }}>
         <Form.Item name="residentId" label={t('居民', 'Resident')} rules={[{ required: true }]} extra={t('60 岁以上老人或独居、残疾、低保等重点人群', 'Residents aged 60+, or living alone, disabled, on low income …')}>
           <RecordSelect kind="resident" testId="assisted-resident" />
@@ -86,19 +91,19 @@ function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
   const { can } = useAuth();
   const { message } = App.useApp();
   const vname = useVulnerabilityName();
-  const { data: r, error, reload } = useApi((signal) => api.get<AssistedDetail>(`/assisted/${id}`, undefined, signal), [id]);
-  const [form] = Form.useForm<{ note?: string; status?: string; result?: string }>();
+  const { data: r, error, reload } = useApi((signal) => call.get('/api/assisted/{id}', { path: { id }, signal }), [id]);
+  const [form] = Form.useForm<{ note?: string; status?: BodyOf<'/api/assisted/{id}/steps'>['status']; result?: string }>();
   const status = Form.useWatch('status', form);
   const [busy, setBusy] = useState(false);
   const [stepError, setStepError] = useState<ApiError | null>(null);
   if (error) return <ErrorAlert error={error} onRetry={reload} />;
   if (!r) return null;
   const closed = r.status === 'done' || r.status === 'cancelled';
-  const step = async (v: { note?: string; status?: string; result?: string }) => {
+  const step = async (v: { note?: string; status?: BodyOf<'/api/assisted/{id}/steps'>['status']; result?: string }) => {
     setBusy(true);
     setStepError(null);
     try {
-      await api.post(`/assisted/${r.id}/steps`, { version: r.version, note: v.note || null, status: v.status || undefined, result: v.result || null });
+      await call.post('/api/assisted/{id}/steps', { path: { id: r.id }, body: { version: r.version, note: v.note || null, status: v.status || undefined, result: v.result || null } });
       form.resetFields();
       message.success(t('已记录', 'Recorded'));
       reload();
@@ -156,7 +161,7 @@ function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
 function StatsView() {
   const { t } = useI18n();
   const { place } = usePlace();
-  const { data, error, loading } = useApi((signal) => api.get<AssistedStats>('/assisted/stats', { nodeId: place?.id }, signal), [place?.id]);
+  const { data, error, loading } = useApi((signal) => call.get('/api/assisted/stats', { query: { nodeId: place?.id }, signal }), [place?.id]);
   const tot = data?.totals;
   return (
     <>
@@ -178,7 +183,7 @@ function StatsView() {
         pagination={false}
         scroll={{ x: 720 }}
         columns={[
-          { title: t('社区（村）', 'Community'), dataIndex: 'communityName' },
+          { title: t('社区（村）', 'Community'), dataIndex: 'communityName', render: (v: string) => <UserText>{v}</UserText> },
           { title: t('受理', 'Taken'), dataIndex: 'total', align: 'right' },
           { title: t('待办理', 'Open'), dataIndex: 'open', align: 'right' },
           { title: t('办理中', 'In progress'), dataIndex: 'inProgress', align: 'right' },
@@ -202,7 +207,7 @@ export default function AssistedPage() {
   const [params, setParams] = useSearchParams();
   const [open, setOpen] = useState<number | null>(null);
   const [creating, setCreating] = useState(false);
-  const f = { status: params.getAll('status'), overdue: params.get('overdue') === '1', q: params.get('q') ?? '', page: Number(params.get('page') ?? 1) || 1 };
+  const f = { status: params.getAll('status').filter(isStatus), overdue: params.get('overdue') === '1', q: params.get('q') ?? '', page: Number(params.get('page') ?? 1) || 1 };
   const set = (patch: Record<string, string | string[] | undefined>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(patch)) {
@@ -213,7 +218,7 @@ export default function AssistedPage() {
     if (!('page' in patch)) next.delete('page');
     setParams(next, { replace: true });
   };
-  const list = useApi((signal) => api.get<Page<AssistedRequest>>('/assisted', { nodeId: place?.id, status: f.status.length ? f.status : undefined, overdue: f.overdue || undefined, q: f.q || undefined, limit: PAGE, offset: (f.page - 1) * PAGE }, signal), [place?.id, params.toString()]);
+  const list = useApi((signal) => call.get('/api/assisted', { query: { nodeId: place?.id, status: f.status.length ? f.status : undefined, overdue: f.overdue || undefined, q: f.q || undefined, limit: PAGE, offset: (f.page - 1) * PAGE }, signal }), [place?.id, params.toString()]);
   const table = (
     <>
       <Flex gap={8} wrap align="center" className="qc-filters">
@@ -231,12 +236,12 @@ export default function AssistedPage() {
         scroll={{ x: 820 }}
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
         columns={[
-          { title: t('居民', 'Resident'), dataIndex: 'subjectName' },
+          { title: t('居民', 'Resident'), dataIndex: 'subjectName', render: (v: string) => <UserText>{v}</UserText> },
           { title: t('事项', 'Matter'), dataIndex: 'categoryName', width: 140 },
-          { title: t('需要办理', 'Needed'), dataIndex: 'description', ellipsis: true },
+          { title: t('需要办理', 'Needed'), dataIndex: 'description', ellipsis: { showTitle: false }, render: (v: string) => <UserText title={v}>{v}</UserText> },
           { title: t('状态', 'Status'), dataIndex: 'statusName', width: 100, render: (s: string, r) => <Tag color={statusColor[r.status]}>{s}</Tag> },
           { title: t('期限', 'Due'), dataIndex: 'dueOn', width: 120, render: (d: string, r) => (r.overdue ? <Typography.Text type="danger">{d} {t('超期', 'late')}</Typography.Text> : d) },
-          { title: t('受理人', 'Taken by'), dataIndex: 'takenByName', width: 160, ellipsis: true },
+          { title: t('受理人', 'Taken by'), dataIndex: 'takenByName', width: 160, ellipsis: { showTitle: false }, render: (v: string) => <UserText>{v}</UserText> },
         ]}
       />
       <Flex justify="flex-end" style={{ marginTop: 12 }}>

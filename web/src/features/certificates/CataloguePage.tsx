@@ -6,7 +6,6 @@ import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Descriptions, Drawer, Flex, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { api } from '../../api/client';
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
@@ -15,11 +14,17 @@ import { useMobile } from '../../hooks/useMobile';
 import { useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 import type { ApiError } from '../../api/client';
+import { call, type BodyOf } from '../../api/typed';
 import { useCertMeta } from './common';
 import { RevokeCategories } from './RevokeCategories';
-import type { CertificateKind, HandbookEntry, Precondition } from './types';
+import type { CertificateKind, Precondition } from './types';
+import { bi, biList } from '../../components/UserText';
 
+type PreconditionBody = BodyOf<'/api/certificates/kinds'>['preconditions'][number];
 type PreconditionInput = { type: string; months?: number; years?: number; labels?: string[]; statuses?: string[]; relations?: string[]; referTo?: string };
+const statusCodes = ['registered', 'resident', 'floating', 'overseas', 'unregistered'] as const;
+const relationCodes = ['spouse', 'child', 'parent', 'sibling'] as const;
+const oneOf = <T extends string>(codes: readonly T[]) => (v: string): v is T => (codes as readonly string[]).includes(v);
 interface KindForm {
   code?: string;
   title: string;
@@ -36,15 +41,25 @@ interface KindForm {
   changeNote?: string;
 }
 
-function cleanPrecondition(p: PreconditionInput): Record<string, unknown> {
-  const out: Record<string, unknown> = { type: p.type };
-  if (p.type === 'resident_months') out.months = p.months;
-  if (p.type === 'age_min') out.years = p.years;
-  if (p.type === 'labels_any') out.labels = p.labels ?? [];
-  if (p.type === 'residence_status') out.statuses = p.statuses ?? [];
-  if (p.type === 'related_in_household' && p.relations?.length) out.relations = p.relations;
-  if (p.referTo) out.referTo = p.referTo;
-  return out;
+/** A condition as the server takes it: only the fields of its type (the form requires each type's value). */
+function cleanPrecondition(p: PreconditionInput): PreconditionBody {
+  const referTo = p.referTo ? { referTo: p.referTo } : {};
+  switch (p.type) {
+    case 'resident_months':
+      return { type: p.type, months: p.months ?? 0, ...referTo };
+    case 'age_min':
+      return { type: p.type, years: p.years ?? 0, ...referTo };
+    case 'labels_any':
+      return { type: p.type, labels: p.labels ?? [], ...referTo };
+    case 'residence_status':
+      return { type: p.type, statuses: (p.statuses ?? []).filter(oneOf(statusCodes)), ...referTo };
+    case 'related_in_household':
+      return { type: p.type, ...(p.relations?.length ? { relations: p.relations.filter(oneOf(relationCodes)) } : {}), ...referTo };
+    case 'lives_alone':
+      return { type: p.type, ...referTo };
+    default:
+      throw new Error(`unknown condition type ${p.type}`);
+  }
 }
 
 function KindEditor({ kind, open, onClose, onSaved }: { kind: CertificateKind | null; open: boolean; onClose(): void; onSaved(): void }) {
@@ -52,7 +67,7 @@ function KindEditor({ kind, open, onClose, onSaved }: { kind: CertificateKind | 
   const { message } = App.useApp();
   const meta = useCertMeta();
   const labelKinds = useLabelKinds();
-  const handbook = useApi(open ? (signal) => api.get<HandbookEntry[]>('/certificates/handbook', undefined, signal) : null, [open]);
+  const handbook = useApi(open ? (signal) => call.get('/api/certificates/handbook', { signal }) : null, [open]);
   const [form] = Form.useForm<KindForm>();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -73,8 +88,9 @@ function KindEditor({ kind, open, onClose, onSaved }: { kind: CertificateKind | 
     setError(null);
     const body = { ...v, materials: v.materials ?? [], preconditions: (v.preconditions ?? []).map(cleanPrecondition), changeNote: v.changeNote || null };
     try {
-      if (kind) await api.put(`/certificates/kinds/${kind.code}`, { ...body, code: undefined, version: kind.version });
-      else await api.post('/certificates/kinds', body);
+      const { code, ...fields } = body;
+      if (kind) await call.put('/api/certificates/kinds/{code}', { path: { code: kind.code }, body: { ...fields, version: kind.version } });
+      else await call.post('/api/certificates/kinds', { body: { ...fields, code: code ?? '' } });
       message.success(kind ? t('已保存为第 {v} 版', 'Saved as version {v}', { v: kind.version + 1 }) : t('已加入目录', 'Added to the catalogue'));
       onSaved();
     } catch (e) {
@@ -183,9 +199,9 @@ function KindEditor({ kind, open, onClose, onSaved }: { kind: CertificateKind | 
 }
 
 function KindDetail({ code, onEdit }: { code: string; onEdit(k: CertificateKind): void }) {
-  const { t } = useI18n();
+  const { t, lang, list } = useI18n();
   const { can } = useAuth();
-  const { data, error, reload } = useApi((signal) => api.get<{ current: CertificateKind; versions: CertificateKind[] }>(`/certificates/kinds/${code}`, undefined, signal), [code]);
+  const { data, error, reload } = useApi((signal) => call.get('/api/certificates/kinds/{code}', { path: { code }, signal }), [code]);
   if (error) return <ErrorAlert error={error} onRetry={reload} />;
   if (!data) return null;
   const k = data.current;
@@ -196,9 +212,9 @@ function KindDetail({ code, onEdit }: { code: string; onEdit(k: CertificateKind)
         <Descriptions.Item label={t('当前版本', 'Version')}>v{k.version} {k.active ? <Tag color="green">{t('可出具', 'in use')}</Tag> : <Tag>{t('已停止出具', 'withdrawn')}</Tag>}</Descriptions.Item>
         <Descriptions.Item label={t('设定依据', 'Basis')}>{k.basis}</Descriptions.Item>
         <Descriptions.Item label={t('用途', 'Used for')}>{k.purpose}</Descriptions.Item>
-        <Descriptions.Item label={t('出具条件', 'Conditions')}>{k.preconditions.map((p) => p.text).join('；') || t('无', 'none')}</Descriptions.Item>
-        <Descriptions.Item label={t('所需基础数据', 'Base data needed')}>{k.needs.join('、')}</Descriptions.Item>
-        <Descriptions.Item label={t('所需材料', 'Materials')}>{k.materials.join('；')}</Descriptions.Item>
+        <Descriptions.Item label={t('出具条件', 'Conditions')}>{k.preconditions.length ? list(k.preconditions.map((p) => p.text)) : t('无', 'none')}</Descriptions.Item>
+        <Descriptions.Item label={t('所需基础数据', 'Base data needed')}>{list(k.needs)}</Descriptions.Item>
+        <Descriptions.Item label={t('所需材料', 'Materials')}>{biList(lang, k.materials, k.en?.materials)}</Descriptions.Item>
         <Descriptions.Item label={t('出具人员', 'Issued by')}>{k.issuers}</Descriptions.Item>
         <Descriptions.Item label={t('有效期', 'Validity')}>{t('{d} 天', '{d} days', { d: k.validityDays })}</Descriptions.Item>
         <Descriptions.Item label={t('模板', 'Template')}><span style={{ whiteSpace: 'pre-wrap' }}>{k.template}</span></Descriptions.Item>
@@ -221,11 +237,11 @@ function KindDetail({ code, onEdit }: { code: string; onEdit(k: CertificateKind)
 }
 
 export default function CataloguePage() {
-  const { t } = useI18n();
+  const { t, lang, list } = useI18n();
   const { can } = useAuth();
   const mobile = useMobile();
   const admin = can('certificates:catalog');
-  const { data, error, loading, reload } = useApi((signal) => api.get<CertificateKind[]>('/certificates/kinds', { includeInactive: admin || undefined }, signal), [admin]);
+  const { data, error, loading, reload } = useApi((signal) => call.get('/api/certificates/kinds', { query: { includeInactive: admin || undefined }, signal }), [admin]);
   const [open, setOpen] = useState<string | null>(null);
   const [editing, setEditing] = useState<CertificateKind | null | undefined>(undefined);
   return (
@@ -246,8 +262,8 @@ export default function CataloguePage() {
           onRow={(r) => ({ onClick: () => setOpen(r.code), style: { cursor: 'pointer' } })}
           scroll={{ x: 760 }}
           columns={[
-            { title: t('证明', 'Kind'), dataIndex: 'title', render: (v: string, r) => <Space>{v}{r.active ? null : <Tag>{t('已停止', 'withdrawn')}</Tag>}</Space> },
-            { title: t('出具条件', 'Conditions'), render: (_: unknown, r) => r.preconditions.map((p) => p.text).join('；') || '—' },
+            { title: t('证明', 'Kind'), dataIndex: 'title', render: (v: string, r) => <Space>{bi(lang, v, r.en?.title)}{r.active ? null : <Tag>{t('已停止', 'withdrawn')}</Tag>}</Space> },
+            { title: t('出具条件', 'Conditions'), render: (_: unknown, r) => (r.preconditions.length ? list(r.preconditions.map((p) => p.text)) : '—') },
             { title: t('有效期', 'Valid'), dataIndex: 'validityDays', width: 90, render: (d: number) => t('{d} 天', '{d} d', { d }) },
             { title: t('版本', 'Version'), dataIndex: 'version', width: 70, render: (v: number) => `v${v}` },
           ]}

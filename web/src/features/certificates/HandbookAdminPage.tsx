@@ -4,15 +4,17 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Select, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { api, type ApiError } from '../../api/client';
+import { type ApiError } from '../../api/client';
+import { call, type BodyOf } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { toApiError, useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
 import type { HandbookEntry } from './types';
+import { bi } from '../../components/UserText';
 
-type EntryForm = Omit<HandbookEntry, 'version' | 'updatedAt' | 'updatedBy'>;
+type EntryForm = BodyOf<'/api/certificates/handbook'>;
 
 function EntryEditor({ entry, open, onClose, onSaved }: { entry: HandbookEntry | null; open: boolean; onClose(): void; onSaved(): void }) {
   const { t } = useI18n();
@@ -26,8 +28,9 @@ function EntryEditor({ entry, open, onClose, onSaved }: { entry: HandbookEntry |
     setError(null);
     const body = { ...v, materials: v.materials ?? [], keywords: v.keywords ?? [], onlineHow: v.online ? v.onlineHow : null, notes: v.notes || null };
     try {
-      if (entry) await api.put(`/certificates/handbook/${entry.code}`, { ...body, code: undefined, version: entry.version });
-      else await api.post('/certificates/handbook', body);
+      const { code: _code, ...fields } = body;
+      if (entry) await call.put('/api/certificates/handbook/{code}', { path: { code: entry.code }, body: { ...fields, version: entry.version } });
+      else await call.post('/api/certificates/handbook', { body });
       message.success(t('已保存', 'Saved'));
       onSaved();
     } catch (e) {
@@ -72,11 +75,11 @@ function EntryEditor({ entry, open, onClose, onSaved }: { entry: HandbookEntry |
 }
 
 export default function HandbookAdminPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { can } = useAuth();
   const admin = can('certificates:catalog');
   const [q, setQ] = useState('');
-  const { data, error, loading, reload } = useApi((signal) => api.get<HandbookEntry[]>('/certificates/handbook', { q: q || undefined, includeInactive: admin || undefined }, signal), [q, admin]);
+  const { data, error, loading, reload } = useApi((signal) => call.get('/api/certificates/handbook', { query: { q: q || undefined, includeInactive: admin || undefined }, signal }), [q, admin]);
   const [editing, setEditing] = useState<HandbookEntry | null | undefined>(undefined);
   return (
     <>
@@ -101,9 +104,9 @@ export default function HandbookAdminPage() {
           pagination={false}
           scroll={{ x: 800 }}
           columns={[
-            { title: t('证明', 'Certificate'), dataIndex: 'title', render: (v: string, r) => <>{v} {r.active ? null : <Tag>{t('不显示', 'hidden')}</Tag>}</> },
-            { title: t('出具机构', 'Issued by'), dataIndex: 'authority', ellipsis: true },
-            { title: t('办理地点', 'Where'), dataIndex: 'place', ellipsis: true },
+            { title: t('证明', 'Certificate'), dataIndex: 'title', render: (v: string, r) => <>{bi(lang, v, r.en?.title)} {r.active ? null : <Tag>{t('不显示', 'hidden')}</Tag>}</> },
+            { title: t('出具机构', 'Issued by'), dataIndex: 'authority', ellipsis: { showTitle: false }, render: (v: string, r) => bi(lang, v, r.en?.authority) },
+            { title: t('办理地点', 'Where'), dataIndex: 'place', ellipsis: { showTitle: false }, render: (v: string, r) => bi(lang, v, r.en?.place) },
             { title: t('网上办', 'Online'), dataIndex: 'online', width: 80, render: (o: boolean) => (o ? <Tag color="blue">{t('可以', 'yes')}</Tag> : '—') },
             ...(admin ? [{ title: '', width: 60, render: (_: unknown, r: HandbookEntry) => <Button type="link" icon={<EditOutlined />} onClick={() => setEditing(r)} aria-label={t('编辑', 'Edit')} /> }] : []),
           ]}

@@ -1,29 +1,30 @@
 // 办事指南 (public): what the community can still issue (each with its basis, purpose, process,
 // materials, conditions and template), and the 减证便民 handbook of certificates it no longer
 // issues, with where to go instead. Searchable, printable, and downloadable as a PDF.
+import { call } from '../../api/typed';
 import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Empty, Flex, Input, Skeleton, Space, Switch, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/errors';
 import { useApi } from '../../hooks/useApi';
+import { bi, biList } from '../../components/UserText';
 import { useI18n } from '../../i18n';
 import { HandbookCard } from './HandbookCard';
 import { PublicLayout } from './PublicLayout';
-import type { CertificateKind, HandbookEntry } from './types';
+import type { CertificateKind } from './types';
 
 function KindCard({ k }: { k: CertificateKind }) {
-  const { t } = useI18n();
+  const { t, lang, list } = useI18n();
   return (
-    <Card size="small" className="qc-print-break" title={<Space wrap><span>{k.title}</span><Tag color="green">{t('社区可出具', 'Issued by the community')}</Tag></Space>} data-testid={`kind-${k.code}`}>
+    <Card size="small" className="qc-print-break" title={<Space wrap><span>{bi(lang, k.title, k.en?.title)}</span><Tag color="green">{t('社区可出具', 'Issued by the community')}</Tag></Space>} data-testid={`kind-${k.code}`}>
       <Descriptions column={1} size="small" styles={{ label: { width: 96 } }}>
-        <Descriptions.Item label={t('用途', 'Used for')}>{k.purpose}</Descriptions.Item>
-        <Descriptions.Item label={t('出具条件', 'Conditions')}>{k.preconditions.length ? k.preconditions.map((p) => p.text).join('；') : t('无', 'none')}</Descriptions.Item>
-        <Descriptions.Item label={t('所需材料', 'Bring')}>{k.materials.join('；')}</Descriptions.Item>
-        <Descriptions.Item label={t('办理流程', 'Process')}>{k.process}</Descriptions.Item>
+        <Descriptions.Item label={t('用途', 'Used for')}>{bi(lang, k.purpose, k.en?.purpose)}</Descriptions.Item>
+        <Descriptions.Item label={t('出具条件', 'Conditions')}>{k.preconditions.length ? list(k.preconditions.map((p) => p.text)) : t('无', 'none')}</Descriptions.Item>
+        <Descriptions.Item label={t('所需材料', 'Bring')}>{biList(lang, k.materials, k.en?.materials)}</Descriptions.Item>
+        <Descriptions.Item label={t('办理流程', 'Process')}>{bi(lang, k.process, k.en?.process)}</Descriptions.Item>
         <Descriptions.Item label={t('有效期', 'Validity')}>{t('{d} 天', '{d} days', { d: k.validityDays })}</Descriptions.Item>
-        <Descriptions.Item label={t('设定依据', 'Basis')}>{k.basis}</Descriptions.Item>
-        <Descriptions.Item label={t('证明样式', 'Template')}><Typography.Text type="secondary" style={{ whiteSpace: 'pre-wrap' }}>{k.sample}</Typography.Text></Descriptions.Item>
+        <Descriptions.Item label={t('设定依据', 'Basis')}>{bi(lang, k.basis, k.en?.basis)}</Descriptions.Item>
+        <Descriptions.Item label={t('证明样式', 'Template')}><Typography.Text type="secondary" style={{ whiteSpace: 'pre-wrap' }} lang="zh-CN">{k.sample}</Typography.Text></Descriptions.Item>
       </Descriptions>
     </Card>
   );
@@ -34,8 +35,8 @@ export default function HandbookPage() {
   const initialQ = new URLSearchParams(window.location.search).get('q') ?? '';
   const [q, setQ] = useState(initialQ);
   const [online, setOnline] = useState(false);
-  const handbook = useApi((signal) => api.get<HandbookEntry[]>('/public/handbook', { q: q || undefined, online: online || undefined }, signal), [q, online]);
-  const kinds = useApi((signal) => api.get<CertificateKind[]>('/public/certificates/kinds', undefined, signal), []);
+  const handbook = useApi((signal) => call.get('/api/public/handbook', { query: { q: q || undefined, online: online || undefined }, signal }), [q, online]);
+  const kinds = useApi((signal) => call.get('/api/public/certificates/kinds', { signal }), []);
   const words = q.trim().toLowerCase().split(/\s+/).filter(Boolean);
   const shownKinds = (kinds.data ?? []).filter((k) => words.every((w) => `${k.title}${k.purpose}`.toLowerCase().includes(w)));
   // A search shows the tab that has answers (elsewhere first: that is what residents most often ask).

@@ -5,7 +5,8 @@ import { CheckCircleFilled, CloseCircleFilled, SafetyCertificateOutlined, Search
 import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, Result, Row, Select, Space, Spin, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
+import { ApiError } from '../../api/client';
+import { call } from '../../api/typed';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { RecordSelect } from '../../components/RecordSelect';
@@ -14,7 +15,8 @@ import { useI18n } from '../../i18n';
 import { StateTag } from './common';
 import { HandbookCard } from './HandbookCard';
 import { PrintButton } from './PrintButton';
-import type { Certificate, CertificateKind, CheckOutcome, HandbookEntry } from './types';
+import type { Certificate, CheckOutcome } from './types';
+import { bi } from '../../components/UserText';
 
 /** What the server puts where the purpose goes when previewing without one. */
 const PURPOSE_MARK = '（用途）';
@@ -28,10 +30,10 @@ interface IssueForm {
 }
 
 function AskBox({ onPick }: { onPick(kind: string): void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [q, setQ] = useState('');
   const [submitted, setSubmitted] = useState('');
-  const { data, loading, error } = useApi(submitted ? (signal) => api.get<{ kinds: CertificateKind[]; handbook: HandbookEntry[] }>('/public/certificates/search', { q: submitted }, signal) : null, [submitted]);
+  const { data, loading, error } = useApi(submitted ? (signal) => call.get('/api/public/certificates/search', { query: { q: submitted }, signal }) : null, [submitted]);
   return (
     <Card title={t('居民要开什么证明？', 'What does the resident need?')} size="small" style={{ marginBottom: 16 }}>
       <Input.Search
@@ -55,7 +57,7 @@ function AskBox({ onPick }: { onPick(kind: string): void }) {
               showIcon
               style={{ marginBottom: 8 }}
               title={t('本社区可以出具：{title}', 'Issued here: {title}', { title: k.title })}
-              description={k.purpose}
+              description={bi(lang, k.purpose, k.en?.purpose)}
               action={<Button size="small" type="primary" onClick={() => onPick(k.code)}>{t('出具', 'Issue')}</Button>}
             />
           ))}
@@ -76,7 +78,7 @@ export default function IssuePage() {
   const [params, setParams] = useSearchParams();
   const [form] = Form.useForm<IssueForm>();
   const assistedId = params.get('assisted') ? Number(params.get('assisted')) : null;
-  const kinds = useApi((signal) => api.get<CertificateKind[]>('/certificates/kinds', undefined, signal), []);
+  const kinds = useApi((signal) => call.get('/api/certificates/kinds', { signal }), []);
   const residentId = Form.useWatch('residentId', form);
   const kindCode = Form.useWatch('kind', form);
   const relatedId = Form.useWatch('relatedResidentId', form);
@@ -106,8 +108,8 @@ export default function IssuePage() {
     if (!residentId || !kindCode || (kind?.needsRelated && !relatedId)) return;
     const ctrl = new AbortController();
     setChecking(true);
-    api
-      .post<CheckOutcome>('/certificates/check', { residentId, kind: kindCode, relatedResidentId: relatedId ?? null })
+    call
+      .post('/api/certificates/check', { body: { residentId, kind: kindCode, relatedResidentId: relatedId ?? null } })
       .then(
         (c) => !ctrl.signal.aborted && setCheck(c),
         (e: unknown) => !ctrl.signal.aborted && setCheckError(toApiError(e)),
@@ -121,7 +123,7 @@ export default function IssuePage() {
     setBusy(true);
     setIssueError(null);
     try {
-      const c = await api.post<Certificate>('/certificates', { residentId: v.residentId, kind: v.kind, purpose: v.purpose?.trim(), recipient: v.recipient?.trim() || null, relatedResidentId: v.relatedResidentId ?? null, assistedRequestId: assistedId });
+      const c = await call.post('/api/certificates', { body: { residentId: v.residentId ?? 0, kind: v.kind ?? '', purpose: v.purpose?.trim() ?? '', recipient: v.recipient?.trim() || null, relatedResidentId: v.relatedResidentId ?? null, assistedRequestId: assistedId } });
       setIssued(c);
       message.success(t('已出具 {n}', 'Issued {n}', { n: c.number }));
     } catch (e) {
@@ -191,7 +193,7 @@ export default function IssuePage() {
               <Form.Item name="kind" label={t('证明种类', 'Kind')} rules={[{ required: true, message: t('请选择证明种类', 'Choose the kind') }]}>
                 <Select
                   loading={kinds.loading}
-                  options={(kinds.data ?? []).map((k) => ({ value: k.code, label: k.title }))}
+                  options={(kinds.data ?? []).map((k) => ({ value: k.code, label: lang === 'en' && k.en?.title ? k.en.title : k.title }))}
                   placeholder={t('选择证明种类', 'Choose a kind')}
                   data-testid="cert-kind"
                   showSearch={{ optionFilterProp: 'label' }}
@@ -218,7 +220,7 @@ export default function IssuePage() {
         <Col xs={24} lg={14}>
           {kind ? (
             <Card size="small" title={kind.title} extra={<Typography.Text type="secondary">{t('有效期 {d} 天', 'valid {d} days', { d: kind.validityDays })}</Typography.Text>} style={{ marginBottom: 16 }}>
-              <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>{kind.purpose}</Typography.Paragraph>
+              <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>{bi(lang, kind.purpose, kind.en?.purpose)}</Typography.Paragraph>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('依据', 'Basis')}：{kind.basis}</Typography.Text>
             </Card>
           ) : null}

@@ -2,13 +2,12 @@
 // code or name; a certificate opens with its text, its signature and how often it was printed and
 // checked; it can be printed again or revoked (作废) with a reason, which the verification page
 // shows at once. Street staff see their communities' certificates and the counts per community.
+import { call } from '../../api/typed';
 import { PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { App, Button, Card, DatePicker, Descriptions, Drawer, Flex, Form, Input, Modal, Pagination, Select, Table, Tabs, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
-import type { Page } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
@@ -16,9 +15,10 @@ import { toApiError, useApi } from '../../hooks/useApi';
 import { useMobile } from '../../hooks/useMobile';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
-import { StateTag, useRevokeCategories } from './common';
+import { StateTag, useKindTitle, useRevokeCategories } from './common';
 import { PrintButton } from './PrintButton';
-import type { Certificate, CertificateKind } from './types';
+import type { Certificate } from './types';
+import { UserText } from '../../components/UserText';
 
 const PAGE = 20;
 
@@ -26,7 +26,7 @@ function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
   const { t, lang } = useI18n();
   const { can } = useAuth();
   const { message } = App.useApp();
-  const { data: c, error, reload, setData } = useApi((signal) => api.get<Certificate>(`/certificates/${id}`, undefined, signal), [id]);
+  const { data: c, error, reload, setData } = useApi((signal) => call.get('/api/certificates/{id}', { path: { id }, signal }), [id]);
   const [revoking, setRevoking] = useState(false);
   const [form] = Form.useForm<{ category: string; reason: string }>();
   const categories = useRevokeCategories();
@@ -40,7 +40,7 @@ function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
   const revoke = async ({ category, reason }: { category: string; reason: string }) => {
     setBusy(true);
     try {
-      const u = await api.post<Certificate>(`/certificates/${c.id}/revoke`, { category, reason });
+      const u = await call.post('/api/certificates/{id}/revoke', { path: { id: c.id }, body: { category, reason } });
       setData(u);
       setRevoking(false);
       message.success(t('已作废，核验页即时显示“已作废”', 'Revoked: the verification page shows it at once'));
@@ -89,7 +89,7 @@ function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
       <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 12, wordBreak: 'break-all' }}>
         {t('签名内容', 'Signed statement')}（{c.statementFormat}）：<code>{c.statementText}</code>
       </Typography.Paragraph>
-      <Modal open={revoking} title={t('作废证明 {n}', 'Revoke {n}', { n: c.number })} onCancel={() => setRevoking(false)} onOk={() => form.submit()} okButtonProps={{ danger: true, loading: busy, 'data-testid': 'cert-revoke-confirm' } as never} okText={t('作废', 'Revoke')} destroyOnHidden>
+      <Modal open={revoking} title={t('作废证明 {n}', 'Revoke {n}', { n: c.number })} onCancel={() => setRevoking(false)} onOk={() => form.submit()} okButtonProps={{ danger: true, loading: busy, ...{ 'data-testid': 'cert-revoke-confirm' } }} okText={t('作废', 'Revoke')} destroyOnHidden>
         <Typography.Paragraph type="secondary">{t('作废后不能恢复，核验页会立即显示“已作废”和作废类别，证明不能再打印。作废原因只有工作人员能看到。', 'Revocation cannot be undone; the verification page shows it with the category at once and the certificate can no longer be printed. The reason is seen by staff only.')}</Typography.Paragraph>
         <Form form={form} layout="vertical" onFinish={(v) => void revoke(v)}>
           <Form.Item name="category" label={t('作废类别（公开显示）', 'Category (shown publicly)')} rules={[{ required: true, message: t('请选择作废类别', 'Choose a category') }]}>
@@ -106,8 +106,9 @@ function Detail({ id, onChanged }: { id: number; onChanged(): void }) {
 
 function Stats() {
   const { t } = useI18n();
+  const kindTitle = useKindTitle();
   const { place } = usePlace();
-  const { data, error, loading } = useApi((signal) => api.get<{ unitNodeId: number; unitName: string; kind: string; title: string; issued: number; revoked: number; assisted: number }[]>('/certificates/stats', { nodeId: place?.id }, signal), [place?.id]);
+  const { data, error, loading } = useApi((signal) => call.get('/api/certificates/stats', { query: { nodeId: place?.id }, signal }), [place?.id]);
   return (
     <>
       <ErrorAlert error={error} />
@@ -118,8 +119,8 @@ function Stats() {
         dataSource={data ?? []}
         pagination={false}
         columns={[
-          { title: t('出具单位', 'Unit'), dataIndex: 'unitName' },
-          { title: t('证明', 'Kind'), dataIndex: 'title' },
+          { title: t('出具单位', 'Unit'), dataIndex: 'unitName', render: (v: string) => <UserText>{v}</UserText> },
+          { title: t('证明', 'Kind'), dataIndex: 'title', render: (v: string, r) => kindTitle(r.kind, v) },
           { title: t('出具', 'Issued'), dataIndex: 'issued', align: 'right' },
           { title: t('作废', 'Revoked'), dataIndex: 'revoked', align: 'right' },
           { title: t('帮办代办', 'Assisted'), dataIndex: 'assisted', align: 'right' },
@@ -129,14 +130,18 @@ function Stats() {
   );
 }
 
+const states = ['valid', 'expired', 'revoked'] as const;
+const stateOf = (s: string | null) => states.find((x) => x === s);
+
 export default function IssuedListPage() {
-  const { t } = useI18n();
+  const { t, tn } = useI18n();
+  const kindTitle = useKindTitle();
   const { can } = useAuth();
   const mobile = useMobile();
   const { place } = usePlace();
   const [params, setParams] = useSearchParams();
   const [open, setOpen] = useState<number | null>(null);
-  const f = { q: params.get('q') ?? '', kind: params.get('kind') ?? undefined, state: params.get('state') ?? undefined, from: params.get('from') ?? undefined, to: params.get('to') ?? undefined, page: Number(params.get('page') ?? 1) || 1 };
+  const f = { q: params.get('q') ?? '', kind: params.get('kind') ?? undefined, state: stateOf(params.get('state')), from: params.get('from') ?? undefined, to: params.get('to') ?? undefined, page: Number(params.get('page') ?? 1) || 1 };
   const set = (patch: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(patch)) {
@@ -146,9 +151,9 @@ export default function IssuedListPage() {
     if (!('page' in patch)) next.delete('page');
     setParams(next, { replace: true });
   };
-  const kinds = useApi((signal) => api.get<CertificateKind[]>('/certificates/kinds', { includeInactive: true }, signal), []);
+  const kinds = useApi((signal) => call.get('/api/certificates/kinds', { query: { includeInactive: true }, signal }), []);
   const list = useApi(
-    (signal) => api.get<Page<Certificate>>('/certificates', { nodeId: place?.id, q: f.q || undefined, kind: f.kind, state: f.state, from: f.from, to: f.to, limit: PAGE, offset: (f.page - 1) * PAGE }, signal),
+    (signal) => call.get('/api/certificates', { query: { nodeId: place?.id, q: f.q || undefined, kind: f.kind, state: f.state, from: f.from, to: f.to, limit: PAGE, offset: (f.page - 1) * PAGE }, signal }),
     [place?.id, params.toString()],
   );
   const table = (
@@ -170,9 +175,9 @@ export default function IssuedListPage() {
         onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
         columns={[
           { title: t('编号', 'Number'), dataIndex: 'number', width: 210, render: (v: string) => <span data-testid="cert-row-number">{v}</span> },
-          { title: t('证明', 'Kind'), dataIndex: 'title' },
-          { title: t('居民', 'Resident'), dataIndex: 'subjectName', width: 230, render: (v: string, r) => <span style={{ whiteSpace: 'nowrap' }}>{v} <span className="qc-masked" style={{ color: 'rgba(0,0,0,0.45)' }}>{r.subjectIdMasked}</span></span> },
-          { title: t('用途', 'Purpose'), dataIndex: 'purpose', ellipsis: true },
+          { title: t('证明', 'Kind'), dataIndex: 'title', render: (v: string, r) => kindTitle(r.kind, v) },
+          { title: t('居民', 'Resident'), dataIndex: 'subjectName', width: 230, render: (v: string, r) => <span style={{ whiteSpace: 'nowrap' }}><UserText>{v}</UserText> <span className="qc-masked" style={{ color: 'rgba(0,0,0,0.45)' }}>{r.subjectIdMasked}</span></span> },
+          { title: t('用途', 'Purpose'), dataIndex: 'purpose', ellipsis: { showTitle: false }, render: (v: string) => <UserText title={v}>{v}</UserText> },
           { title: t('出具日期', 'Issued'), dataIndex: 'issuedOn', width: 110 },
           { title: t('有效期至', 'Valid until'), dataIndex: 'validUntil', width: 110 },
           { title: t('状态', 'State'), dataIndex: 'state', width: 90, render: (s: Certificate['state']) => <StateTag state={s} /> },
@@ -188,7 +193,7 @@ export default function IssuedListPage() {
     <>
       <PageHeader
         title={t('已出具证明', 'Issued certificates')}
-        subtitle={place ? t('{p}出具的证明；点开一份可打印、作废、查看核验情况。', 'Certificates issued in {p}; open one to print, revoke or see its checks.', { p: place.name }) : undefined}
+        subtitle={place ? tn('{p}出具的证明；点开一份可打印、作废、查看核验情况。', 'Certificates issued in {p}; open one to print, revoke or see its checks.', { p: <UserText>{place.name}</UserText> }) : undefined}
         extra={can('certificates:issue') ? <Link to="/certificates/issue"><Button type="primary" icon={<PlusOutlined />}>{t('出具证明', 'Issue')}</Button></Link> : undefined}
       />
       <Card size="small">

@@ -6,12 +6,12 @@ import { useI18n } from '../../i18n';
 import './certificates.css';
 
 export function PublicLayout({ active, children }: { active: 'verify' | 'handbook'; children: ReactNode }) {
-  const { t } = useI18n();
+  const { t, tt } = useI18n();
   return (
     <div className="qc-public">
       <header className="qc-public-header">
         <a href="/verify" className="qc-public-brand">
-          轻车 <small>{t('便民服务', 'Public services')}</small>
+          {tt('appName')} <small>{t('便民服务', 'Public services')}</small>
         </a>
         <nav className="qc-public-nav">
           <a href="/verify" className={active === 'verify' ? 'active' : ''} data-testid="public-nav-verify">{t('证明核验', 'Check a certificate')}</a>

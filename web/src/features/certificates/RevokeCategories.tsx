@@ -1,23 +1,22 @@
 // 作废类别: what the public verification page shows instead of a worker's note when a certificate
 // is revoked. Admins rename, add and withdraw categories; certificates keep the one they were
 // revoked under.
+import { call } from '../../api/typed';
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Flex, Input, Switch, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/errors';
 import { toApiError, useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
-import type { RevokeCategory } from './types';
 
 export function RevokeCategories() {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const { data, error, reload, loading } = useApi((signal) => api.get<RevokeCategory[]>('/certificates/revoke-categories', { includeInactive: true }, signal), []);
+  const { data, error, reload, loading } = useApi((signal) => call.get('/api/certificates/revoke-categories', { query: { includeInactive: true }, signal }), []);
   const [draft, setDraft] = useState({ code: '', nameZh: '', nameEn: '' });
   const save = async (code: string, body: { nameZh: string; nameEn: string; active?: boolean }) => {
     try {
-      await api.put(`/certificates/revoke-categories/${encodeURIComponent(code)}`, body);
+      await call.put('/api/certificates/revoke-categories/{code}', { path: { code }, body });
       message.success(t('已保存', 'Saved'));
       reload();
       return true;

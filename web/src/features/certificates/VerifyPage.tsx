@@ -5,7 +5,8 @@ import { SearchOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { Alert, Button, Card, Descriptions, Flex, Input, Skeleton, Space, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import { ApiError } from '../../api/client';
+import { call } from '../../api/typed';
 import { ErrorAlert } from '../../components/errors';
 import { toApiError } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
@@ -94,7 +95,7 @@ export default function VerifyPage() {
     setError(null);
     setVerdict(null);
     try {
-      setVerdict(await api.post<Verdict>('/public/certificates/verify', input));
+      setVerdict(await call.post('/api/public/certificates/verify', { body: input }));
     } catch (e) {
       setError(toApiError(e));
     } finally {

@@ -1,9 +1,11 @@
 // Small pieces the certificate pages share: state tags, the verdict colours and icons, the meta tables.
+import { call } from '../../api/typed';
 import { ClockCircleOutlined, FileSearchOutlined, SafetyCertificateOutlined, StopOutlined, WarningOutlined } from '@ant-design/icons';
 import { Tag } from 'antd';
-import type { ComponentType, CSSProperties } from 'react';
+import type { ComponentType, CSSProperties, ReactNode } from 'react';
 import { useEffect, useState } from 'react';
-import { api } from '../../api/client';
+import { bi } from '../../components/UserText';
+import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
 import type { CertState, Meta, RevokeCategory, VerdictStatus } from './types';
 
@@ -33,7 +35,7 @@ let metaPromise: Promise<Meta> | null = null;
 export function useCertMeta(): Meta | undefined {
   const [meta, setMeta] = useState<Meta | undefined>(undefined);
   useEffect(() => {
-    metaPromise ??= api.get<Meta>('/certificates/meta').catch((e) => {
+    metaPromise ??= call.get('/api/certificates/meta', {}).catch((e) => {
       metaPromise = null;
       throw e;
     });
@@ -52,7 +54,7 @@ let categoriesPromise: Promise<RevokeCategory[]> | null = null;
 export function useRevokeCategories(): RevokeCategory[] | undefined {
   const [list, setList] = useState<RevokeCategory[] | undefined>(undefined);
   useEffect(() => {
-    categoriesPromise ??= api.get<RevokeCategory[]>('/certificates/revoke-categories', { includeInactive: true }).catch((e) => {
+    categoriesPromise ??= call.get('/api/certificates/revoke-categories', { query: { includeInactive: true } }).catch((e) => {
       categoriesPromise = null;
       throw e;
     });
@@ -63,4 +65,17 @@ export function useRevokeCategories(): RevokeCategory[] | undefined {
     };
   }, []);
   return list;
+}
+
+/**
+ * A certificate's title as the reader reads it: a certificate keeps the Chinese title it was
+ * issued under; while the catalogue entry still bears that title, its English is known.
+ */
+export function useKindTitle(): (kind: string, title: string) => ReactNode {
+  const { lang } = useI18n();
+  const kinds = useApi((signal) => call.get('/api/certificates/kinds', { query: { includeInactive: true }, signal }), []);
+  return (kind, title) => {
+    const k = kinds.data?.find((x) => x.code === kind);
+    return bi(lang, title, k && k.title === title ? k.en?.title : undefined);
+  };
 }

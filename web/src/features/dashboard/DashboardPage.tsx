@@ -5,8 +5,7 @@ import { Alert, Button, Card, Drawer, Skeleton, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api } from '../../api/client';
-import type { DashboardOut } from '../../api/types';
+import { call } from '../../api/typed';
 import { ErrorPage } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
@@ -17,14 +16,15 @@ import { levelTerm, nodeView, toPlace } from '../../shell/tree';
 import { GridMap } from './GridMap';
 import { GridPanel } from './GridPanel';
 import { TileCard } from './tiles';
+import { UserText } from '../../components/UserText';
 
 export default function DashboardPage() {
-  const { t, tt } = useI18n();
+  const { t, tt, lang } = useI18n();
   const mobile = useMobile();
   const navigate = useNavigate();
   const { place, setPlace } = usePlace();
   const [grid, setGrid] = useState<number | null>(null);
-  const { data, error, loading, reload } = useApi((signal) => api.get<DashboardOut>('/dashboard', { nodeId: place?.id }, signal), [place?.id]);
+  const { data, error, loading, reload } = useApi((signal) => call.get('/api/dashboard', { query: { nodeId: place?.id }, signal }), [place?.id]);
 
   const openNode = (id: number) => {
     void nodeView(id).then((v) => setPlace(toPlace(v.node)));
@@ -64,11 +64,11 @@ export default function DashboardPage() {
   return (
     <div data-testid="dashboard">
       <PageHeader
-        title={node.name}
+        title={<UserText>{node.name}</UserText>}
         tags={<Tag color="blue">{tt(levelTerm(node.level))}</Tag>}
         subtitle={
           <>
-            {data.trail.slice(0, -1).join(' / ')}
+            <UserText>{data.trail.slice(0, -1).join(' / ')}</UserText>
             {data.trail.length > 1 ? ' · ' : ''}
             {t('统计于 {time}', 'as of {time}', { time: dayjs(countedAt).format('YYYY-MM-DD HH:mm') })}
             {kept ? t('（街道及以上每 5 分钟更新）', ' (streets and above are recounted every 5 minutes)') : ''}
@@ -80,7 +80,7 @@ export default function DashboardPage() {
           </Button>
         }
       />
-      {data.unavailable.length ? <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={data.unavailable.map((u) => u.message).join('；')} /> : null}
+      {data.unavailable.length ? <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={data.unavailable.map((u) => u.message).join(lang === 'en' ? '; ' : '；')} /> : null}
       {error ? <Alert type="error" showIcon style={{ marginBottom: 12 }} title={error.message} /> : null}
       <div className="qc-card-grid">{entries.map((e) => e.el)}</div>
       <Drawer open={grid !== null} onClose={() => setGrid(null)} title={t('网格信息', 'Grid')} size={mobile ? '100%' : 380} placement={mobile ? 'bottom' : 'right'} destroyOnHidden>

@@ -5,19 +5,13 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { Alert, Empty, Flex, Spin } from 'antd';
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../../api/client';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { textNode } from '../../lib/safeHtml';
+import { call } from '../../api/typed';
 
 export const gridColours: Record<string, string> = { urban: '#1f5fbf', rural: '#3f9b3a', special: '#e07b16' };
 
-interface Feature {
-  type: 'Feature';
-  id: number;
-  geometry: GeoJSON.Geometry;
-  properties: { id: number; name: string; code: string; level: 'grid' | 'community'; kind: string; specialKind: string | null; parentId: number | null };
-}
 
 export function GridMap({ nodeId, height, selectedId, onSelect, className }: { nodeId: number; height?: number; selectedId?: number | null; onSelect?(gridId: number, name: string): void; className?: string }) {
   const { t, tt } = useI18n();
@@ -74,7 +68,7 @@ export function GridMap({ nodeId, height, selectedId, onSelect, className }: { n
     if (!m) return;
     let live = true;
     setState('loading');
-    api.get<{ features: Feature[] }>('/tree/map', { nodeId, levels: ['community', 'grid'] }).then(
+    call.get('/api/tree/map', { query: { nodeId, levels: ['community', 'grid'] } }).then(
       (fc) => {
         if (!live || !map.current) return;
         layers.current?.group.remove();

@@ -9,6 +9,7 @@ import { usePlace } from '../../shell/PlaceContext';
 import { levelTerm, nodeView, toPlace } from '../../shell/tree';
 import { GridMap } from './GridMap';
 import { GridPanel } from './GridPanel';
+import { UserText } from '../../components/UserText';
 
 export default function MapPage() {
   const { t, tt } = useI18n();
@@ -18,7 +19,7 @@ export default function MapPage() {
   if (!place) return null;
   return (
     <div>
-      <PageHeader title={t('网格地图', 'Grid map')} tags={<Tag color="blue">{tt(levelTerm(place.level))}</Tag>} subtitle={place.name} />
+      <PageHeader title={t('网格地图', 'Grid map')} tags={<Tag color="blue">{tt(levelTerm(place.level))}</Tag>} subtitle={<UserText>{place.name}</UserText>} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>
           <Card size="small" styles={{ body: { padding: 0 } }}>

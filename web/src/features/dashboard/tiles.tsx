@@ -6,9 +6,10 @@ import { useNavigate } from 'react-router-dom';
 import type { DashboardTile } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { escapeHtml } from '../../lib/safeHtml';
-import { tileRenderer } from '../index';
+import { tileRenderer } from '../../shell/tileRenderers';
 import type { TileProps } from '../types';
 import { EChart, type ChartOption } from './EChart';
+import { UserText } from '../../components/UserText';
 
 const toneColor: Record<string, string | undefined> = { danger: '#cf1322', warning: '#d48806', success: '#389e0d', default: undefined };
 const palette = ['#1f5fbf', '#36a3a0', '#f2a93b', '#e0655c', '#7b61c4', '#5b8ff9', '#9fb40f', '#c9758f', '#6dc8ec', '#945fb9', '#ff9845', '#1e9493', '#ff99c3'];
@@ -45,7 +46,7 @@ function StatsTile({ tile }: TileProps) {
 function BarsTile({ tile }: TileProps) {
   const navigate = useNavigate();
   const { t } = useI18n();
-  const series = tile.series ?? [];
+  const series = useMemo(() => tile.series ?? [], [tile.series]);
   const option = useMemo<ChartOption>(
     () => ({
       grid: { left: 8, right: 36, top: 8, bottom: 8, containLabel: true },
@@ -105,11 +106,13 @@ function TableTile({ tile, openNode }: TileProps) {
           c.key === 'name' && row.nodeId ? (
             <Tooltip title={t('查看其看板', 'Open its dashboard')}>
               <a onClick={() => openNode(Number(row.nodeId))} data-testid={`open-node-${row.nodeId}`}>
-                {v}
+                <UserText>{v}</UserText>
               </a>
             </Tooltip>
           ) : c.key === 'overdue' && Number(v) > 0 ? (
             <Typography.Text type="danger">{v}</Typography.Text>
+          ) : c.key === 'name' ? (
+            <UserText>{v ?? '—'}</UserText>
           ) : (
             (v ?? '—')
           ),

@@ -41,6 +41,16 @@ export default function LookupPage() {
       setBusy(false);
     }
   };
+  // Household and house by what people call them (户号 and 户主; the address), never by internal id.
+  const linkText = (r: ResidentOut, key: string): string | null => {
+    if (key === 'householdId' && r[key] !== null && r[key] !== undefined) {
+      const h = r.householdRef;
+      if (!h) return t('（户信息不在授权范围内）', '(household outside your grant)');
+      return h.headName ? t('户号 {no}（户主：{head}）', 'Household {no} (head: {head})', { no: h.householdNo, head: h.headName }) : t('户号 {no}', 'Household {no}', { no: h.householdNo });
+    }
+    if (key === 'houseId' && r[key] !== null && r[key] !== undefined) return r.houseRef?.address ?? t('（房屋不在授权范围内）', '(house outside your grant)');
+    return null;
+  };
   const labelName = (c: string) => {
     const k = kinds?.find((x) => x.code === c);
     return k ? (lang === 'en' ? k.nameEn : k.nameZh) : c;
@@ -97,7 +107,7 @@ export default function LookupPage() {
                 .filter((f) => r[f.key] !== undefined && !shown.has(f.key))
                 .map((f) => (
                   <Descriptions.Item key={f.key} label={label('resident', f.key)}>
-                    {f.secret ? <MaskedValue residentId={r.id} field={f.secret} value={r[f.key] as string | null} masked={r.maskedFields.includes(f.key)} canUnmask /> : text('resident', f.key, r[f.key])}
+                    {f.secret ? <MaskedValue residentId={r.id} field={f.secret} value={r[f.key] as string | null} masked={r.maskedFields.includes(f.key)} canUnmask /> : linkText(r, f.key) ?? text('resident', f.key, r[f.key])}
                   </Descriptions.Item>
                 ))}
             </Descriptions>

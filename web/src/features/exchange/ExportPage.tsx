@@ -10,6 +10,7 @@ import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
 import { ExportButton, type ExportFilter } from './ExportButton';
 import { kindNames, recordKindsInOrder, type RecordKind } from './types';
+import { UserText } from '../../components/UserText';
 
 export default function ExportPage() {
   const { t, lang } = useI18n();
@@ -50,7 +51,7 @@ export default function ExportPage() {
                 </Col>
                 <Col xs={24} sm={14}>
                   <Form.Item label={t('范围', 'Place')}>
-                    <Typography.Text strong>{place?.name ?? '—'}</Typography.Text>
+                    <Typography.Text strong>{place ? <UserText>{place.name}</UserText> : '—'}</Typography.Text>
                     <Typography.Text type="secondary">{t('（在页面顶部切换辖区）', ' (change it at the top of the page)')}</Typography.Text>
                   </Form.Item>
                 </Col>

@@ -4,12 +4,13 @@ import { CloudUploadOutlined } from '@ant-design/icons';
 import { Button, Card, Progress, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api } from '../../api/client';
+import { call } from '../../api/typed';
 import { ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
 import { kindNames, recordKindsInOrder, runningStates, type ImportView, type RecordKind } from './types';
+import { UserText } from '../../components/UserText';
 
 const PAGE = 20;
 const statusColor: Record<string, string> = { uploaded: 'default', queued: 'processing', running: 'processing', cancelling: 'warning', done: 'success', cancelled: 'default', failed: 'error' };
@@ -19,7 +20,7 @@ export default function ImportHistoryPage() {
   const navigate = useNavigate();
   const [page, setPage] = useState(1);
   const [kind, setKind] = useState<RecordKind | undefined>(undefined);
-  const { data, error, loading, reload } = useApi((signal) => api.get<{ items: ImportView[]; total: number }>('/imports', { kind, limit: PAGE, offset: (page - 1) * PAGE }, signal), [page, kind]);
+  const { data, error, loading, reload } = useApi((signal) => call.get('/api/imports', { query: { kind, limit: PAGE, offset: (page - 1) * PAGE }, signal }), [page, kind]);
 
   // Keep running imports moving on screen.
   useEffect(() => {
@@ -53,9 +54,9 @@ export default function ImportHistoryPage() {
           onRow={(r) => ({ onClick: () => navigate(`/exchange/imports/${r.id}`), style: { cursor: 'pointer' } })}
           pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false, size: 'small' }}
           columns={[
-            { key: 'file', title: t('文件', 'File'), render: (_: unknown, r: ImportView) => <a data-testid={`import-${r.id}`}>{r.fileName}</a> },
+            { key: 'file', title: t('文件', 'File'), render: (_: unknown, r: ImportView) => <a data-testid={`import-${r.id}`}><UserText>{r.fileName}</UserText></a> },
             { key: 'kind', title: t('类型', 'Kind'), responsive: ['sm' as const], render: (_: unknown, r: ImportView) => kindNames[r.kind][lang === 'en' ? 1 : 0] },
-            { key: 'node', title: t('导入到', 'Into'), responsive: ['md' as const], render: (_: unknown, r: ImportView) => r.node.name },
+            { key: 'node', title: t('导入到', 'Into'), responsive: ['md' as const], render: (_: unknown, r: ImportView) => <UserText>{r.node.name}</UserText> },
             {
               key: 'status',
               title: t('状态', 'Status'),
@@ -70,7 +71,7 @@ export default function ImportHistoryPage() {
                 </span>
               ),
             },
-            { key: 'by', title: t('导入人', 'By'), responsive: ['md' as const], dataIndex: 'createdBy' },
+            { key: 'by', title: t('导入人', 'By'), responsive: ['md' as const], render: (_: unknown, r: ImportView) => <UserText>{r.createdBy}</UserText> },
             { key: 'at', title: t('时间', 'When'), responsive: ['sm' as const], render: (_: unknown, r: ImportView) => new Date(r.createdAt).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN') },
           ]}
         />

@@ -8,7 +8,8 @@ import { Alert, Button, Card, Col, Descriptions, Empty, Flex, Form, InputNumber,
 import type { UploadChangeParam, UploadFile } from 'antd/es/upload';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, api, withQuery } from '../../api/client';
+import { ApiError, withQuery } from '../../api/client';
+import { call as callApi } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../components/errors';
 import { NodePicker } from '../../components/NodePicker';
@@ -19,6 +20,7 @@ import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
 import { nodeView } from '../../shell/tree';
 import { columnLetter, kindNames, recordKindsInOrder, runningStates, type ColumnMapping, type ImportIssue, type ImportView, type PlacePlan, type RecordKind, type Target } from './types';
+import { ServerText, UserText } from '../../components/UserText';
 
 const POLL_MS = 1000;
 
@@ -34,7 +36,7 @@ export default function ImportPage() {
   const importId = id ? Number(id) : null;
   const { t } = useI18n();
   const navigate = useNavigate();
-  const { data, error, reload, setData } = useApi((signal) => (importId ? api.get<ImportView>(`/imports/${importId}`, undefined, signal) : Promise.resolve(undefined)), [importId]);
+  const { data, error, reload, setData } = useApi((signal) => (importId ? callApi.get('/api/imports/{id}', { path: { id: importId }, signal }) : Promise.resolve(undefined)), [importId]);
   const view = importId ? data : undefined;
 
   // Follow a running import: poll until it settles.
@@ -195,11 +197,11 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
       setBusy(false);
     }
   };
-  const repreview = (sheet: string | undefined, row: number | undefined) => call(() => api.post<ImportView>(`/imports/${view.id}/preview`, { sheet, headerRow: row }));
+  const repreview = (sheet: string | undefined, row: number | undefined) => call(() => callApi.post('/api/imports/{id}/preview', { path: { id: view.id }, body: { sheet, headerRow: row } }));
   const mappingBody = () => mapping.map((m) => ({ index: m.index, target: m.target }));
   const startWith = (createPlaces: boolean) => {
     setPlan(null);
-    return call(() => api.post<ImportView>(`/imports/${view.id}/start`, { mapping: mappingBody(), defaultGridId, blankClears, remember, createPlaces }));
+    return call(() => callApi.post('/api/imports/{id}/start', { path: { id: view.id }, body: { mapping: mappingBody(), defaultGridId, blankClears, remember, createPlaces } }));
   };
   // A sheet naming buildings and houses: first see which the community lacks, and ask once.
   const namesPlaces = used.has('@building') && (view.kind === 'house' || view.kind === 'organisation' || used.has('@roomNo'));
@@ -208,7 +210,7 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
     setBusy(true);
     setFailure(null);
     try {
-      const p = await api.post<PlacePlan>(`/imports/${view.id}/places`, { mapping: mappingBody(), defaultGridId });
+      const p = await callApi.post('/api/imports/{id}/places', { path: { id: view.id }, body: { mapping: mappingBody(), defaultGridId } });
       setBusy(false);
       if (p.applies && (p.newBuildings || p.newHouses || p.ambiguous)) setPlan(p);
       else await startWith(false);
@@ -221,14 +223,14 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
 
   const columns = [
     { key: 'col', title: t('列', 'Col.'), width: 52, render: (_: unknown, m: ColumnMapping) => <Typography.Text type="secondary">{columnLetter(m.index)}</Typography.Text> },
-    { key: 'header', title: t('表头', 'Header'), render: (_: unknown, m: ColumnMapping) => m.header || <Typography.Text type="secondary">{t('（空）', '(blank)')}</Typography.Text> },
+    { key: 'header', title: t('表头', 'Header'), render: (_: unknown, m: ColumnMapping) => (m.header ? <UserText>{m.header}</UserText> : null) || <Typography.Text type="secondary">{t('（空）', '(blank)')}</Typography.Text> },
     {
       key: 'samples',
       title: t('前几行内容', 'First rows'),
       responsive: ['md' as const],
       render: (_: unknown, m: ColumnMapping) => (
         <Typography.Text type="secondary" ellipsis style={{ maxWidth: 280 }}>
-          {(p.headers[m.index]?.samples ?? []).filter(Boolean).slice(0, 3).join('；') || '—'}
+          {(p.headers[m.index]?.samples ?? []).filter(Boolean).length ? <UserText>{(p.headers[m.index]?.samples ?? []).filter(Boolean).slice(0, 3).join(lang === 'en' ? '; ' : '；')}</UserText> : '—'}
         </Typography.Text>
       ),
     },
@@ -264,9 +266,9 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
           items={[
             { key: 'file', label: t('文件', 'File'), children: view.fileName },
             { key: 'kind', label: t('记录类型', 'Kind'), children: kindNames[view.kind][lang === 'en' ? 1 : 0] },
-            { key: 'node', label: t('导入到', 'Into'), children: view.node.name },
+            { key: 'node', label: t('导入到', 'Into'), children: <UserText>{view.node.name}</UserText> },
             { key: 'rows', label: t('数据行', 'Rows'), children: t('约 {n} 行', 'about {n}', { n: p.totalRows }) },
-            { key: 'format', label: t('格式', 'Format'), children: view.format === 'csv' ? `CSV（${view.encoding === 'gb18030' ? 'GBK' : (view.encoding ?? '').toUpperCase()}）` : 'Excel (.xlsx)' },
+            { key: 'format', label: t('格式', 'Format'), children: view.format === 'csv' ? `CSV${t('（{e}）', ' ({e})', { e: view.encoding === 'gb18030' ? 'GBK' : (view.encoding ?? '').toUpperCase() })}` : 'Excel (.xlsx)' },
           ]}
         />
         <Flex gap={12} wrap align="center" style={{ marginTop: 8 }}>
@@ -313,7 +315,7 @@ function MappingStep({ view, onChange }: { view: ImportView; onChange(v: ImportV
       {failure ? <ErrorAlert error={failure} /> : null}
       {plan ? <PlacesModal plan={plan} community={view.node.name} kind={view.kind} busy={busy} onCancel={() => setPlan(null)} onChoose={startWith} /> : null}
       <Flex gap={8} justify="flex-end" wrap>
-        <Popconfirm title={t('放弃这次导入？上传的文件会被删除。', 'Drop this import? The uploaded file is deleted.')} onConfirm={() => call(() => api.post<ImportView>(`/imports/${view.id}/cancel`)).then(() => navigate('/exchange/import'))}>
+        <Popconfirm title={t('放弃这次导入？上传的文件会被删除。', 'Drop this import? The uploaded file is deleted.')} onConfirm={() => call(() => callApi.post('/api/imports/{id}/cancel', { path: { id: view.id }, body: undefined })).then(() => navigate('/exchange/import'))}>
           <Button disabled={busy}>{t('放弃', 'Drop')}</Button>
         </Popconfirm>
         <Tooltip title={missing.length ? t('还缺少必填列', 'Required columns are missing') : needsGrid ? t('请选择默认网格', 'Choose a default grid') : undefined}>
@@ -429,7 +431,7 @@ function ProgressStep({ view, onChange }: { view: ImportView; onChange(v: Import
         <Typography.Text type="secondary">{t('可以离开此页面，导入会在后台继续；稍后在“导入记录”中查看结果。', 'You may leave this page: the import goes on in the background; see the outcome under Past imports.')}</Typography.Text>
         {failure ? <ErrorAlert error={failure} /> : null}
         {view.status !== 'cancelling' ? (
-          <Popconfirm title={t('取消导入？已写入的批次会保留。', 'Cancel? Batches already written stay.')} onConfirm={() => api.post<ImportView>(`/imports/${view.id}/cancel`).then(onChange, (e) => setFailure(toApiError(e)))}>
+          <Popconfirm title={t('取消导入？已写入的批次会保留。', 'Cancel? Batches already written stay.')} onConfirm={() => callApi.post('/api/imports/{id}/cancel', { path: { id: view.id }, body: undefined }).then(onChange, (e) => setFailure(toApiError(e)))}>
             <Button icon={<StopOutlined />} danger data-testid="import-cancel">
               {t('取消导入', 'Cancel')}
             </Button>
@@ -448,7 +450,7 @@ function SummaryStep({ view }: { view: ImportView }) {
   const { can } = useAuth();
   const [page, setPage] = useState(1);
   const PAGE = 20;
-  const issues = useApi((signal) => (view.issueCount ? api.get<{ items: ImportIssue[]; total: number }>(`/imports/${view.id}/issues`, { limit: PAGE, offset: (page - 1) * PAGE }, signal) : Promise.resolve({ items: [], total: 0 })), [view.id, page, view.issueCount]);
+  const issues = useApi((signal) => (view.issueCount ? callApi.get('/api/imports/{id}/issues', { path: { id: view.id }, query: { limit: PAGE, offset: (page - 1) * PAGE }, signal }) : Promise.resolve({ items: [], total: 0 })), [view.id, page, view.issueCount]);
   const c = view.counts;
   const status = view.status === 'failed' ? 'error' : view.status === 'cancelled' ? 'warning' : c.failed ? 'warning' : 'success';
   const title =
@@ -466,7 +468,7 @@ function SummaryStep({ view }: { view: ImportView }) {
         <Result
           status={status}
           title={<span data-testid="import-outcome">{title}</span>}
-          subTitle={view.error ? view.error.message : `${view.fileName} · ${kindNames[view.kind][lang === 'en' ? 1 : 0]} · ${view.node.name}`}
+          subTitle={view.error ? <ServerText text={view.error.message} lang={lang} /> : <><UserText>{view.fileName}</UserText> · {kindNames[view.kind][lang === 'en' ? 1 : 0]} · <UserText>{view.node.name}</UserText></>}
           extra={[
             view.issueCount ? (
               <Button key="report" type="primary" icon={<DownloadOutlined />} href={withQuery(`/api/imports/${view.id}/report`, { lang })} data-testid="import-report">

@@ -9,6 +9,7 @@ import { TotpEnroll } from '../../auth/TotpEnroll';
 import { PageHeader } from '../../components/PageHeader';
 import { LangSwitch } from '../../components/LangSwitch';
 import { useI18n } from '../../i18n';
+import { UserText } from '../../components/UserText';
 
 export default function ProfilePage() {
   const { t, tt, pick } = useI18n();
@@ -19,18 +20,18 @@ export default function ProfilePage() {
   const u = me.user;
   return (
     <div>
-      <PageHeader title={tt('profile')} subtitle={u.displayName} />
+      <PageHeader title={tt('profile')} subtitle={<UserText>{u.displayName}</UserText>} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
           <Card title={t('账号', 'Account')} size="small">
             <Descriptions column={1} size="small">
               <Descriptions.Item label={t('用户名', 'User name')}>{u.username}</Descriptions.Item>
-              <Descriptions.Item label={t('姓名', 'Name')}>{u.displayName}</Descriptions.Item>
+              <Descriptions.Item label={t('姓名', 'Name')}><UserText>{u.displayName}</UserText></Descriptions.Item>
               <Descriptions.Item label={t('角色', 'Role')}>
                 {roleNames[u.role] ? pick(roleNames[u.role]) : u.roleName}
                 {u.gridWorkerKind ? <Tag style={{ marginInlineStart: 8 }}>{tt(`worker_${u.gridWorkerKind}` as 'worker_full_time')}</Tag> : null}
               </Descriptions.Item>
-              <Descriptions.Item label={t('所在辖区', 'Place')}>{me.node?.trail.join(' / ') ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('所在辖区', 'Place')}>{me.node ? <UserText>{me.node.trail.join(' / ')}</UserText> : '—'}</Descriptions.Item>
               <Descriptions.Item label={tt('language')}>
                 <LangSwitch />
               </Descriptions.Item>

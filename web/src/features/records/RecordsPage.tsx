@@ -20,7 +20,8 @@ import { useHouseLabels } from '../../hooks/useHouseLabels';
 import { useMobile } from '../../hooks/useMobile';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
-import { HistoryPanel } from '../residents/HistoryPanel';
+import { HistoryPanel } from '../../components/HistoryPanel';
+import { UserText } from '../../components/UserText';
 
 export const otherKinds = ['household', 'building', 'house', 'organisation', 'facility'] as const;
 type OtherKind = (typeof otherKinds)[number];
@@ -43,7 +44,7 @@ export default function RecordsPage() {
   const navigate = useNavigate();
   const mobile = useMobile();
   const { place } = usePlace();
-  const { label, text } = useFields();
+  const { label, text, show } = useFields();
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const page = Number(params.get('page') ?? 1) || 1;
@@ -67,9 +68,9 @@ export default function RecordsPage() {
   };
 
   const cell = (key: string, r: RecordOut) => {
-    if (key === 'buildingId') return buildingName.get(Number(r.buildingId)) ?? (r.buildingId ? `#${r.buildingId}` : '—');
-    if (key === 'houseId') return r.houseId ? (houseLabels.get(Number(r.houseId)) ?? `#${r.houseId}`) : '—';
-    const v = text(kind, key, r[key]);
+    if (key === 'buildingId') return r.buildingId && buildingName.get(Number(r.buildingId)) ? <UserText>{buildingName.get(Number(r.buildingId))}</UserText> : r.buildingId ? `#${r.buildingId}` : '—';
+    if (key === 'houseId') return r.houseId ? (houseLabels.get(Number(r.houseId)) ? <UserText>{houseLabels.get(Number(r.houseId))}</UserText> : `#${r.houseId}`) : '—';
+    const v = show(kind, key, r[key]);
     return key === 'phone' ? <span className="qc-masked">{v}</span> : v;
   };
 
@@ -86,7 +87,12 @@ export default function RecordsPage() {
     <div>
       <PageHeader
         title={tt(`kind_${kind}`)}
-        subtitle={`${place?.name ?? ''}${data ? t(' · 共 {n} 条', ' · {n} records', { n: data.totalCapped ? `${data.total}+` : data.total }) : ''}`}
+        subtitle={
+          <>
+            <UserText>{place?.name}</UserText>
+            {data ? t(' · 共 {n} 条', ' · {n} records', { n: data.totalCapped ? `${data.total}+` : data.total }) : ''}
+          </>
+        }
         extra={
           can('registry:write') ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="record-new">
@@ -136,7 +142,7 @@ function RecordDrawer({ kind, id, onClose, onChanged, buildingName }: { kind: Ot
   const { can } = useAuth();
   const mobile = useMobile();
   const navigate = useNavigate();
-  const { fields, label, text } = useFields();
+  const { fields, label, text, show } = useFields();
   const { data, error, reload, setData } = useApi((signal) => (id ? api.get<RecordOut>(`/records/${kind}/${id}`, undefined, signal) : Promise.resolve(undefined)), [kind, id]);
   const members = useApi((signal) => (id && kind === 'household' ? api.get<Page<RecordOut>>('/residents', { householdId: id, limit: 50 }, signal) : Promise.resolve(null)), [kind, id]);
   const [editing, setEditing] = useState(false);
@@ -146,12 +152,12 @@ function RecordDrawer({ kind, id, onClose, onChanged, buildingName }: { kind: Ot
   const title = data ? recordTitle(kind, data, t) : '';
   const value = (key: string) => {
     if (!data) return null;
-    if (key === 'buildingId' && data.buildingId) return buildingName.get(Number(data.buildingId)) ?? `#${data.buildingId}`;
-    const v = text(kind, key, data[key]);
+    if (key === 'buildingId' && data.buildingId) return buildingName.get(Number(data.buildingId)) ? <UserText>{buildingName.get(Number(data.buildingId))}</UserText> : `#${data.buildingId}`;
+    const v = show(kind, key, data[key]);
     return <span className={key === 'phone' ? 'qc-masked' : undefined}>{v}</span>;
   };
   return (
-    <Drawer open={id !== null} onClose={onClose} title={title} size={mobile ? '100%' : 600} destroyOnHidden data-testid="record-drawer"
+    <Drawer open={id !== null} onClose={onClose} title={<UserText>{title}</UserText>} size={mobile ? '100%' : 600} destroyOnHidden data-testid="record-drawer"
       extra={
         data && can('registry:write') ? (
           <Flex gap={8}>
@@ -187,7 +193,7 @@ function RecordDrawer({ kind, id, onClose, onChanged, buildingName }: { kind: Ot
                         <Flex vertical gap={4}>
                           {members.data.items.map((m) => (
                             <a key={m.id} onClick={() => navigate(`/residents/${m.id}`)}>
-                              {String(m.name)} · {text('resident', 'relationToHead', m.relationToHead)} · {String(m.age ?? '—')}
+                              <UserText>{String(m.name)}</UserText> · {text('resident', 'relationToHead', m.relationToHead)} · {String(m.age ?? '—')}
                             </a>
                           ))}
                         </Flex>

@@ -5,28 +5,16 @@ import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, DatePicker, Flex, Form, Input, InputNumber, Modal, Row, Select, Statistic, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
+import { call } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert, ErrorPage } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
 import { cadenceNames } from './api';
-
-interface Burden {
-  headline: { removedTotal: number; zh: string; en: string };
-  approved: { id: number; code: string; title: string; department: string; cadence: string; builtin: boolean; coverage: { computed: number; manual: number; total: number }; minutesBeforePerFill: number; minutesAfterPerFill: number; fillsPerMonth: number; monthlyBefore: number; monthlyAfter: number; units: number }[];
-  totals: { approvedCount: number; monthlyMinutesBefore: number; monthlyMinutesAfter: number; savedMinutesPerCommunityPerMonth: number; communities: number; savedHoursPerMonthAllCommunities: number };
-  removed: {
-    total: number;
-    byAction: { removed: number; merged: number; automated: number };
-    register: { id: number; title: string; departmentName: string; action: string; replacedByCode: string | null; reason: string; timesPerYear: number; minutesPerFill: number; decidedOn: string }[];
-    mergedTemplates: { code: string; title: string; department: string; into: string | null; note: string | null }[];
-    retiredTemplates: { code: string; title: string; department: string; reason: string | null }[];
-  };
-  filings: Record<string, number>;
-  timeliness: { total: number; submitted: number; on_time: number; overdue: number; pending: number };
-}
+import { UserText } from '../../components/UserText';
+import { templateDepartment, templateTitle } from './texts';
 
 const actionNames: Record<string, [string, string, string]> = { removed: ['取消', 'removed', 'red'], merged: ['合并', 'merged', 'orange'], automated: ['改由平台生成', 'now generated', 'green'] };
 
@@ -35,7 +23,7 @@ export default function BurdenPage() {
   const { can } = useAuth();
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const data = useApi((signal) => api.get<Burden>('/reports/burden', undefined, signal), []);
+  const data = useApi((signal) => call.get('/api/reports/burden', { signal }), []);
   const [adding, setAdding] = useState(false);
   const [form] = Form.useForm();
   const [error, setError] = useState<ApiError | null>(null);
@@ -45,7 +33,7 @@ export default function BurdenPage() {
   const add = async () => {
     const v = await form.validateFields();
     try {
-      await api.post('/reports/cleanups', { ...v, decidedOn: v.decidedOn.format('YYYY-MM-DD'), replacedByCode: v.replacedByCode || null });
+      await call.post('/api/reports/cleanups', { body: { ...v, decidedOn: v.decidedOn.format('YYYY-MM-DD'), replacedByCode: v.replacedByCode || null } });
       message.success(t('已登记', 'Recorded'));
       setAdding(false);
       form.resetFields();
@@ -86,8 +74,8 @@ export default function BurdenPage() {
               data-testid="burden-approved"
               onRow={(r) => ({ onClick: () => navigate(`/reports/templates/${r.id}`), style: { cursor: 'pointer' } })}
               columns={[
-                { key: 'title', title: t('报表', 'Report'), render: (_, r) => <>{r.title}{r.builtin ? <Tag style={{ marginLeft: 6 }}>{t('内置', 'built in')}</Tag> : null}</> },
-                { key: 'dept', title: t('制表部门', 'Department'), dataIndex: 'department' },
+                { key: 'title', title: t('报表', 'Report'), render: (_, r) => <>{templateTitle(lang, r)}{r.builtin ? <Tag style={{ marginLeft: 6 }}>{t('内置', 'built in')}</Tag> : null}</> },
+                { key: 'dept', title: t('制表部门', 'Department'), render: (_, r) => templateDepartment(lang, r.department, r.en) },
                 { key: 'cadence', title: t('频次', 'Cadence'), render: (_, r) => L(cadenceNames[r.cadence]) },
                 { key: 'coverage', title: t('自动/全部', 'Computed'), render: (_, r) => `${r.coverage.computed}/${r.coverage.total}` },
                 { key: 'before', title: t('原手工（分/次）', 'Before (min/fill)'), dataIndex: 'minutesBeforePerFill', align: 'right' },
@@ -114,7 +102,7 @@ export default function BurdenPage() {
               ]}
               columns={[
                 { key: 'title', title: t('报表', 'Report'), dataIndex: 'title' },
-                { key: 'dept', title: t('部门', 'Department'), dataIndex: 'department' },
+                { key: 'dept', title: t('部门', 'Department'), render: (_, r) => <UserText>{r.department}</UserText> },
                 { key: 'action', title: t('处理', 'Action'), render: (_, r) => <Tag color={actionNames[r.action]?.[2]}>{L(actionNames[r.action])}</Tag> },
                 { key: 'detail', title: t('说明', 'Detail'), dataIndex: 'detail' },
                 { key: 'when', title: t('决定日期', 'Decided'), dataIndex: 'when' },

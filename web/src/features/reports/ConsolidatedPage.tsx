@@ -5,26 +5,18 @@ import { Badge, Button, Card, Flex, Statistic, Table } from 'antd';
 import type { ColumnsType, ColumnType } from 'antd/es/table';
 import { useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { call } from '../../api/typed';
 import { ErrorPage } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
-import { dueStatusNames, type CellValue } from './api';
+import { dueStatusNames, type Consolidated } from './api';
+import { UserText } from '../../components/UserText';
+import { bi, columnHeading, filingText, templateDepartment, templateTitle } from './texts';
 
-interface Consolidated {
-  template: { id: number; code: string; title: string; version: number; department: string };
-  period: string;
-  periodLabel: string;
-  columns: { key: string; title: string; group?: string; unit?: string; kind: string }[];
-  rows: { dueId: number; unit: { id: number; name: string }; status: string; deadline: string; submissionId: number | null; submittedAt: string | null; values: Record<string, CellValue>; suppressed: string[]; complementary?: string[] }[];
-  total: Record<string, CellValue>;
-  totalSuppressed?: string[];
-  totalComplementary?: string[];
-  summary: { units: number; submitted: number; overdue: number; pending: number };
-}
-
-type Row = Consolidated['rows'][number] & { key: string; isTotal?: boolean };
+type UnitRow = Consolidated['rows'][number];
+/** A unit's row, or the grand total (no status). */
+type Row = Omit<UnitRow, 'status'> & { status: UnitRow['status'] | ''; key: string; isTotal?: boolean };
 
 export default function ConsolidatedPage() {
   const [params] = useSearchParams();
@@ -32,13 +24,13 @@ export default function ConsolidatedPage() {
   const period = params.get('period') ?? '';
   const { t, lang } = useI18n();
   const navigate = useNavigate();
-  const data = useApi((signal) => api.get<Consolidated>('/reports/consolidated', { templateCode: code, period }, signal), [code, period]);
+  const data = useApi((signal) => call.get('/api/reports/consolidated', { query: { templateCode: code, period }, signal }), [code, period]);
   const c = data.data;
   const columns = useMemo<ColumnsType<Row>>(() => {
     if (!c) return [];
     const cell = (col: Consolidated['columns'][number]): ColumnType<Row> => ({
       key: col.key,
-      title: col.unit ? `${col.title}（${col.unit}）` : col.title,
+      title: columnHeading(lang, col),
       align: 'right',
       render: (_, r) => {
         if (r.suppressed?.includes(col.key)) return r.complementary?.includes(col.key) ? '*' : '<5';
@@ -48,7 +40,7 @@ export default function ConsolidatedPage() {
       },
     });
     const out: ColumnsType<Row> = [
-      { key: 'unit', title: t('报送单位', 'Unit'), fixed: 'left', width: 180, render: (_, r) => (r.isTotal ? <strong>{t('合计', 'Total')}</strong> : r.submissionId ? <a onClick={() => navigate(`/reports/submissions/${r.submissionId}`)}>{r.unit.name}</a> : r.unit.name) },
+      { key: 'unit', title: t('报送单位', 'Unit'), fixed: 'left', width: 180, render: (_, r) => (r.isTotal ? <strong>{t('合计', 'Total')}</strong> : r.submissionId ? <a onClick={() => navigate(`/reports/submissions/${r.submissionId}`)}><UserText>{r.unit.name}</UserText></a> : <UserText>{r.unit.name}</UserText>) },
       { key: 'status', title: t('状态', 'Status'), width: 90, render: (_, r) => (r.isTotal ? null : <Badge status={(dueStatusNames[r.status]?.[2] ?? 'default') as 'success'} text={lang === 'en' ? dueStatusNames[r.status]?.[1] : dueStatusNames[r.status]?.[0]} />) },
     ];
     let i = 0;
@@ -62,7 +54,7 @@ export default function ConsolidatedPage() {
       const children: ColumnType<Row>[] = [];
       let j = i;
       while (j < c.columns.length && c.columns[j]!.group === col.group) children.push(cell(c.columns[j++]!));
-      out.push({ key: `g${i}`, title: col.group, children });
+      out.push({ key: `g${i}`, title: bi(lang, col.group, col.groupEn), children });
       i = j;
     }
     return out;
@@ -72,8 +64,8 @@ export default function ConsolidatedPage() {
   return (
     <div>
       <PageHeader
-        title={c ? `${c.template.title}（${t('汇总', 'all units')}）` : t('汇总', 'All units')}
-        subtitle={c ? `${lang === 'en' ? c.period : c.periodLabel} · ${c.template.department}` : undefined}
+        title={c ? <>{templateTitle(lang, c.template)}{t('（汇总）', ' (all units)')}</> : t('汇总', 'All units')}
+        subtitle={c ? <>{lang === 'en' ? c.period : c.periodLabel} · {templateDepartment(lang, c.template.department, c.template.en)} · {t('备案号', 'filing number')} {filingText(lang, c.template.filing)}</> : undefined}
         extra={
           <>
             <Button icon={<DownloadOutlined />} href={`/api/reports/consolidated?templateCode=${encodeURIComponent(code)}&period=${encodeURIComponent(period)}&format=xlsx`}>

@@ -4,12 +4,15 @@
 import { Alert, Button, Drawer, Flex, Form, Input, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
+import { call } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../components/errors';
 import { useFields } from '../../components/fields';
 import { useI18n } from '../../i18n';
 import type { DrillAnswer, ResultColumn, ResultRow } from './api';
+import { UserText } from '../../components/UserText';
+import { bi } from './texts';
 
 export interface DrillTarget {
   kind: 'due' | 'submission';
@@ -23,7 +26,7 @@ const residentFields = ['sex', 'birthDate', 'idNumber', 'phone', 'residenceStatu
 export function DrillDrawer({ target, onClose }: { target: DrillTarget | null; onClose(): void }) {
   const { t, lang, pick } = useI18n();
   const { can } = useAuth();
-  const { label, text } = useFields();
+  const { label, show } = useFields();
   const navigate = useNavigate();
   const needsReason = !can('registry:read');
   const [reason, setReason] = useState('');
@@ -42,10 +45,10 @@ export function DrillDrawer({ target, onClose }: { target: DrillTarget | null; o
 
   useEffect(() => {
     if (!target || (needsReason && !asked)) return;
-    const path = target.kind === 'due' ? `/reports/due/${target.id}/drill` : `/reports/submissions/${target.id}/drill`;
+    const query = { row: target.row.key, column: target.column.key, reason: needsReason ? reason : undefined, limit: 50, offset: (page - 1) * 50 };
+    const path = { id: target.id };
     setLoading(true);
-    api
-      .get<DrillAnswer>(path, { row: target.row.key, column: target.column.key, reason: needsReason ? reason : undefined, limit: 50, offset: (page - 1) * 50 })
+    (target.kind === 'due' ? call.get('/api/reports/due/{id}/drill', { path, query }) : call.get('/api/reports/submissions/{id}/drill', { path, query }))
       .then(
         (d) => {
           setData(d);
@@ -57,7 +60,7 @@ export function DrillDrawer({ target, onClose }: { target: DrillTarget | null; o
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [target, asked, page]);
 
-  const title = target ? `${target.row.headings.join(' · ')} — ${target.column.title}` : '';
+  const title = target ? <><UserText>{target.row.headings.join(' · ')}</UserText> — {bi(lang, target.column.title, target.column.titleEn)}</> : '';
   const residentRows = data?.drill === 'resident';
   return (
     <Drawer open={!!target} onClose={onClose} title={title} size={Math.min(1080, typeof window === 'undefined' ? 1080 : window.innerWidth)} destroyOnHidden data-testid="drill-drawer">
@@ -94,14 +97,14 @@ export function DrillDrawer({ target, onClose }: { target: DrillTarget | null; o
             columns={
               residentRows
                 ? [
-                    { key: 'name', title: t('姓名', 'Name'), render: (_, r) => (can('registry:read') ? <a onClick={() => navigate(`/residents/${r.id}`)}>{r.title}</a> : r.title) },
-                    ...residentFields.map((f) => ({ key: f, title: label('resident', f), render: (_: unknown, r: DrillAnswer['items'][number]) => (r.fields[f] === undefined ? '' : text('resident', f, r.fields[f])) })),
-                    { key: 'grid', title: t('网格', 'Grid'), render: (_, r) => String(r.fields.grid ?? '') },
+                    { key: 'name', title: t('姓名', 'Name'), render: (_, r) => (can('registry:read') ? <a onClick={() => navigate(`/residents/${r.id}`)}><UserText>{r.title}</UserText></a> : <UserText>{r.title}</UserText>) },
+                    ...residentFields.map((f) => ({ key: f, title: label('resident', f), render: (_: unknown, r: DrillAnswer['items'][number]) => (r.fields[f] === undefined ? '' : show('resident', f, r.fields[f])) })),
+                    { key: 'grid', title: t('网格', 'Grid'), render: (_, r) => <UserText>{String(r.fields.grid ?? '')}</UserText> },
                     { key: 'labels', title: t('标签', 'Labels'), render: (_, r) => ((r.fields.labels as string[] | undefined) ?? []).map((l) => <Tag key={l}>{l}</Tag>) },
                     { key: 'lastVisitAt', title: t('最近走访', 'Last visit'), render: (_, r) => (r.fields.lastVisitAt ? new Date(String(r.fields.lastVisitAt)).toLocaleDateString(lang === 'en' ? 'en-CA' : 'zh-CN') : t('无', 'none')) },
                   ]
                 : [
-                    { key: 'title', title: t('对象', 'Record'), render: (_, r) => r.title },
+                    { key: 'title', title: t('对象', 'Record'), render: (_, r) => <UserText>{r.title}</UserText> },
                     {
                       key: 'fields',
                       title: t('内容', 'Details'),
@@ -109,7 +112,7 @@ export function DrillDrawer({ target, onClose }: { target: DrillTarget | null; o
                         Object.entries(r.fields)
                           .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
                           .map(([k, v]) => `${k}: ${/At$/.test(k) ? new Date(String(v)).toLocaleString(lang === 'en' ? 'en-CA' : 'zh-CN') : String(v)}`)
-                          .join('；'),
+                          .join(lang === 'en' ? '; ' : '；'),
                     },
                   ]
             }

@@ -4,13 +4,15 @@
 import { ThunderboltOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Empty, Flex, Space, Tabs, Tag, Typography } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { call } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
 import { cadenceNames, dueStatusNames, type Due } from './api';
+import { UserText } from '../../components/UserText';
+import { templateDepartment, templateTitle } from './texts';
 
 export default function DueListPage() {
   const { t, lang, pick } = useI18n();
@@ -18,7 +20,7 @@ export default function DueListPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') === 'submitted' ? 'submitted' : 'open';
-  const dues = useApi((signal) => api.get<{ items: Due[]; total: number }>('/reports/due', { status: tab === 'open' ? ['pending', 'overdue'] : ['submitted'], limit: 200 }, signal), [tab]);
+  const dues = useApi((signal) => call.get('/api/reports/due', { query: { status: tab === 'open' ? ['pending', 'overdue'] : ['submitted'], limit: 200, offset: 0 }, signal }), [tab]);
   const myNode = me?.node?.id;
   const own = (dues.data?.items ?? []).filter((d) => d.unit.id === myNode);
   const below = (dues.data?.items ?? []).filter((d) => d.unit.id !== myNode);
@@ -34,7 +36,7 @@ export default function DueListPage() {
         data-testid={`due-${d.templateCode}`}
         title={
           <Flex gap={8} align="center" wrap>
-            <span>{d.title}</span>
+            <span>{templateTitle(lang, d)}</span>
             <Tag>{L(cadenceNames[d.cadence])}</Tag>
             <Badge status={(st?.[2] ?? 'default') as 'success'} text={L(st)} />
             {d.late ? <Tag color="orange">{t('逾期报送', 'late')}</Tag> : null}
@@ -53,14 +55,14 @@ export default function DueListPage() {
         }
       >
         <Flex gap={24} wrap>
-          {!mine ? <Typography.Text>{t('报送单位：', 'Unit: ')}{d.unit.name}</Typography.Text> : null}
+          {!mine ? <Typography.Text>{t('报送单位：', 'Unit: ')}<UserText>{d.unit.name}</UserText></Typography.Text> : null}
           <Typography.Text>{t('报告期：', 'Period: ')}{lang === 'en' ? d.period : d.periodLabel}</Typography.Text>
           <Typography.Text type={d.status === 'overdue' ? 'danger' : undefined}>
             {t('截止：', 'Due: ')}
             {d.deadline}
             {d.status === 'pending' ? t('（还剩 {n} 天）', ' ({n} days left)', { n: d.daysLeft }) : ''}
           </Typography.Text>
-          <Typography.Text type="secondary">{t('制表：', 'From: ')}{d.department}</Typography.Text>
+          <Typography.Text type="secondary">{t('制表：', 'From: ')}{templateDepartment(lang, d.department, d.en)}</Typography.Text>
           {d.coverage ? <Typography.Text type="secondary">{pick(d.coverage)}</Typography.Text> : null}
           {d.reminders ? <Tag color="gold">{t('已催报 {n} 次', 'reminded {n}×', { n: d.reminders })}</Tag> : null}
           {d.submittedAt ? <Typography.Text type="secondary">{t('报送于 ', 'submitted ')}{new Date(d.submittedAt).toLocaleString(lang === 'en' ? 'en-CA' : 'zh-CN')}</Typography.Text> : null}

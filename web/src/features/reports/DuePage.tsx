@@ -1,26 +1,27 @@
 // One due report: opening it computes the figures from base data (the "one button"), shows them
 // as the form will look, asks only for the items no base data holds, and submits. The figures are
 // frozen as of the submission; Excel and PDF are one click away afterwards.
-import { CheckCircleOutlined, DownloadOutlined, ReloadOutlined, SendOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Flex, Form, Input, InputNumber, Result, Select, Skeleton, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { CheckCircleOutlined, DownloadOutlined, EditOutlined, ReloadOutlined, SendOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Descriptions, Flex, Modal, Result, Skeleton, Space, Tag, Typography, type ButtonProps } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
+import { call } from '../../api/typed';
 import { ErrorAlert, ErrorPage } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useI18n } from '../../i18n';
+import { UserText } from '../../components/UserText';
 import { dueStatusNames, exportUrl, type Due, type ManualField, type ReportResult, type ResultColumn, type ResultRow, type Submission } from './api';
 import { DrillDrawer, type DrillTarget } from './DrillDrawer';
+import { isGiven, ManualItems, type ManualValue } from './ManualItems';
 import { ReportTable } from './ReportTable';
+import { bi, columnHeading, filingText, manualTitle, rowHeading, templateDepartment, templateTitle } from './texts';
 
-type ManualValue = string | number | null;
-
-function ManualInput({ field, value, onChange }: { field: ManualField; value: ManualValue | undefined; onChange(v: ManualValue): void }) {
-  if (field.type === 'integer' || field.type === 'number') return <InputNumber style={{ width: 200 }} value={typeof value === 'number' ? value : null} min={field.min} max={field.max} precision={field.type === 'integer' ? 0 : undefined} suffix={field.unit} onChange={(v) => onChange(v ?? null)} />;
-  if (field.type === 'choice') return <Select style={{ width: 240 }} allowClear value={(value as string) ?? undefined} options={(field.options ?? []).map((o) => ({ value: o, label: o }))} onChange={(v) => onChange(v ?? null)} />;
-  if (field.type === 'date') return <DatePicker value={value ? dayjs(String(value)) : null} onChange={(d) => onChange(d ? d.format('YYYY-MM-DD') : null)} />;
-  return <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={field.maxLength ?? 500} showCount value={(value as string) ?? ''} onChange={(e) => onChange(e.target.value || null)} />;
+interface Typed {
+  field: ManualField;
+  /** The row's key and headings, for an item asked per row. */
+  row?: { key: string; headings: string[]; level: string };
+  value: ManualValue | undefined;
 }
 
 export default function DuePage() {
@@ -41,12 +42,13 @@ export default function DuePage() {
   const [computing, setComputing] = useState(false);
   const [submitted, setSubmitted] = useState<Submission | null>(null);
   const [drill, setDrill] = useState<DrillTarget | null>(null);
+  const [confirming, setConfirming] = useState(false);
 
   const compute = useCallback(async () => {
     setComputing(true);
     setLoadError(null);
     try {
-      const p = await api.post<{ due: Due; result: ReportResult; digest: string }>(`/reports/due/${dueId}/preview`);
+      const p = await call.post('/api/reports/due/{id}/preview', { path: { id: dueId } });
       setDue(p.due);
       setResult(p.result);
       setDigest(p.digest);
@@ -59,7 +61,7 @@ export default function DuePage() {
 
   useEffect(() => {
     let stop = false;
-    api.get<Due>(`/reports/due/${dueId}`).then(
+    call.get('/api/reports/due/{id}', { path: { id: dueId } }).then(
       (d) => {
         if (stop) return;
         setDue(d);
@@ -74,11 +76,12 @@ export default function DuePage() {
   }, [dueId, compute, navigate]);
 
   const submit = async () => {
+    setConfirming(false);
     setBusy(true);
     setSubmitError(null);
     setFieldErrors({});
     try {
-      const r = await api.post<{ submission: Submission; alreadySubmitted: boolean }>(`/reports/due/${dueId}/submit`, { manual: { report: manualReport, rows: manualRows }, previewDigest: digest });
+      const r = await call.post('/api/reports/due/{id}/submit', { path: { id: dueId }, body: { manual: { report: manualReport, rows: manualRows }, previewDigest: digest } });
       setSubmitted(r.submission);
       message.success(r.alreadySubmitted ? t('此前已报送，显示的是已报送的版本', 'Already submitted: showing that submission') : t('已报送', 'Submitted'));
     } catch (err) {
@@ -86,7 +89,7 @@ export default function DuePage() {
       if (e.code === 'REPORT_PREVIEW_STALE') {
         message.warning(e.message);
         await compute();
-      } else if (e.code === 'REPORT_MANUAL_INVALID') {
+      } else if (e.code === 'REPORT_MANUAL_INVALID' || e.code === 'REPORT_MANUAL_REQUIRED') {
         const problems = (e.details as { problems?: { field: string; message: string }[] } | undefined)?.problems ?? [];
         setFieldErrors(Object.fromEntries(problems.map((p) => [p.field, p.message])));
         setSubmitError(e);
@@ -96,6 +99,18 @@ export default function DuePage() {
     }
   };
 
+  // Everything typed by hand, in the order the form asks for it (for the confirmation).
+  const typed = useMemo<Typed[]>(() => {
+    if (!result) return [];
+    const out: Typed[] = result.manualFields.map((f) => ({ field: f, value: manualReport[f.key] }));
+    for (const c of result.columns) {
+      if (c.kind !== 'manual' || !c.manual) continue;
+      for (const r of result.rows.filter((x) => x.level === 'detail')) out.push({ field: c.manual, row: r, value: manualRows[r.key]?.[c.key] });
+    }
+    return out;
+  }, [result, manualReport, manualRows]);
+  const missingRequired = typed.filter((x) => x.field.required && !isGiven(x.value));
+
   if (loadError && !result) return <ErrorPage error={loadError} onRetry={compute} />;
   if (submitted) {
     return (
@@ -103,7 +118,17 @@ export default function DuePage() {
         status="success"
         icon={<CheckCircleOutlined />}
         title={t('报送成功', 'Submitted')}
-        subTitle={t('{unit} {period}《{title}》已报送，有权部门可直接查阅，无需再次报送', '{title} for {unit}, {period}, is submitted; entitled departments read it directly', { unit: submitted.unit.name, period: lang === 'en' ? submitted.period : submitted.result.period.labelZh, title: submitted.result.template.title })}
+        subTitle={
+          lang === 'en' ? (
+            <>
+              {templateTitle(lang, submitted.result.template)} for <UserText>{submitted.unit.name}</UserText>, {submitted.period}, is submitted; entitled departments read it directly
+            </>
+          ) : (
+            <>
+              <UserText>{submitted.unit.name}</UserText> {submitted.result.period.labelZh}《{templateTitle(lang, submitted.result.template)}》已报送，有权部门可直接查阅，无需再次报送
+            </>
+          )
+        }
         extra={
           <Space wrap>
             <Button type="primary" icon={<DownloadOutlined />} href={exportUrl('submission', submitted.id, 'xlsx')} data-testid="download-xlsx">
@@ -120,15 +145,23 @@ export default function DuePage() {
       />
     );
   }
-  const reportFields = result?.manualFields ?? [];
-  const rowManual = result?.columns.some((c) => c.kind === 'manual') ?? false;
+  const hasManual = typed.length > 0;
   const st = due ? dueStatusNames[due.status] : undefined;
+  const computedColumns = result?.columns.filter((c) => c.computed) ?? [];
+  const total = result?.rows.find((r) => r.level === 'total');
+  const shown = (v: ManualValue | undefined) => (isGiven(v) ? <UserText>{String(v)}</UserText> : <Typography.Text type="warning">{t('未填写', 'left empty')}</Typography.Text>);
   return (
     <div>
       <PageHeader
-        title={due?.title ?? t('报表', 'Report')}
+        title={due ? templateTitle(lang, due) : t('报表', 'Report')}
         tags={st ? <Tag color={due?.status === 'overdue' ? 'red' : 'blue'}>{lang === 'en' ? st[1] : st[0]}</Tag> : null}
-        subtitle={due ? `${due.unit.name} · ${lang === 'en' ? due.period : due.periodLabel} · ${t('截止', 'due')} ${due.deadline}` : undefined}
+        subtitle={
+          due ? (
+            <>
+              <UserText>{due.unit.name}</UserText> · {lang === 'en' ? due.period : due.periodLabel} · {t('截止', 'due')} {due.deadline}
+            </>
+          ) : undefined
+        }
         extra={
           result ? (
             <>
@@ -148,57 +181,103 @@ export default function DuePage() {
           <Typography.Text type="secondary">{t('正在从基础数据生成报表…', 'Computing the report from base data…')}</Typography.Text>
         </Card>
       ) : (
-        <Flex vertical gap={16}>
+        <Flex vertical gap={16} style={{ minWidth: 0 }}>
           <Alert
             type="info"
             showIcon
             title={t('以下数字由基础数据自动生成（数据截至 {d}），无需手工填写；点击数字可查看对应的人员名单', 'These figures come from base data (as of {d}); nothing to type. Click a figure to see the records behind it.', { d: result.referenceDate })}
             description={due?.coverage ? (lang === 'en' ? due.coverage.en : due.coverage.zh) : undefined}
           />
-          <Card size="small" title={result.template.title} extra={<Typography.Text type="secondary">{t('计算用时 {ms} 毫秒', 'computed in {ms} ms', { ms: result.computeMs })}</Typography.Text>}>
-            <ReportTable
-              result={result}
-              onDrill={(row: ResultRow, column: ResultColumn) => setDrill({ kind: 'due', id: dueId, row, column })}
-              manualRows={rowManual ? manualRows : undefined}
-              manualErrors={fieldErrors}
-              onManualChange={(rowKey, key, v) => setManualRows((m) => ({ ...m, [rowKey]: { ...(m[rowKey] ?? {}), [key]: v } }))}
-            />
+          {hasManual ? (
+            <Card
+              size="small"
+              className="qc-report-card"
+              title={
+                <span>
+                  <EditOutlined /> {t('需手工填写的项目（{n} 项）', 'Items to type by hand ({n})', { n: typed.length })}
+                </span>
+              }
+              extra={missingRequired.length ? <Typography.Text type="danger">{t('还有 {n} 项必填未填', '{n} required left to fill', { n: missingRequired.length })}</Typography.Text> : null}
+              data-testid="manual-card"
+            >
+              <ManualItems
+                result={result}
+                report={manualReport}
+                rows={manualRows}
+                errors={fieldErrors}
+                onReport={(key, v) => setManualReport((m) => ({ ...m, [key]: v }))}
+                onRow={(rowKey, key, v) => setManualRows((m) => ({ ...m, [rowKey]: { ...(m[rowKey] ?? {}), [key]: v } }))}
+              />
+            </Card>
+          ) : null}
+          <Card size="small" className="qc-report-card" title={templateTitle(lang, result.template)} extra={<Typography.Text type="secondary">{t('计算用时 {ms} 毫秒', 'computed in {ms} ms', { ms: result.computeMs })}</Typography.Text>} data-testid="report-card">
+            <ReportTable result={result} onDrill={(row: ResultRow, column: ResultColumn) => setDrill({ kind: 'due', id: dueId, row, column })} manualRows={manualRows} />
             {result.notes ? (
               <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
                 {t('填表说明：', 'Notes: ')}
-                {result.notes}
+                {bi(lang, result.notes, result.notesEn)}
               </Typography.Paragraph>
             ) : null}
           </Card>
-          {reportFields.length ? (
-            <Card size="small" title={t('需手工填写的项目', 'Items entered by hand')}>
-              <Form layout="vertical">
-                {reportFields.map((f) => (
-                  <Form.Item
-                    key={f.key}
-                    label={lang === 'en' && f.titleEn ? f.titleEn : f.title}
-                    required={f.required}
-                    extra={f.hint}
-                    validateStatus={fieldErrors[`manual.report.${f.key}`] ? 'error' : undefined}
-                    help={fieldErrors[`manual.report.${f.key}`]}
-                  >
-                    <ManualInput field={f} value={manualReport[f.key]} onChange={(v) => setManualReport((m) => ({ ...m, [f.key]: v }))} />
-                  </Form.Item>
-                ))}
-              </Form>
-            </Card>
-          ) : null}
           <Descriptions size="small" column={{ xs: 1, md: 3 }}>
-            <Descriptions.Item label={t('制表机关', 'Issued by')}>{result.template.department}</Descriptions.Item>
-            <Descriptions.Item label={t('制表依据', 'Legal basis')}>{result.template.legalBasis}</Descriptions.Item>
-            <Descriptions.Item label={t('表号', 'Form')}>{`${result.template.code} v${result.template.version}`}</Descriptions.Item>
+            <Descriptions.Item label={t('制表机关', 'Issued by')}>{templateDepartment(lang, result.template.department, result.template.en)}</Descriptions.Item>
+            <Descriptions.Item label={t('制表依据', 'Legal basis')}>{bi(lang, result.template.legalBasis, result.template.en?.legalBasis)}</Descriptions.Item>
+            <Descriptions.Item label={t('备案号', 'Filing number')}>
+              <span data-testid="filing-number">{filingText(lang, result.template.filing)}</span>
+            </Descriptions.Item>
           </Descriptions>
           <ErrorAlert error={submitError} />
           <Flex gap={12} justify="flex-end">
-            <Button type="primary" size="large" icon={<SendOutlined />} loading={busy} onClick={submit} data-testid="submit-report">
+            <Button type="primary" size="large" icon={<SendOutlined />} loading={busy} onClick={() => setConfirming(true)} data-testid="submit-report">
               {t('确认报送', 'Submit')}
             </Button>
           </Flex>
+          <Modal
+            open={confirming}
+            title={t('报送前请核对', 'Check before submitting')}
+            okText={t('报送', 'Submit')}
+            cancelText={t('返回修改', 'Go back')}
+            okButtonProps={{ disabled: missingRequired.length > 0, 'data-testid': 'confirm-submit-ok' } as ButtonProps}
+            onOk={submit}
+            onCancel={() => setConfirming(false)}
+            width={640}
+            data-testid="confirm-submit"
+          >
+            <div data-testid="confirm-body">
+              <Typography.Title level={5}>{t('由基础数据自动生成（{n} 项）', 'Computed from base data ({n} items)', { n: computedColumns.length })}</Typography.Title>
+              <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+                {t('合计：', 'Totals: ')}
+                {computedColumns.slice(0, 8).map((c, i) => (
+                  <span key={c.key}>
+                    {i ? (lang === 'en' ? '; ' : '；') : ''}
+                    {columnHeading(lang, c)} {total?.values[c.key] ?? '—'}
+                  </span>
+                ))}
+                {computedColumns.length > 8 ? t(' 等', ' and more') : ''}
+              </Typography.Paragraph>
+              <Typography.Title level={5}>{t('手工填写（{n} 项）', 'Typed by hand ({n} items)', { n: typed.length })}</Typography.Title>
+              {typed.length ? (
+                <ul className="qc-confirm-list" data-testid="confirm-typed">
+                  {typed.map((x) => (
+                    <li key={`${x.field.key}-${x.row?.key ?? ''}`} data-testid={`confirm-${x.field.key}${x.row ? `-${x.row.key}` : ''}`}>
+                      {manualTitle(lang, x.field)}
+                      {x.row ? <> · {x.row.headings.map((h, i) => <span key={i}>{rowHeading(lang, result, x.row!.level, h, i)}</span>)}</> : null}
+                      {lang === 'en' ? ': ' : '：'}
+                      {shown(x.value)}
+                      {x.field.required && !isGiven(x.value) ? <Tag color="red" style={{ marginInlineStart: 6 }}>{t('必填', 'required')}</Tag> : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <Typography.Text type="secondary">{t('本表没有需手工填写的项目', 'This report has nothing to type by hand')}</Typography.Text>
+              )}
+              {missingRequired.length ? (
+                <Alert type="error" showIcon style={{ marginTop: 12 }} title={t('必填项未填写，不能报送；请返回填写', 'Required items are empty: go back and fill them in')} data-testid="confirm-missing" />
+              ) : typed.some((x) => !isGiven(x.value)) ? (
+                <Alert type="warning" showIcon style={{ marginTop: 12 }} title={t('有选填项未填写，报送后将显示为“无”', 'Some optional items are empty; they will read “none”')} />
+              ) : null}
+            </div>
+          </Modal>
         </Flex>
       )}
       <DrillDrawer target={drill} onClose={() => setDrill(null)} />

@@ -1,73 +1,51 @@
 // A computed report as a table shaped like the paper form: the row headings on the left, merged
 // group headings over their columns, units in the headings, a bold total. Every figure with
 // records behind it is a link that opens the records (drill-down); small protected figures show
-// "<5". Row-scope hand-entered items are edited in place when the report is being filled.
-import { Input, InputNumber, Select, Table, Tooltip, Typography, DatePicker } from 'antd';
+// "<5". Hand-entered items are typed above the table (ManualItems), never in a column off-screen.
+import { Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType, ColumnType } from 'antd/es/table';
-import dayjs from 'dayjs';
 import { useMemo } from 'react';
+import { UserText } from '../../components/UserText';
 import { useI18n } from '../../i18n';
-import type { ManualField, ReportResult, ResultColumn, ResultRow } from './api';
+import type { ReportResult, ResultColumn, ResultRow } from './api';
+import { bi, columnHeading, rowHeading } from './texts';
 
 export interface ReportTableProps {
   result: ReportResult;
   /** Opens the records behind a figure. */
   onDrill?: (row: ResultRow, column: ResultColumn) => void;
-  /** Row-scope manual values being filled, and their setter (absent: read-only). */
+  /** Row-scope hand-entered values typed so far (shown in their columns; they are typed above the table). */
   manualRows?: Record<string, Record<string, string | number | null>>;
-  onManualChange?: (rowKey: string, key: string, value: string | number | null) => void;
-  manualErrors?: Record<string, string>;
 }
 
-function heading(c: ResultColumn, lang: 'zh' | 'en'): string {
-  const t = lang === 'en' && c.titleEn ? c.titleEn : c.title;
-  return c.unit ? `${t}（${c.unit}）` : t;
-}
+/** Height of the table's body before it scrolls under its fixed header. */
+const TABLE_HEIGHT = 520;
 
-function ManualCell({ field, value, onChange, error }: { field: ManualField; value: string | number | null | undefined; onChange: (v: string | number | null) => void; error?: string }) {
-  const status: 'error' | undefined = error ? 'error' : undefined;
-  const common = { size: 'small' as const, status, style: { width: '100%', minWidth: 80 } };
-  const input =
-    field.type === 'integer' || field.type === 'number' ? (
-      <InputNumber {...common} value={typeof value === 'number' ? value : null} min={field.min} max={field.max} precision={field.type === 'integer' ? 0 : undefined} onChange={(v) => onChange(v ?? null)} />
-    ) : field.type === 'choice' ? (
-      <Select {...common} allowClear value={(value as string) ?? undefined} options={(field.options ?? []).map((o) => ({ value: o, label: o }))} onChange={(v) => onChange(v ?? null)} />
-    ) : field.type === 'date' ? (
-      <DatePicker {...common} value={value ? dayjs(String(value)) : null} onChange={(d) => onChange(d ? d.format('YYYY-MM-DD') : null)} />
-    ) : (
-      <Input {...common} value={(value as string) ?? ''} maxLength={field.maxLength ?? 500} onChange={(e) => onChange(e.target.value || null)} />
-    );
-  return error ? <Tooltip title={error} open>{input}</Tooltip> : input;
-}
-
-export function ReportTable({ result, onDrill, manualRows, onManualChange, manualErrors }: ReportTableProps) {
+export function ReportTable({ result, onDrill, manualRows }: ReportTableProps) {
   const { t, lang } = useI18n();
   const hidden = useMemo(() => new Set(result.suppressed ?? []), [result.suppressed]);
   const columns = useMemo<ColumnsType<ResultRow>>(() => {
-    const dims = result.dims.length ? result.dims : [{ by: 'unit', title: t('单位', 'Unit') }];
+    const dims = result.dims.length ? result.dims : [{ by: 'unit', title: '单位', titleEn: 'Unit' }];
     const out: ColumnsType<ResultRow> = dims.map((d, i) => ({
       key: `dim${i}`,
-      title: d.title,
+      title: bi(lang, d.title, d.titleEn ?? (d.title === '单位' ? 'Unit' : undefined)),
       fixed: 'left',
       width: 150,
       render: (_: unknown, row: ResultRow) => {
-        const h = result.dims.length ? row.headings[i] : (row.headings[0] ?? result.unit.name);
+        const h = rowHeading(lang, result, row.level, result.dims.length ? row.headings[i] : (row.headings[0] ?? result.unit.name), i);
         return row.level === 'detail' ? h : <strong>{h}</strong>;
       },
     }));
     const cell = (c: ResultColumn): ColumnType<ResultRow> => ({
       key: c.key,
-      title: heading(c, lang),
-      align: c.kind === 'manual' ? 'center' : 'right',
-      width: c.kind === 'manual' ? 160 : Math.max(72, Math.min(120, heading(c, lang).length * 14)),
+      title: columnHeading(lang, c),
+      align: c.kind === 'manual' ? 'left' : 'right',
+      width: c.kind === 'manual' ? 200 : Math.max(76, Math.min(130, (lang === 'en' ? (c.titleEn ?? c.title).length * 7 : c.title.length * 14) + 20)),
       onHeaderCell: () => ({ 'data-testid': `col-${c.key}` }) as React.HTMLAttributes<HTMLElement>,
       render: (_: unknown, row: ResultRow) => {
         if (c.kind === 'manual' && c.manual) {
-          if (manualRows && onManualChange && row.level === 'detail') {
-            return <ManualCell field={c.manual} value={manualRows[row.key]?.[c.key]} onChange={(v) => onManualChange(row.key, c.key, v)} error={manualErrors?.[`manual.rows.${row.key}.${c.key}`]} />;
-          }
-          const v = row.values[c.key];
-          return v === null || v === undefined ? '' : String(v);
+          const v = manualRows && row.level === 'detail' ? manualRows[row.key]?.[c.key] : row.values[c.key];
+          return v === null || v === undefined || v === '' ? '' : <UserText>{String(v)}</UserText>;
         }
         if (hidden.has(`${row.key}::${c.key}`)) {
           const complementary = result.complementary?.includes(`${row.key}::${c.key}`);
@@ -109,24 +87,28 @@ export function ReportTable({ result, onDrill, manualRows, onManualChange, manua
       const children: ColumnType<ResultRow>[] = [];
       let j = i;
       while (j < cols.length && cols[j]!.group === c.group) children.push(cell(cols[j++]!));
-      out.push({ key: `g-${i}`, title: c.group, children });
+      out.push({ key: `g-${i}`, title: bi(lang, c.group, c.groupEn), children });
       i = j;
     }
     return out;
-  }, [result, lang, t, hidden, onDrill, manualRows, onManualChange, manualErrors]);
+  }, [result, lang, t, hidden, onDrill, manualRows]);
 
+  // A wide form scrolls inside its own frame, its first column and headings staying in place;
+  // the page around it never grows sideways.
   return (
-    <Table<ResultRow>
-      className="qc-report-table"
-      size="small"
-      bordered
-      rowKey="key"
-      columns={columns}
-      dataSource={result.rows}
-      pagination={result.rows.length > 200 ? { pageSize: 100, showSizeChanger: false } : false}
-      scroll={{ x: 'max-content' }}
-      rowClassName={(r) => (r.level === 'total' ? 'qc-row-total' : r.level === 'subtotal' ? 'qc-row-subtotal' : '')}
-      data-testid="report-table"
-    />
+    <div className="qc-report-frame" data-testid="report-frame">
+      <Table<ResultRow>
+        className="qc-report-table"
+        size="small"
+        bordered
+        rowKey="key"
+        columns={columns}
+        dataSource={result.rows}
+        pagination={result.rows.length > 200 ? { pageSize: 100, showSizeChanger: false } : false}
+        scroll={{ x: 'max-content', y: TABLE_HEIGHT }}
+        rowClassName={(r) => (r.level === 'total' ? 'qc-row-total' : r.level === 'subtotal' ? 'qc-row-subtotal' : '')}
+        data-testid="report-table"
+      />
+    </div>
   );
 }

@@ -5,24 +5,18 @@ import { DownloadOutlined, EditOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, Dropdown, Flex, Form, Input, Modal, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
+import { call } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert, ErrorPage } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
-import { exportUrl, type Submission } from './api';
+import { exportUrl, type SubmissionVersion } from './api';
 import { DrillDrawer, type DrillTarget } from './DrillDrawer';
 import { ReportTable } from './ReportTable';
-
-interface Version {
-  id: number;
-  version: number;
-  status: string;
-  reason: string | null;
-  submittedAt: string;
-  submittedByName: string;
-}
+import { bi, biText, filingText, manualTitle, templateDepartment, templateTitle, unitText } from './texts';
+import { UserText } from '../../components/UserText';
 
 export default function SubmissionPage() {
   const { id } = useParams();
@@ -31,8 +25,8 @@ export default function SubmissionPage() {
   const { me, can } = useAuth();
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const sub = useApi((signal) => api.get<Submission>(`/reports/submissions/${subId}`, undefined, signal), [subId]);
-  const versions = useApi((signal) => api.get<Version[]>(`/reports/submissions/${subId}/versions`, undefined, signal), [subId]);
+  const sub = useApi((signal) => call.get('/api/reports/submissions/{id}', { path: { id: subId }, signal }), [subId]);
+  const versions = useApi((signal) => call.get('/api/reports/submissions/{id}/versions', { path: { id: subId }, signal }), [subId]);
   const [drill, setDrill] = useState<DrillTarget | null>(null);
   const [correcting, setCorrecting] = useState(false);
   const [reason, setReason] = useState('');
@@ -51,7 +45,7 @@ export default function SubmissionPage() {
     setCorrError(null);
     try {
       const report = Object.fromEntries((r?.manualFields ?? []).map((m) => [m.key, remarks[m.key] ?? (s!.manual.report[m.key] as string | null) ?? null]));
-      const v = await api.post<Submission>(`/reports/submissions/${subId}/corrections`, { reason, manual: { report, rows: s!.manual.rows } });
+      const v = await call.post('/api/reports/submissions/{id}/corrections', { path: { id: subId }, body: { reason, manual: { report, rows: s!.manual.rows } } });
       message.success(t('已更正为第 {v} 版', 'Corrected: version {v}', { v: v.version }));
       setCorrecting(false);
       navigate(`/reports/submissions/${v.id}`);
@@ -65,9 +59,15 @@ export default function SubmissionPage() {
   return (
     <div>
       <PageHeader
-        title={r?.template.title ?? t('报表', 'Report')}
+        title={r ? templateTitle(lang, r.template) : t('报表', 'Report')}
         tags={s ? <Tag color={current ? 'green' : 'default'}>{current ? t('第 {v} 版（现行）', 'version {v} (current)', { v: s.version }) : t('第 {v} 版（已被更正）', 'version {v} (corrected since)', { v: s.version })}</Tag> : null}
-        subtitle={s && r ? `${s.unit.name} · ${lang === 'en' ? s.period : r.period.labelZh} · ${t('报送于', 'submitted')} ${new Date(s.submittedAt).toLocaleString(lang === 'en' ? 'en-CA' : 'zh-CN')} · ${s.submittedBy}` : undefined}
+        subtitle={
+          s && r ? (
+            <>
+              <UserText>{s.unit.name}</UserText> · {lang === 'en' ? s.period : r.period.labelZh} · {t('报送于', 'submitted')} {new Date(s.submittedAt).toLocaleString(lang === 'en' ? 'en-CA' : 'zh-CN')} · <UserText>{s.submittedBy}</UserText>
+            </>
+          ) : undefined
+        }
         extra={
           s ? (
             <>
@@ -110,25 +110,32 @@ export default function SubmissionPage() {
             />
           ) : null}
           {(r.withheldColumns?.length ?? 0) > 0 ? (
-            <Alert type="info" showIcon title={t('贵单位的数据授权未涵盖以下标签，相应的列不予显示：{cols}', 'Your grants do not cover these labels; their columns are not shown: {cols}', { cols: (r.withheldColumns ?? []).map((c) => c.title).join(lang === 'en' ? ', ' : '、') })} data-testid="withheld-columns" />
+            <Alert type="info" showIcon title={t('贵单位的数据授权未涵盖以下标签，相应的列不予显示：{cols}', 'Your grants do not cover these labels; their columns are not shown: {cols}', { cols: (r.withheldColumns ?? []).map((c) => biText(lang, c.title, (c as { titleEn?: string }).titleEn)).join(lang === 'en' ? ', ' : '、') })} data-testid="withheld-columns" />
           ) : null}
           {!current ? <Alert type="warning" showIcon title={t('这是已被更正的旧版本', 'This version has been corrected since')} /> : null}
-          <Card size="small">
+          <Card size="small" className="qc-report-card" data-testid="report-card">
             <ReportTable result={r} onDrill={can('registry:read') || can('registry:lookup') ? (row, column) => setDrill({ kind: 'submission', id: subId, row, column }) : undefined} />
           </Card>
           {r.manualFields.length ? (
             <Card size="small" title={t('手工填写的项目', 'Items entered by hand')}>
               <Descriptions size="small" column={1}>
                 {r.manualFields.map((m) => (
-                  <Descriptions.Item key={m.key} label={m.title}>
-                    {s.manual.report[m.key] === null || s.manual.report[m.key] === undefined ? t('（未填）', '(none)') : `${s.manual.report[m.key]}${m.unit ?? ''}`}
+                  <Descriptions.Item key={m.key} label={manualTitle(lang, m)}>
+                    {s.manual.report[m.key] === null || s.manual.report[m.key] === undefined ? t('（未填）', '(none)') : <><UserText>{String(s.manual.report[m.key])}</UserText>{unitText(lang, m.unit) ?? ''}</>}
                   </Descriptions.Item>
                 ))}
               </Descriptions>
             </Card>
           ) : null}
+          <Descriptions size="small" column={{ xs: 1, md: 3 }}>
+            <Descriptions.Item label={t('制表机关', 'Issued by')}>{templateDepartment(lang, r.template.department, r.template.en)}</Descriptions.Item>
+            <Descriptions.Item label={t('制表依据', 'Legal basis')}>{bi(lang, r.template.legalBasis, r.template.en?.legalBasis)}</Descriptions.Item>
+            <Descriptions.Item label={t('备案号', 'Filing number')}>
+              <span data-testid="filing-number">{filingText(lang, r.template.filing)}</span>
+            </Descriptions.Item>
+          </Descriptions>
           <Card size="small" title={t('版本', 'Versions')}>
-            <Table<Version>
+            <Table<SubmissionVersion>
               size="small"
               rowKey="id"
               pagination={false}
@@ -136,9 +143,9 @@ export default function SubmissionPage() {
               columns={[
                 { key: 'v', title: t('版本', 'Version'), render: (_, v) => (v.id === subId ? <strong>{v.version}</strong> : <a onClick={() => navigate(`/reports/submissions/${v.id}`)}>{v.version}</a>) },
                 { key: 'status', title: t('状态', 'Status'), render: (_, v) => (v.status === 'current' ? t('现行', 'current') : t('已更正', 'corrected')) },
-                { key: 'by', title: t('报送人', 'By'), dataIndex: 'submittedByName' },
+                { key: 'by', title: t('报送人', 'By'), render: (_, v) => <UserText>{v.submittedByName}</UserText> },
                 { key: 'at', title: t('时间', 'When'), render: (_, v) => new Date(v.submittedAt).toLocaleString(lang === 'en' ? 'en-CA' : 'zh-CN') },
-                { key: 'reason', title: t('更正理由', 'Reason'), render: (_, v) => v.reason ?? '—' },
+                { key: 'reason', title: t('更正理由', 'Reason'), render: (_, v) => (v.reason ? <UserText>{v.reason}</UserText> : '—') },
               ]}
             />
           </Card>
@@ -155,7 +162,7 @@ export default function SubmissionPage() {
             <Input.TextArea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} autoSize={{ minRows: 2 }} />
           </Form.Item>
           {(r?.manualFields ?? []).filter((m) => m.type === 'text').map((m) => (
-            <Form.Item key={m.key} label={m.title}>
+            <Form.Item key={m.key} label={manualTitle(lang, m)}>
               <Input.TextArea defaultValue={(s?.manual.report[m.key] as string) ?? ''} onChange={(e) => setRemarks((x) => ({ ...x, [m.key]: e.target.value }))} autoSize={{ minRows: 2 }} />
             </Form.Item>
           ))}

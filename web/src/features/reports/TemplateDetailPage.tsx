@@ -7,38 +7,34 @@ import { Alert, App, Badge, Button, Card, Collapse, Descriptions, Flex, Input, M
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError } from '../../api/client';
+import { call } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert, ErrorPage } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useDepartments } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
-import { cadenceNames, statusNames, type Catalogue, type Template, type TemplateCheck } from './api';
+import { cadenceNames, statusNames, type FormInfo, type FormMapping, type Template, type TemplateCheck } from './api';
 import { CheckPanel, CoverageCard, OverlapList } from './CheckPanel';
 import { describeFilter, describeGrouping, describeMeasure, sourceOf } from './describe';
+import { UserText } from '../../components/UserText';
+import { bi, columnHeading, filingText, templateDepartment, templateTitle } from './texts';
 
 const manualTypeNames: Record<string, [string, string]> = { integer: ['整数', 'whole number'], number: ['数字', 'number'], text: ['文字', 'text'], date: ['日期', 'date'], choice: ['选择', 'choice'] };
-
-interface FormInfo {
-  fileName: string;
-  sheetName: string;
-  cells: { address: string; text: string }[];
-  mapping: unknown;
-}
 
 export default function TemplateDetailPage() {
   const { id } = useParams();
   const tid = Number(id);
-  const { t, lang, pick } = useI18n();
+  const { t, lang, pick, list } = useI18n();
   const { me, can } = useAuth();
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const tpl = useApi((signal) => api.get<Template>(`/reports/templates/${tid}`, undefined, signal), [tid]);
+  const tpl = useApi((signal) => call.get('/api/reports/templates/{id}', { path: { id: tid }, signal }), [tid]);
   const departments = useDepartments();
   const deptName = (code: string) => departments?.find((d) => d.code === code)?.shortName ?? code;
-  const cat = useApi((signal) => api.get<Catalogue>('/reports/sources', undefined, signal), []);
-  const history = useApi((signal) => api.get<Template[]>(`/reports/templates/${tid}/history`, undefined, signal), [tid]);
-  const approved = useApi((signal) => (can('reports:review') ? api.get<Template[]>('/reports/templates', { status: ['approved'] }, signal) : Promise.resolve([])), []);
+  const cat = useApi((signal) => call.get('/api/reports/sources', { signal }), []);
+  const history = useApi((signal) => call.get('/api/reports/templates/{id}/history', { path: { id: tid }, signal }), [tid]);
+  const approved = useApi((signal) => (can('reports:review') ? call.get('/api/reports/templates', { query: { status: ['approved'] }, signal }) : Promise.resolve([])), []);
   const [sqlText, setSqlText] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [mergeInto, setMergeInto] = useState<string | undefined>();
@@ -72,25 +68,25 @@ export default function TemplateDetailPage() {
     act(
       'submit',
       async () => {
-        const r = await api.post<{ check: TemplateCheck }>(`/reports/templates/${tid}/submit`);
+        const r = await call.post('/api/reports/templates/{id}/submit', { path: { id: tid } });
         setCheck(r.check);
       },
       t('已提交备案，等待审核', 'Filed for review'),
     );
   const review = (decision: 'approve' | 'reject' | 'merge') =>
-    act(decision, () => api.post(`/reports/templates/${tid}/review`, { decision, note: note || undefined, mergeInto: decision === 'merge' ? mergeInto : undefined }), decision === 'approve' ? t('已批准并下发', 'Approved and sent down') : decision === 'reject' ? t('已退回', 'Rejected') : t('已合并', 'Merged'));
+    act(decision, () => call.post('/api/reports/templates/{id}/review', { path: { id: tid }, body: { decision, note: note || undefined, mergeInto: decision === 'merge' ? mergeInto : undefined } }), decision === 'approve' ? t('已批准并下发', 'Approved and sent down') : decision === 'reject' ? t('已退回', 'Rejected') : t('已合并', 'Merged'));
   const retire = () => {
     let reason = '';
     Modal.confirm({
       title: t('停用这张报表？', 'Retire this report?'),
       content: <Input.TextArea placeholder={t('停用理由（必填）', 'Reason (required)')} onChange={(e) => (reason = e.target.value)} />,
       okText: t('停用', 'Retire'),
-      onOk: () => act('retire', () => api.post(`/reports/templates/${tid}/retire`, { reason }), t('已停用，未报的任务已取消', 'Retired; open due reports cancelled')),
+      onOk: () => act('retire', () => call.post('/api/reports/templates/{id}/retire', { path: { id: tid }, body: { reason } }), t('已停用，未报的任务已取消', 'Retired; open due reports cancelled')),
     });
   };
   const loadForm = async () => {
     try {
-      const f = await api.get<FormInfo>(`/reports/templates/${tid}/form`);
+      const f = await call.get('/api/reports/templates/{id}/form', { path: { id: tid } });
       setForm(f);
       setMappingText(JSON.stringify(f.mapping, null, 2));
     } catch (err) {
@@ -103,9 +99,15 @@ export default function TemplateDetailPage() {
   return (
     <div>
       <PageHeader
-        title={x?.title ?? ''}
+        title={x ? templateTitle(lang, x) : ''}
         tags={x ? <Badge status={(statusNames[x.status]?.[2] ?? 'default') as 'success'} text={`${L(statusNames[x.status])} · v${x.version}`} /> : null}
-        subtitle={x ? `${x.departmentName} · ${L(cadenceNames[x.cadence])} · ${t('表号', 'code')} ${x.code}` : undefined}
+        subtitle={
+          x ? (
+            <>
+              {templateDepartment(lang, x.departmentName, x.en)} · {L(cadenceNames[x.cadence])} · {t('备案号', 'filing number')} <span data-testid="filing-number">{filingText(lang, x.filing)}</span>
+            </>
+          ) : undefined
+        }
         extra={
           x ? (
             <Space wrap>
@@ -118,11 +120,11 @@ export default function TemplateDetailPage() {
                 </>
               ) : null}
               {(own || (reviewer && x.builtin)) && x.status === 'approved' ? (
-                <Button onClick={() => act('version', async () => { const v = await api.post<Template>(`/reports/templates/${tid}/versions`); navigate(`/reports/templates/${v.id}/edit`); }, t('已建新版本草稿', 'New draft version'))}>{t('修订（新版本）', 'Revise (new version)')}</Button>
+                <Button onClick={() => act('version', async () => { const v = await call.post('/api/reports/templates/{id}/versions', { path: { id: tid } }); navigate(`/reports/templates/${v.id}/edit`); }, t('已建新版本草稿', 'New draft version'))}>{t('修订（新版本）', 'Revise (new version)')}</Button>
               ) : null}
               {(own || reviewer) && x.status === 'approved' ? (
                 <>
-                  <Button icon={<SendOutlined />} loading={busy === 'issue'} onClick={() => act('issue', () => api.post(`/reports/templates/${tid}/issue`, {}), t('已下发', 'Sent down'))}>
+                  <Button icon={<SendOutlined />} loading={busy === 'issue'} onClick={() => act('issue', () => call.post('/api/reports/templates/{id}/issue', { path: { id: tid }, body: {} }), t('已下发', 'Sent down'))}>
                     {t('立即下发', 'Send down now')}
                   </Button>
                   <Button danger icon={<StopOutlined />} onClick={retire}>
@@ -176,12 +178,12 @@ export default function TemplateDetailPage() {
           {x.retiredReason ? <Alert type="warning" showIcon title={t('已停用', 'Retired')} description={x.retiredReason} /> : null}
           <Card size="small" title={t('基本信息', 'About')}>
             <Descriptions size="small" column={{ xs: 1, md: 2 }}>
-              <Descriptions.Item label={t('制表依据', 'Legal basis')}>{x.legalBasis}</Descriptions.Item>
-              <Descriptions.Item label={t('用途', 'Purpose')}>{x.purpose}</Descriptions.Item>
-              <Descriptions.Item label={t('报送频次', 'Cadence')}>{L(cadenceNames[x.cadence])}{x.cadence === 'once' ? `（${x.onceStart} — ${x.onceEnd}）` : ''}</Descriptions.Item>
+              <Descriptions.Item label={t('制表依据', 'Legal basis')}>{bi(lang, x.legalBasis, x.en?.legalBasis)}</Descriptions.Item>
+              <Descriptions.Item label={t('用途', 'Purpose')}>{bi(lang, x.purpose, x.en?.purpose)}</Descriptions.Item>
+              <Descriptions.Item label={t('报送频次', 'Cadence')}>{L(cadenceNames[x.cadence])}{x.cadence === 'once' ? t('（{a} — {b}）', ' ({a} — {b})', { a: x.onceStart ?? '', b: x.onceEnd ?? '' }) : ''}</Descriptions.Item>
               <Descriptions.Item label={t('截止规则', 'Deadline')}>{t('报告期结束后 {n} 天内', '{n} days after the period ends', { n: x.deadlineDays })}</Descriptions.Item>
               <Descriptions.Item label={t('报送单位', 'Submitted by')}>{x.submitLevel === 'community' ? t('社区（村）', 'communities') : t('街道（乡镇）', 'streets')}</Descriptions.Item>
-              <Descriptions.Item label={t('共享部门', 'Serves')}>{x.entitledDepartments.length ? x.entitledDepartments.map(deptName).join('、') : t('（审核、考核部门）', '(oversight only)')}</Descriptions.Item>
+              <Descriptions.Item label={t('共享部门', 'Serves')}>{x.entitledDepartments.length ? list(x.entitledDepartments.map((d) => <UserText key={d}>{deptName(d)}</UserText>)) : t('（审核、考核部门）', '(oversight only)')}</Descriptions.Item>
               <Descriptions.Item label={t('原手工用时', 'By hand before')}>{t('每次约 {n} 分钟', 'about {n} min per filling', { n: x.handMinutesBefore })}</Descriptions.Item>
               <Descriptions.Item label={t('基础数据覆盖', 'Computed')}>{x.coverage ? pick(x.coverage) : '—'}</Descriptions.Item>
             </Descriptions>
@@ -195,7 +197,7 @@ export default function TemplateDetailPage() {
                     <div key={s.key}>
                       <Tag>{s.key}</Tag>
                       {src ? (lang === 'en' ? src.en : src.zh) : s.source}
-                      {s.filters.length ? `：${s.filters.map((f) => describeFilter(cat.data, s.source, f, lang)).join('，')}` : ''}
+                      {s.filters.length ? `${lang === 'en' ? ': ' : '：'}${s.filters.map((f) => describeFilter(cat.data, s.source, f, lang)).join(lang === 'en' ? ', ' : '，')}` : ''}
                     </div>
                   );
                 })}
@@ -206,14 +208,14 @@ export default function TemplateDetailPage() {
               size="small"
               rowKey="key"
               pagination={false}
-              dataSource={[...def.columns.map((c) => ({ key: c.key, title: c.title, group: c.group, unit: c.unit, how: describeMeasure(cat.data, def, c, lang), manual: false })), ...def.manualFields.map((m) => ({ key: m.key, title: m.title, group: undefined, unit: m.unit, how: `${t('手工填写', 'by hand')}（${manualTypeNames[m.type] ? (lang === 'en' ? manualTypeNames[m.type]![1] : manualTypeNames[m.type]![0]) : m.type}${m.required ? t('，必填', ', required') : ''}）`, manual: true }))]}
+              dataSource={[...def.columns.map((c) => ({ key: c.key, title: c.title, titleEn: c.titleEn, group: c.group, groupEn: c.groupEn, unit: c.unit, how: describeMeasure(cat.data, def, c, lang), manual: false })), ...def.manualFields.map((m) => ({ key: m.key, title: m.title, titleEn: m.titleEn, group: undefined, groupEn: undefined, unit: m.unit, how: `${t('手工填写', 'by hand')}${lang === 'en' ? ' (' : '（'}${manualTypeNames[m.type] ? (lang === 'en' ? manualTypeNames[m.type]![1] : manualTypeNames[m.type]![0]) : m.type}${m.required ? t('，必填', ', required') : ''}${lang === 'en' ? ')' : '）'}`, manual: true }))]}
               columns={[
-                { key: 'group', title: t('分组', 'Group'), dataIndex: 'group', width: 100 },
-                { key: 'title', title: t('栏目', 'Item'), render: (_, r) => <>{r.title}{r.unit ? `（${r.unit}）` : ''}{r.manual ? <Tag color="gold" style={{ marginLeft: 6 }}>{t('手工', 'by hand')}</Tag> : null}</> },
+                { key: 'group', title: t('分组', 'Group'), render: (_, r) => bi(lang, r.group, r.groupEn), width: 100 },
+                { key: 'title', title: t('栏目', 'Item'), render: (_, r) => <>{columnHeading(lang, r)}{r.manual ? <Tag color="gold" style={{ marginLeft: 6 }}>{t('手工', 'by hand')}</Tag> : null}</> },
                 { key: 'how', title: t('取数口径', 'How it is computed'), dataIndex: 'how' },
               ]}
             />
-            {def.notes ? <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('填表说明：', 'Notes: ')}{def.notes}</Typography.Paragraph> : null}
+            {def.notes ? <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>{t('填表说明：', 'Notes: ')}{bi(lang, def.notes, def.notesEn)}</Typography.Paragraph> : null}
           </Card>
           <Collapse
             items={[
@@ -247,7 +249,7 @@ export default function TemplateDetailPage() {
                       children: sqlText ? (
                         <pre style={{ whiteSpace: 'pre-wrap', fontSize: 11, maxHeight: 360, overflow: 'auto' }}>{sqlText}</pre>
                       ) : (
-                        <Button onClick={async () => setSqlText(JSON.stringify(await api.get(`/reports/templates/${tid}/sql`), null, 2))}>{t('显示', 'Show')}</Button>
+                        <Button onClick={async () => setSqlText(JSON.stringify(await call.get('/api/reports/templates/{id}/sql', { path: { id: tid } }), null, 2))}>{t('显示', 'Show')}</Button>
                       ),
                     },
                     {
@@ -293,13 +295,13 @@ export default function TemplateDetailPage() {
                                   act(
                                     'map',
                                     async () => {
-                                      let m: unknown;
+                                      let m: FormMapping;
                                       try {
                                         m = JSON.parse(mappingText);
                                       } catch {
                                         throw new ApiError(400, 'CLIENT', t('映射不是合法的 JSON', 'The mapping is not valid JSON'));
                                       }
-                                      await api.put(`/reports/templates/${tid}/form/mapping`, m);
+                                      await call.put('/api/reports/templates/{id}/form/mapping', { path: { id: tid }, body: m });
                                     },
                                     t('映射已保存', 'Mapping saved'),
                                   )

@@ -7,17 +7,21 @@ import { App, Button, Card, Col, DatePicker, Divider, Flex, Form, Input, InputNu
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
+import { ApiError } from '../../api/client';
+import { call } from '../../api/typed';
 import { ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useDepartments } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
-import type { Catalogue, ColumnDef, Definition, Filter, Grouping, ManualField, Measure, SourceField, Template, TemplateCheck, TemplateInput } from './api';
+import type { Catalogue, ColumnDef, Definition, Filter, FilterOp, Grouping, ManualField, Measure, SourceField, TemplateCheck, TemplateInput } from './api';
 import { CheckPanel } from './CheckPanel';
+import { bi } from './texts';
 import { measureNames, opNames } from './describe';
+import { UserText } from '../../components/UserText';
 
-const opsFor: Record<string, string[]> = {
+/** The condition operators offered for each kind of field. */
+const opsFor: Record<SourceField['type'], FilterOp[]> = {
   code: ['eq', 'ne', 'in', 'notIn', 'isNull', 'notNull'],
   boolean: ['isTrue', 'isFalse'],
   integer: ['eq', 'gte', 'lte', 'between', 'isNull', 'notNull'],
@@ -99,18 +103,18 @@ function ColumnEditor({ cat, def, col, onChange, onRemove }: { cat: Catalogue; d
   const source = def.sources.find((s) => s.key === from)?.source ?? '';
   const fields = cat.sources.find((s) => s.key === source)?.fields ?? [];
   const setMeasure = (mm: Measure) => onChange({ ...col, measure: mm });
-  const others = def.columns.filter((c) => c.key !== col.key).map((c) => ({ value: c.key, label: c.title }));
+  const others = def.columns.filter((c) => c.key !== col.key).map((c) => ({ value: c.key, label: bi(lang, c.title, c.titleEn) }));
   return (
     <Card size="small" style={{ background: '#fafafa' }} data-testid={`column-${col.key}`}>
       <Row gutter={8}>
         <Col xs={24} md={6}>
-          <Input prefix={t('栏目', 'Title')} value={col.title} onChange={(e) => onChange({ ...col, title: e.target.value })} />
+          <Input data-user="" prefix={t('栏目', 'Title')} value={col.title} onChange={(e) => onChange({ ...col, title: e.target.value })} />
         </Col>
         <Col xs={12} md={5}>
-          <Input prefix={t('分组', 'Group')} value={col.group ?? ''} onChange={(e) => onChange({ ...col, group: e.target.value || undefined })} />
+          <Input data-user="" prefix={t('分组', 'Group')} value={col.group ?? ''} onChange={(e) => onChange({ ...col, group: e.target.value || undefined })} />
         </Col>
         <Col xs={12} md={3}>
-          <Input prefix={t('单位', 'Unit')} value={col.unit ?? ''} onChange={(e) => onChange({ ...col, unit: e.target.value || undefined })} />
+          <Input data-user="" prefix={t('单位', 'Unit')} value={col.unit ?? ''} onChange={(e) => onChange({ ...col, unit: e.target.value || undefined })} />
         </Col>
         <Col xs={12} md={4}>
           <Select
@@ -127,7 +131,7 @@ function ColumnEditor({ cat, def, col, onChange, onRemove }: { cat: Catalogue; d
         </Col>
         <Col xs={12} md={4}>
           {m.kind !== 'ratio' && m.kind !== 'share' && def.sources.length > 1 ? (
-            <Select style={{ width: '100%' }} value={from} onChange={(v) => setMeasure({ ...m, from: v } as Measure)} options={def.sources.map((s) => ({ value: s.key, label: `${s.key} · ${cat.sources.find((x) => x.key === s.source)?.zh ?? s.source}` }))} />
+            <Select style={{ width: '100%' }} value={from} onChange={(v) => setMeasure({ ...m, from: v } as Measure)} options={def.sources.map((s) => ({ value: s.key, label: `${s.key} · ${(lang === 'en' ? cat.sources.find((x) => x.key === s.source)?.en : cat.sources.find((x) => x.key === s.source)?.zh) ?? s.source}` }))} />
           ) : null}
         </Col>
         <Col xs={24} md={2} style={{ textAlign: 'right' }}>
@@ -171,7 +175,7 @@ export default function TemplateEditorPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const departments = useDepartments();
-  const cat = useApi((signal) => api.get<Catalogue>('/reports/sources', undefined, signal), []);
+  const cat = useApi((signal) => call.get('/api/reports/sources', { signal }), []);
   const [input, setInput] = useState<TemplateInput>(blank);
   const [json, setJson] = useState('');
   const [tab, setTab] = useState('guided');
@@ -181,7 +185,7 @@ export default function TemplateEditorPage() {
 
   useEffect(() => {
     if (!editing) return;
-    api.get<Template>(`/reports/templates/${editing}`).then(
+    call.get('/api/reports/templates/{id}', { path: { id: editing } }).then(
       (x) =>
         setInput({
           code: x.code, title: x.title, legalBasis: x.legalBasis, purpose: x.purpose, cadence: x.cadence, deadlineDays: x.deadlineDays, onceStart: x.onceStart, onceEnd: x.onceEnd,
@@ -216,7 +220,7 @@ export default function TemplateEditorPage() {
     if (!fromJson()) return;
     setError(null);
     try {
-      setCheck(await api.post<TemplateCheck>('/reports/templates/check', tab === 'json' ? JSON.parse(json) : body()));
+      setCheck(await call.post('/api/reports/templates/check', { body: tab === 'json' ? JSON.parse(json) : body() }));
     } catch (err) {
       setError(err as ApiError);
     }
@@ -227,7 +231,7 @@ export default function TemplateEditorPage() {
     setError(null);
     try {
       const payload = tab === 'json' ? JSON.parse(json) : body();
-      const x = editing ? await api.put<Template>(`/reports/templates/${editing}`, payload) : await api.post<Template>('/reports/templates', payload);
+      const x = editing ? await call.put('/api/reports/templates/{id}', { path: { id: editing }, body: payload }) : await call.post('/api/reports/templates', { body: payload });
       message.success(t('草稿已保存', 'Draft saved'));
       navigate(`/reports/templates/${x.id}`);
     } catch (err) {
@@ -236,7 +240,7 @@ export default function TemplateEditorPage() {
       setBusy(false);
     }
   };
-  const deptOptions = useMemo(() => [...new Map((departments ?? []).map((d) => [d.code, d])).values()].map((d) => ({ value: d.code, label: d.shortName })), [departments]);
+  const deptOptions = useMemo(() => [...new Map((departments ?? []).map((d) => [d.code, d])).values()].map((d) => ({ value: d.code, label: <UserText>{d.shortName}</UserText> })), [departments]);
   const c = cat.data;
 
   const guided = c ? (
@@ -246,7 +250,7 @@ export default function TemplateEditorPage() {
           <Row gutter={12}>
             <Col xs={24} md={12}>
               <Form.Item label={t('报表名称', 'Title')} required>
-                <Input value={input.title} maxLength={80} onChange={(e) => setInput({ ...input, title: e.target.value })} data-testid="tpl-title" />
+                <Input value={input.title} maxLength={80} onChange={(e) => setInput({ ...input, title: e.target.value })} data-testid="tpl-title" data-user="" />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
@@ -256,12 +260,12 @@ export default function TemplateEditorPage() {
             </Col>
             <Col xs={24} md={12}>
               <Form.Item label={t('制表依据（法律法规或文件）', 'Legal basis')} required>
-                <Input.TextArea autoSize value={input.legalBasis} maxLength={500} onChange={(e) => setInput({ ...input, legalBasis: e.target.value })} data-testid="tpl-basis" />
+                <Input.TextArea autoSize value={input.legalBasis} maxLength={500} onChange={(e) => setInput({ ...input, legalBasis: e.target.value })} data-testid="tpl-basis" data-user="" />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
               <Form.Item label={t('用途', 'Purpose')} required>
-                <Input.TextArea autoSize value={input.purpose} maxLength={500} onChange={(e) => setInput({ ...input, purpose: e.target.value })} data-testid="tpl-purpose" />
+                <Input.TextArea autoSize value={input.purpose} maxLength={500} onChange={(e) => setInput({ ...input, purpose: e.target.value })} data-testid="tpl-purpose" data-user="" />
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>
@@ -379,7 +383,7 @@ export default function TemplateEditorPage() {
             const set = (p: Partial<ManualField>) => setDef({ manualFields: def.manualFields.map((x, j) => (j === i ? { ...x, ...p } : x)) });
             return (
               <Space key={m.key} wrap>
-                <Input style={{ width: 200 }} value={m.title} onChange={(e) => set({ title: e.target.value })} prefix={t('名称', 'Title')} />
+                <Input data-user="" style={{ width: 200 }} value={m.title} onChange={(e) => set({ title: e.target.value })} prefix={t('名称', 'Title')} />
                 <Select style={{ width: 110 }} value={m.type} onChange={(v) => set({ type: v, options: v === 'choice' ? ['是', '否'] : undefined })} options={[{ value: 'integer', label: t('整数', 'integer') }, { value: 'number', label: t('数字', 'number') }, { value: 'text', label: t('文字', 'text') }, { value: 'date', label: t('日期', 'date') }, { value: 'choice', label: t('选择', 'choice') }]} />
                 <Select style={{ width: 110 }} value={m.scope} onChange={(v) => set({ scope: v })} options={[{ value: 'report', label: t('整表一项', 'per report') }, { value: 'row', label: t('每行一项', 'per row') }]} />
                 {m.type === 'choice' ? <Input style={{ width: 200 }} value={(m.options ?? []).join(',')} onChange={(e) => set({ options: e.target.value.split(/[,，]/).map((s) => s.trim()).filter(Boolean) })} prefix={t('选项', 'options')} /> : null}
@@ -394,7 +398,7 @@ export default function TemplateEditorPage() {
           <Button icon={<PlusOutlined />} onClick={() => setDef({ manualFields: [...def.manualFields, { key: nextKey('m', def.manualFields.map((x) => x.key)), title: t('说明', 'Remarks'), type: 'text', scope: 'report', required: false }] })}>
             {t('加一个手工项', 'Add an item')}
           </Button>
-          <Input.TextArea value={def.notes ?? ''} onChange={(e) => setDef({ notes: e.target.value || undefined })} placeholder={t('填表说明（可选）', 'Notes for filling in (optional)')} autoSize />
+          <Input.TextArea data-user="" value={def.notes ?? ''} onChange={(e) => setDef({ notes: e.target.value || undefined })} placeholder={t('填表说明（可选）', 'Notes for filling in (optional)')} autoSize />
         </Flex>
       </Card>
     </Flex>

@@ -3,13 +3,14 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { Badge, Button, Segmented, Table, Tag, Typography } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { call } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
-import { cadenceNames, statusNames, type Template } from './api';
+import { cadenceNames, isTemplateStatus, statusNames, type Template } from './api';
+import { templateDepartment, templateTitle } from './texts';
 
 export default function TemplatesPage() {
   const { t, lang, pick } = useI18n();
@@ -17,7 +18,7 @@ export default function TemplatesPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? (can('reports:review') ? 'submitted' : 'all');
-  const list = useApi((signal) => api.get<Template[]>('/reports/templates', status === 'all' ? undefined : { status: [status] }, signal), [status]);
+  const list = useApi((signal) => call.get('/api/reports/templates', { query: isTemplateStatus(status) ? { status: [status] } : undefined, signal }), [status]);
   const L = (p: readonly string[] | undefined) => (p ? (lang === 'en' ? p[1] : p[0]) : '');
   const reviewer = can('reports:review');
   return (
@@ -61,8 +62,8 @@ export default function TemplatesPage() {
         onRow={(r) => ({ onClick: () => navigate(`/reports/templates/${r.id}`), style: { cursor: 'pointer' } })}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         columns={[
-          { key: 'title', title: t('报表名称', 'Report'), render: (_, r) => <span data-testid={`template-${r.code}`}>{r.title}{r.builtin ? <Tag style={{ marginLeft: 6 }}>{t('平台内置', 'built in')}</Tag> : null}</span> },
-          { key: 'dept', title: t('制表部门', 'Department'), dataIndex: 'departmentName' },
+          { key: 'title', title: t('报表名称', 'Report'), render: (_, r) => <span data-testid={`template-${r.code}`}>{templateTitle(lang, r)}{r.builtin ? <Tag style={{ marginLeft: 6 }}>{t('平台内置', 'built in')}</Tag> : null}</span> },
+          { key: 'dept', title: t('制表部门', 'Department'), render: (_, r) => templateDepartment(lang, r.departmentName, r.en) },
           { key: 'cadence', title: t('频次', 'Cadence'), render: (_, r) => L(cadenceNames[r.cadence]) },
           { key: 'version', title: t('版本', 'Version'), dataIndex: 'version', width: 60 },
           { key: 'status', title: t('状态', 'Status'), render: (_, r) => <Badge status={(statusNames[r.status]?.[2] ?? 'default') as 'success'} text={L(statusNames[r.status])} /> },

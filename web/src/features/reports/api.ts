@@ -1,263 +1,45 @@
-// Shapes of the reports API (see /api/docs, tag "reports") and small helpers shared by the pages.
-export type CellValue = number | string | null;
+// The reports API's shapes (see /api/docs, tag "reports"), taken from the contract generated from
+// the server's schemas (src/modules/reports/schemas.ts), and small helpers shared by the pages.
+import type { BodyOf, ResponseOf } from '../../api/typed';
 
-export interface ResultColumn {
-  key: string;
-  title: string;
-  titleEn?: string;
-  group?: string;
-  unit?: string;
-  kind: string;
-  computed: boolean;
-  drillable: boolean;
-  manual?: ManualField;
-}
+export type Template = ResponseOf<'/api/reports/templates/{id}'>;
+export type TemplateStatus = Template['status'];
+export type TemplateInput = BodyOf<'/api/reports/templates'>;
+export type TemplateCheck = ResponseOf<'/api/reports/templates/check', 'post'>;
+export type Coverage = TemplateCheck['coverage'];
+export type Overlap = TemplateCheck['overlaps'][number];
+/** The filing number (备案号) approval gave a template. */
+export type Filing = NonNullable<Template['filing']>;
+/** A template's own texts in English, when the platform wrote them (built-in templates). */
+export type TemplateEnglish = NonNullable<Template['en']>;
 
-export interface ResultRow {
-  key: string;
-  keys: string[];
-  headings: string[];
-  level: 'detail' | 'subtotal' | 'total';
-  values: Record<string, CellValue>;
-  n: Record<string, number>;
-}
+export type Definition = Template['definition'];
+export type ColumnDef = Definition['columns'][number];
+export type Measure = ColumnDef['measure'];
+export type Filter = Definition['sources'][number]['filters'][number];
+export type FilterOp = Extract<Filter, { op: unknown }>['op'];
+export type Grouping = Definition['rows'][number];
+export type ManualField = Definition['manualFields'][number];
 
-export interface ManualField {
-  key: string;
-  title: string;
-  titleEn?: string;
-  type: 'integer' | 'number' | 'text' | 'date' | 'choice';
-  scope: 'report' | 'row';
-  unit?: string;
-  required: boolean;
-  options?: string[];
-  min?: number;
-  max?: number;
-  maxLength?: number;
-  hint?: string;
-}
+export type Catalogue = ResponseOf<'/api/reports/sources'>;
+export type SourceField = Catalogue['sources'][number]['fields'][number];
 
-export interface ReportResult {
-  template: { id: number; code: string; version: number; title: string; department: string; legalBasis: string };
-  unit: { id: number; name: string; level: string; code: string; trail: string[] };
-  period: { key: string; start: string; end: string; labelZh: string; labelEn: string };
-  referenceDate: string;
-  dims: { by: string; title: string }[];
-  columns: ResultColumn[];
-  rows: ResultRow[];
-  manualFields: ManualField[];
-  notes?: string;
-  computedAt: string;
-  computeMs: number;
-  suppressed?: string[];
-  /** Hidden only because they would give a small figure away: shown as "*". */
-  complementary?: string[];
-  suppressionThreshold?: number;
-  /** Columns left out for this viewer (labels its grants do not cover). */
-  withheldColumns?: { key: string; title: string }[];
-}
+export type Due = ResponseOf<'/api/reports/due/{id}'>;
+export type Preview = ResponseOf<'/api/reports/due/{id}/preview', 'post'>;
+export type Submission = ResponseOf<'/api/reports/submissions/{id}'>;
+export type SubmissionSummary = ResponseOf<'/api/reports/submissions'>['items'][number];
+export type SubmissionVersion = ResponseOf<'/api/reports/submissions/{id}/versions'>[number];
+export type FormInfo = ResponseOf<'/api/reports/templates/{id}/form'>;
+export type FormMapping = FormInfo['mapping'];
+export type DrillAnswer = ResponseOf<'/api/reports/due/{id}/drill'>;
+export type Consolidated = ResponseOf<'/api/reports/consolidated'>;
+export type Burden = ResponseOf<'/api/reports/burden'>;
 
-export interface Coverage {
-  computed: number;
-  manual: number;
-  total: number;
-  zh: string;
-  en: string;
-}
-
-export interface Due {
-  id: number;
-  templateId: number;
-  templateCode: string;
-  title: string;
-  department: string;
-  cadence: string;
-  unit: { id: number; name: string };
-  period: string;
-  periodLabel: string;
-  periodStart: string;
-  periodEnd: string;
-  deadline: string;
-  status: 'pending' | 'overdue' | 'submitted' | 'cancelled';
-  late: boolean;
-  daysLeft: number;
-  submissionId: number | null;
-  submittedAt: string | null;
-  reminders: number;
-  coverage: Coverage | null;
-}
-
-export interface ManualValues {
-  report: Record<string, string | number | null>;
-  rows: Record<string, Record<string, string | number | null>>;
-}
-
-export interface Submission {
-  id: number;
-  dueId: number;
-  templateId: number;
-  templateCode: string;
-  version: number;
-  status: string;
-  period: string;
-  referenceDate: string;
-  reason: string | null;
-  submittedBy: string;
-  submittedAt: string;
-  unit: { id: number; name: string };
-  result: ReportResult;
-  manual: ManualValues;
-  protected: boolean;
-  digest: string;
-}
-
-export interface SubmissionSummary {
-  id: number;
-  dueId: number;
-  templateId: number;
-  templateCode: string;
-  unitNodeId: number;
-  unitName: string;
-  title: string;
-  period: string;
-  periodLabel: string;
-  version: number;
-  status: string;
-  submittedAt: string;
-  submittedByName: string;
-  reason: string | null;
-}
-
-export interface Overlap {
-  code: string;
-  title: string;
-  department: string;
-  columns: { key: string; title: string; theirTitle: string }[];
-  share: number;
-  zh: string;
-  en: string;
-}
-
-export interface Template {
-  id: number;
-  code: string;
-  version: number;
-  status: 'draft' | 'submitted' | 'approved' | 'rejected' | 'retired' | 'superseded' | 'merged';
-  title: string;
-  departmentId: number | null;
-  departmentName: string;
-  departmentCode: string | null;
-  legalBasis: string;
-  purpose: string;
-  cadence: 'monthly' | 'quarterly' | 'yearly' | 'once';
-  deadlineDays: number;
-  onceStart: string | null;
-  onceEnd: string | null;
-  submitLevel: 'community' | 'street';
-  targetNodeId: number;
-  targetPath: string;
-  entitledDepartments: string[];
-  definition: Definition;
-  handMinutesBefore: number;
-  coverage: Coverage | null;
-  overlaps: Overlap[] | null;
-  builtin: boolean;
-  createdByName: string | null;
-  submittedAt: string | null;
-  reviewedAt: string | null;
-  reviewedByName: string | null;
-  reviewNote: string | null;
-  mergedIntoCode: string | null;
-  retiredAt: string | null;
-  retiredReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type Filter = { field: string; op: string; value?: unknown } | { label: string; has?: boolean };
-export type Grouping = { by: 'tree'; level: string } | { by: 'field'; field: string } | { by: 'period'; unit: string; field?: string } | { by: 'ageBand'; bands: number[] };
-export type Measure =
-  | { kind: 'count'; from?: string; where?: Filter[] }
-  | { kind: 'countDistinct' | 'sum' | 'avg' | 'min' | 'max'; from?: string; field: string; where?: Filter[]; decimals?: number }
-  | { kind: 'ratio'; numerator: string; denominator: string | number; scale?: number; decimals?: number }
-  | { kind: 'share'; of: string; scale?: number; decimals?: number };
-
-export interface ColumnDef {
-  key: string;
-  title: string;
-  titleEn?: string;
-  group?: string;
-  unit?: string;
-  measure: Measure;
-}
-
-export interface Definition {
-  sources: { key: string; source: string; filters: Filter[] }[];
-  rows: Grouping[];
-  columns: ColumnDef[];
-  manualFields: ManualField[];
-  totals: boolean;
-  notes?: string;
-}
-
-export interface TemplateInput {
-  code?: string;
-  title: string;
-  legalBasis: string;
-  purpose: string;
-  cadence: Template['cadence'];
-  deadlineDays: number;
-  onceStart?: string | null;
-  onceEnd?: string | null;
-  submitLevel: Template['submitLevel'];
-  targetNodeId?: number;
-  entitledDepartments?: string[];
-  handMinutesBefore: number;
-  definition: Definition;
-}
-
-export interface TemplateCheck {
-  ok: boolean;
-  problems: { field: string; zh: string; en: string }[];
-  coverage: Coverage;
-  overlaps: Overlap[];
-  cells: number;
-  maxCells: number;
-  missingGrants: { kind: string; field: string; zh: string; en: string; why: string }[];
-  burden: { minutesBefore: number; minutesAfter: number; fillsPerMonth: number };
-}
-
-export interface SourceField {
-  key: string;
-  zh: string;
-  en: string;
-  type: 'code' | 'integer' | 'number' | 'date' | 'timestamp' | 'boolean' | 'reference';
-  codes: Record<string, { zh: string; en: string }> | null;
-  groupable: boolean;
-  numeric: boolean;
-  grant: { kind: string; field: string } | null;
-}
-
-export interface Catalogue {
-  sources: { key: string; zh: string; en: string; personal: boolean; periodField: string | null; fields: SourceField[] }[];
-  labels: { code: string; zh: string; en: string; owner: string }[];
-  operators: string[];
-  measures: string[];
-  treeLevels: string[];
-  maxCells: number;
-}
-
-export interface DrillAnswer {
-  column: { key: string; title: string; basedOn: string | null };
-  rowKey: string;
-  value: CellValue;
-  total: number;
-  items: { id: number | string; kind: string; title: string; fields: Record<string, unknown>; maskedFields?: string[] }[];
-  drill: string;
-  note: { zh: string; en: string } | null;
-  limit: number;
-  offset: number;
-}
+/** A computed table: a preview's, or a submission's as its viewer may see it (small counts hidden). */
+export type ReportResult = Preview['result'] & Partial<Pick<Submission['result'], 'suppressed' | 'complementary' | 'suppressionThreshold' | 'withheldColumns'>>;
+export type ResultColumn = ReportResult['columns'][number];
+export type ResultRow = ReportResult['rows'][number];
+export type CellValue = ResultRow['values'][string];
 
 export const cadenceNames: Record<string, [string, string]> = { monthly: ['月报', 'monthly'], quarterly: ['季报', 'quarterly'], yearly: ['年报', 'yearly'], once: ['一次性', 'one-off'] };
 export const statusNames: Record<string, [string, string, string]> = {
@@ -280,4 +62,9 @@ export const dueStatusNames: Record<string, [string, string, string]> = {
 export function exportUrl(kind: 'due' | 'submission', id: number, format: 'xlsx' | 'pdf' | 'csv' | 'json', layout?: 'form' | 'standard'): string {
   const base = kind === 'due' ? `/api/reports/due/${id}/export` : `/api/reports/submissions/${id}/export`;
   return `${base}?format=${format}${layout ? `&layout=${layout}` : ''}`;
+}
+
+/** A status named in a link (?status=…) that the template list knows. */
+export function isTemplateStatus(s: string): s is TemplateStatus {
+  return Object.hasOwn(statusNames, s);
 }

@@ -61,13 +61,18 @@ export function describeGrouping(cat: Catalogue | undefined, def: Definition, g:
 
 export function describeMeasure(cat: Catalogue | undefined, def: Definition, c: ColumnDef, lang: Lang): string {
   const m = c.measure;
-  const title = (k: string) => def.columns.find((x) => x.key === k)?.title ?? k;
+  const title = (k: string) => {
+    const col = def.columns.find((x) => x.key === k);
+    return (lang === 'en' ? col?.titleEn : undefined) ?? col?.title ?? k;
+  };
   if (m.kind === 'ratio') return `${title(m.numerator)} ÷ ${typeof m.denominator === 'number' ? m.denominator : title(m.denominator)}${m.scale && m.scale !== 1 ? ` × ${m.scale}` : ''}`;
-  if (m.kind === 'share') return lang === 'en' ? `share of ${title(m.of)}` : `占“${title(m.of)}”合计的比例`;
+  if (m.kind === 'share') return lang === 'en' ? `share of “${title(m.of)}”` : `占“${title(m.of)}”合计的比例`;
   const su = def.sources.find((s) => s.key === (m.from ?? def.sources[0]?.key));
   const source = su?.source ?? '';
   const srcName = sourceOf(cat, source);
   const conds = [...(su?.filters ?? []), ...(m.where ?? [])].map((f) => describeFilter(cat, source, f, lang));
   const what = m.kind === 'count' ? '' : ` ${fieldName(cat, source, m.field, lang)}`;
-  return `${pick(measureWords[m.kind], lang)}${what}：${srcName ? (lang === 'en' ? srcName.en : srcName.zh) : source}${conds.length ? `（${conds.join(lang === 'en' ? '; ' : '，')}）` : ''}`;
+  const src = srcName ? (lang === 'en' ? srcName.en : srcName.zh) : source;
+  if (lang === 'en') return `${pick(measureWords[m.kind], lang)}${what}: ${src}${conds.length ? ` (${conds.join('; ')})` : ''}`;
+  return `${pick(measureWords[m.kind], lang)}${what}：${src}${conds.length ? `（${conds.join('，')}）` : ''}`;
 }

@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
+import { UserText } from '../../components/UserText';
 
 interface Pair {
   keepId: number;
@@ -20,7 +21,7 @@ interface Pair {
 }
 
 export default function DuplicatesPage() {
-  const { t } = useI18n();
+  const { t, tn } = useI18n();
   const navigate = useNavigate();
   const { place } = usePlace();
   const { message } = App.useApp();
@@ -33,7 +34,7 @@ export default function DuplicatesPage() {
   };
   return (
     <div>
-      <PageHeader title={t('疑似重复', 'Possible duplicates')} subtitle={t('{p} · 同名同出生日期、且住址或户相同的记录，核实后可合并，合并前后的历史都保留', '{p} · same name and birth date at the same address or household; merge after checking, both histories are kept', { p: place?.name ?? '' })} />
+      <PageHeader title={t('疑似重复', 'Possible duplicates')} subtitle={tn('{p} · 同名同出生日期、且住址或户相同的记录，核实后可合并，合并前后的历史都保留', '{p} · same name and birth date at the same address or household; merge after checking, both histories are kept', { p: <UserText>{place?.name}</UserText> })} />
       <ErrorAlert error={error} onRetry={reload} style={{ marginBottom: 12 }} />
       <Table<Pair>
         rowKey={(p) => `${p.keepId}-${p.dropId}`}

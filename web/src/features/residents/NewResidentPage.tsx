@@ -13,6 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { RecordFields, toBody } from '../../components/RecordForm';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
+import { UserText } from '../../components/UserText';
 
 export default function NewResidentPage() {
   const { t, tt } = useI18n();
@@ -54,7 +55,7 @@ export default function NewResidentPage() {
             {t('登记居民', 'Register a resident')}
           </Flex>
         }
-        subtitle={place?.name}
+        subtitle={<UserText>{place?.name}</UserText>}
       />
       <Card>
         {error ? <Alert type="error" showIcon title={error.message} style={{ marginBottom: 16 }} data-testid="resident-create-error" /> : null}

@@ -54,7 +54,7 @@ export default function ProposalsPage() {
         subtitle={
           department
             ? t('社区在花名册或居民详情中提出的、由本部门维护的标签。确认后标签即写入居民档案（以本部门名义，留有历史）；驳回请写明理由，社区可以看到。', 'Labels your department keeps, proposed by communities from their registers or resident cards. Confirming writes the label to the record (as your department, with history); a rejection needs a reason the community sees.')
-            : t('由部门维护的标签（低保、退役军人、残疾人等）社区不能直接写入，导入或在居民详情中提出后由相应部门确认。', 'Labels kept by departments (低保, veterans, disability …) cannot be written by the community: imports and resident cards propose them, and the department decides.')
+            : t('由部门维护的标签（低保、退役军人、残疾人等）社区不能直接写入，导入或在居民详情中提出后由相应部门确认。', 'Labels kept by departments (minimum allowance, veterans, disability …) cannot be written by the community: imports and resident cards propose them, and the department decides.')
         }
       />
       <Card size="small" styles={{ body: { padding: 0 } }}>
@@ -204,7 +204,7 @@ function DecideModal({ proposal, how, onClose, onDone }: { proposal: LabelPropos
       destroyOnHidden
     >
       {error ? <Alert type="error" showIcon title={error.message} style={{ marginBottom: 12 }} /> : null}
-      {proposal.warnings.length ? <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={proposal.warnings.join('；')} /> : null}
+      {proposal.warnings.length ? <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={proposal.warnings.join(lang === 'en' ? '; ' : '；')} /> : null}
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ since: proposal.since ? dayjs(proposal.since) : dayjs() }} preserve={false}>
         {how === 'confirm' ? (
           <>

@@ -12,15 +12,17 @@ import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors, ErrorPage } from '../../components/errors';
 import { MaskedValue, useFields } from '../../components/fields';
 import { NodePicker } from '../../components/NodePicker';
+import { PersonName } from '../../components/PersonName';
 import { PageHeader } from '../../components/PageHeader';
 import { RecordEditor } from '../../components/RecordEditor';
 import { useApi } from '../../hooks/useApi';
 import { useMobile } from '../../hooks/useMobile';
 import { useI18n } from '../../i18n';
 import { AddressMismatch } from './AddressCheck';
-import { HistoryPanel, TrailPanel } from './HistoryPanel';
+import { HistoryPanel, TrailPanel } from '../../components/HistoryPanel';
 import { LabelsPanel } from './LabelsPanel';
 import { VisitForm } from './VisitForm';
+import { UserText } from '../../components/UserText';
 
 const hiddenInInfo = new Set(['householdId', 'houseId', 'gridId', 'status', 'idAddressCode']);
 
@@ -34,7 +36,7 @@ export default function ResidentCardPage() {
   const mobile = useMobile();
   const { can } = useAuth();
   const { message } = App.useApp();
-  const { fields, label, text, code } = useFields();
+  const { fields, label, text, show, code } = useFields();
   const department = !can('registry:read');
   const { data, error, reload, setData } = useApi((signal) => api.get<ResidentCard>(`/residents/${id}`, { reason }, signal), [id, reason]);
   const grants = useApi((signal) => (can(['registry:lookup', 'registry:supplement']) ? api.get<Grant[]>('/grants/mine', undefined, signal) : Promise.resolve([] as Grant[])), []);
@@ -70,8 +72,8 @@ export default function ResidentCardPage() {
   const value = (key: string) => {
     const f = fields('resident').find((x) => x.key === key);
     if (f?.secret) return <MaskedValue residentId={r.id} field={f.secret} value={r[key] as string | null} masked={r.maskedFields.includes(key)} canUnmask={can(['registry:unmask', 'registry:lookup'])} testId={`value-${key}`} />;
-    if (key === 'birthDate' && r.age !== undefined) return `${text('resident', key, r[key])}（${r.age}${t(' 岁', '')}）`;
-    return text('resident', key, r[key]);
+    if (key === 'birthDate' && r.age !== undefined) return `${text('resident', key, r[key])}${t('（{a} 岁）', ' (aged {a})', { a: Number(r.age) })}`;
+    return show('resident', key, r[key]);
   };
   const statusTag = r.status === 'active' ? <Tag color="green">{text('resident', 'status', r.status)}</Tag> : <Tag>{text('resident', 'status', r.status)}</Tag>;
   const overdue = data.reviews.filter((x) => x.overdue).length;
@@ -86,7 +88,7 @@ export default function ResidentCardPage() {
       label: t('基本信息', 'Record'),
       children: (
         <Row gutter={[16, 16]}>
-          <Col xs={24} xl={16}>
+          <Col xs={24} xl={department ? 24 : 16}>
             <AddressMismatch card={data} onFixed={() => void reload()} />
             <Descriptions size="small" bordered column={{ xs: 1, sm: 1, md: 2 }} data-testid="resident-info">
               {infoFields.map((f) => (
@@ -94,15 +96,30 @@ export default function ResidentCardPage() {
                   {value(f.key)}
                 </Descriptions.Item>
               ))}
+              {/* A department granted the household or house link sees them named, never numbered. */}
+              {r.householdRef ? (
+                <Descriptions.Item key="householdRef" label={label('resident', 'householdId')}>
+                  <span data-testid="value-household">
+                    {r.householdRef.headName
+                      ? t('户号 {no}（户主：{head}）', 'Household {no} (head: {head})', { no: r.householdRef.householdNo, head: r.householdRef.headName })
+                      : t('户号 {no}', 'Household {no}', { no: r.householdRef.householdNo })}
+                  </span>
+                </Descriptions.Item>
+              ) : null}
+              {r.houseRef ? (
+                <Descriptions.Item key="houseRef" label={label('resident', 'houseId')}>
+                  {r.houseRef.address}
+                </Descriptions.Item>
+              ) : null}
             </Descriptions>
           </Col>
-          <Col xs={24} xl={8}>
+          {department ? null : <Col xs={24} xl={8}>
             <Card size="small" title={t('定期维护', 'Reviews')} data-testid="resident-reviews">
               {data.reviews.length ? (
                 <Flex vertical gap={8}>
                   {data.reviews.map((rv) => (
                     <Flex key={rv.policyId} justify="space-between" align="center" gap={8}>
-                      <span>{rv.name}</span>
+                      <UserText>{rv.name}</UserText>
                       {rv.overdue ? (
                         <Tag color="red">{t('已逾期 {d}', 'overdue since {d}', { d: dayjs(rv.dueAt).format('YYYY-MM-DD') })}</Tag>
                       ) : (
@@ -117,11 +134,13 @@ export default function ResidentCardPage() {
                 <Typography.Text type="secondary">{t('无需定期维护', 'No reviews due')}</Typography.Text>
               )}
             </Card>
-          </Col>
+          </Col>}
         </Row>
       ),
     },
-    {
+    // Households, houses, visits and history are the community's: no department grant covers them
+    // (the server sends none and refuses the history), so a department's card leaves them out.
+    ...(department ? [] : [{
       key: 'household',
       label: t('户与房屋', 'Household and house'),
       children: (
@@ -135,13 +154,13 @@ export default function ResidentCardPage() {
                   pagination={false}
                   dataSource={data.household.members}
                   columns={[
-                    { key: 'name', title: t('姓名', 'Name'), render: (_, m) => (m.id === r.id ? <strong>{m.name}</strong> : <a onClick={() => navigate(`/residents/${m.id}`)}>{m.name}</a>) },
+                    { key: 'name', title: t('姓名', 'Name'), render: (_, m) => (m.id === r.id ? <strong><UserText>{m.name}</UserText></strong> : <a onClick={() => navigate(`/residents/${m.id}`)}><UserText>{m.name}</UserText></a>) },
                     { key: 'rel', title: t('与户主关系', 'Relation'), render: (_, m) => text('resident', 'relationToHead', m.relationToHead) },
                     { key: 'age', title: t('年龄', 'Age'), render: (_, m) => m.age ?? '—' },
                   ]}
                 />
               ) : (
-                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={department ? t('未授权查看', 'Not granted') : t('未登记户信息', 'No household recorded')} />
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('未登记户信息', 'No household recorded')} />
               )}
             </Card>
           </Col>
@@ -156,13 +175,13 @@ export default function ResidentCardPage() {
                   <Descriptions.Item label={t('地址', 'Address')}>{data.house.fullAddress ?? data.house.address}</Descriptions.Item>
                 </Descriptions>
               ) : (
-                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={department ? t('未授权查看', 'Not granted') : t('未关联房屋', 'No house linked')} />
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('未关联房屋', 'No house linked')} />
               )}
             </Card>
           </Col>
         </Row>
       ),
-    },
+    }]),
     {
       key: 'labels',
       label: (
@@ -172,18 +191,22 @@ export default function ResidentCardPage() {
       ),
       children: <LabelsPanel residentId={r.id} labels={data.labels} grants={grants.data} onChanged={reload} />,
     },
-    {
+    ...(department ? [] : [{
       key: 'visits',
       label: t('走访记录', 'Visits'),
       children: data.visits.length ? (
         <Timeline
+          data-testid="visit-list"
           items={data.visits.map((v) => ({
             key: v.id,
             content: (
-              <div>
+              <div data-testid={`visit-${v.id}`}>
                 <strong>{dayjs(v.visitedAt).format('YYYY-MM-DD HH:mm')}</strong> <Tag style={{ marginInlineStart: 8 }}>{code('visitKind', v.kind)}</Tag>
-                {v.confirmedPolicies.length ? <Tag color="green">{t('已核实', 'confirmed')}</Tag> : null}
-                <div style={{ color: 'rgba(0,0,0,0.65)' }}>{v.notes ?? ''}</div>
+                {v.confirmedPolicies.length ? <Tag color="green">{t('已核实 {n} 项', '{n} confirmed', { n: v.confirmedPolicies.length })}</Tag> : null}
+                <div>
+                  <PersonName person={v.visitor} fallback={t('（账号已删除）', '(account removed)')} inline />
+                </div>
+                {v.notes ? <div style={{ color: 'rgba(0,0,0,0.65)' }}>{v.notes}</div> : null}
               </div>
             ),
           }))}
@@ -192,7 +215,7 @@ export default function ResidentCardPage() {
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('还没有走访记录', 'No visits yet')} />
       ),
     },
-    { key: 'history', label: t('变更历史', 'History'), children: tab === 'history' ? <HistoryPanel kind="resident" id={r.id} /> : null },
+    { key: 'history', label: t('变更历史', 'History'), children: tab === 'history' ? <HistoryPanel kind="resident" id={r.id} /> : null }]),
     ...(can('registry:trail') ? [{ key: 'trail', label: t('访问记录', 'Access trail'), children: tab === 'trail' ? <TrailPanel residentId={r.id} /> : null }] : []),
   ];
 
@@ -202,7 +225,7 @@ export default function ResidentCardPage() {
         title={
           <Flex align="center" gap={8}>
             <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => navigate(-1)} aria-label={tt('back')} />
-            <span data-testid="resident-name">{String(r.name ?? `#${r.id}`)}</span>
+            <span data-testid="resident-name" data-user="">{String(r.name ?? `#${r.id}`)}</span>
           </Flex>
         }
         tags={
@@ -222,7 +245,7 @@ export default function ResidentCardPage() {
         }
         subtitle={
           <>
-            <HomeOutlined /> {data.place.slice(1).join(' / ')}
+            <HomeOutlined /> <UserText>{data.place.slice(1).join(' / ')}</UserText>
           </>
         }
         extra={
@@ -253,6 +276,8 @@ export default function ResidentCardPage() {
       <Drawer open={visiting} onClose={() => setVisiting(false)} title={t('记录走访：{n}', 'Visit: {n}', { n: String(r.name ?? '') })} size={mobile ? '85%' : 480} placement={mobile ? 'bottom' : 'right'} destroyOnHidden>
         <VisitForm
           residentId={r.id}
+          confirms={data.reviews.filter((x) => x.owner === 'community').map((x) => x.name ?? '')}
+          withHousehold={!!data.household}
           onDone={(v) => {
             setVisiting(false);
             message.success(v.confirmedPolicies.length ? t('已记录走访，{n} 项信息已核实', 'Visit recorded; {n} reviews confirmed', { n: v.confirmedPolicies.length }) : t('已记录走访', 'Visit recorded'));

@@ -18,6 +18,7 @@ import { useMobile } from '../../hooks/useMobile';
 import { useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
+import { UserText } from '../../components/UserText';
 
 const PAGE = 20;
 
@@ -150,7 +151,7 @@ export default function ResidentListPage() {
       title: t('姓名', 'Name'),
       render: (_: unknown, r: ResidentOut) => (
         <a onClick={() => navigate(`/residents/${r.id}`)} data-testid={`resident-${r.id}`}>
-          {r.name ?? `#${r.id}`}
+          {r.name ? <UserText>{r.name}</UserText> : `#${r.id}`}
         </a>
       ),
       fixed: 'left' as const,
@@ -161,8 +162,8 @@ export default function ResidentListPage() {
     { key: 'phone', title: t('联系电话', 'Phone'), render: (_: unknown, r: ResidentOut) => <span className="qc-masked">{r.phone ?? '—'}</span> },
     { key: 'labels', title: t('标签', 'Labels'), render: (_: unknown, r: ResidentOut) => labelTags(r) },
     { key: 'category', title: t('人口类型', 'Category'), render: (_: unknown, r: ResidentOut) => text('resident', 'residenceStatus', r.residenceStatus) },
-    { key: 'address', title: t('现住址', 'Address'), dataIndex: 'address', ellipsis: true },
-    { key: 'grid', title: tt('level_grid'), dataIndex: 'gridName' },
+    { key: 'address', title: t('现住址', 'Address'), ellipsis: { showTitle: false }, render: (_: unknown, r: ResidentOut) => <UserText title={r.address ? String(r.address) : undefined}>{r.address ? String(r.address) : null}</UserText> },
+    { key: 'grid', title: tt('level_grid'), render: (_: unknown, r: ResidentOut) => <UserText>{r.gridName ? String(r.gridName) : null}</UserText> },
     { key: 'status', title: tt('status'), render: (_: unknown, r: ResidentOut) => (r.status === 'active' ? <Badge status="success" text={text('resident', 'status', r.status)} /> : <Badge status="default" text={text('resident', 'status', r.status)} />) },
   ];
 
@@ -172,7 +173,7 @@ export default function ResidentListPage() {
         title={tt('kind_resident')}
         subtitle={
           <>
-            {place?.name}
+            <UserText>{place?.name}</UserText>
             {data ? t(' · 共 {n} 人', ' · {n} people', { n: totalText }) : ''}
           </>
         }
@@ -209,9 +210,11 @@ export default function ResidentListPage() {
             <div key={r.id} className="qc-todo-item" onClick={() => navigate(`/residents/${r.id}`)} data-testid={`resident-${r.id}`}>
               <div className="qc-todo-main">
                 <div className="qc-todo-title">
-                  {r.name} <Typography.Text type="secondary" style={{ fontWeight: 400, fontSize: 13 }}>{text('resident', 'sex', r.sex)} · {r.age ?? '—'}{t('岁', '')}</Typography.Text>
+                  <UserText>{r.name}</UserText> <Typography.Text type="secondary" style={{ fontWeight: 400, fontSize: 13 }}>{text('resident', 'sex', r.sex)} · {r.age ?? '—'}{t('岁', '')}</Typography.Text>
                 </div>
-                <div className="qc-todo-sub">{[r.address, r.gridName].filter(Boolean).join(' · ')}</div>
+                <div className="qc-todo-sub">
+                  <UserText>{[r.address, r.gridName].filter(Boolean).join(' · ')}</UserText>
+                </div>
                 <div style={{ marginTop: 4 }}>{labelTags(r)}</div>
               </div>
               <span className="qc-masked" style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{r.phone ?? ''}</span>

@@ -18,6 +18,7 @@ import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
 import { AddressMismatch } from './AddressCheck';
 import { VisitForm } from './VisitForm';
+import { UserText } from '../../components/UserText';
 
 const PAGE = 50;
 
@@ -43,7 +44,7 @@ function groupItems(items: StaleItem[]): Group[] {
 }
 
 export default function StaleTodoPage() {
-  const { t, tt } = useI18n();
+  const { t, tt, tn, list } = useI18n();
   const mobile = useMobile();
   const { place } = usePlace();
   const { message } = App.useApp();
@@ -84,9 +85,12 @@ export default function StaleTodoPage() {
   const groups = useMemo(() => groupItems(items), [items]);
   // A room number alone does not tell a grid worker where to go: name the building too.
   const houseLabels = useHouseLabels(groups.filter((g) => g.kind === 'house').map((g) => g.id));
-  const done = (g: Group, text: string) => {
-    setItems((old) => old.filter((i) => !(i.recordKind === g.kind && i.recordId === g.id)));
-    setTotal((n) => Math.max(0, n - g.items.length));
+  // A visit that confirmed nothing leaves the record on the list: it is still unchecked.
+  const done = (g: Group, text: string, cleared = true) => {
+    if (cleared) {
+      setItems((old) => old.filter((i) => !(i.recordKind === g.kind && i.recordId === g.id)));
+      setTotal((n) => Math.max(0, n - g.items.length));
+    }
     setOpen(null);
     message.success(text);
     summary.reload();
@@ -94,7 +98,7 @@ export default function StaleTodoPage() {
 
   return (
     <div data-testid="stale-page">
-      <PageHeader title={t('待维护', 'Due for review')} subtitle={t('{p} · 信息超过维护周期未核实的记录，逾期最久的在前', '{p} · records not checked within their review period, most overdue first', { p: place?.name ?? '' })} />
+      <PageHeader title={t('待维护', 'Due for review')} subtitle={tn('{p} · 信息超过维护周期未核实的记录，逾期最久的在前', '{p} · records not checked within their review period, most overdue first', { p: <UserText>{place?.name}</UserText> })} />
       <Card size="small" style={{ marginBottom: 12 }}>
         <Flex gap={24} wrap>
           <Statistic title={t('逾期项', 'Overdue reviews')} value={summary.data?.overdue ?? '—'} styles={{ content: { color: (summary.data?.overdue ?? 0) > 0 ? '#cf1322' : undefined } }} />
@@ -124,10 +128,10 @@ export default function StaleTodoPage() {
           <div key={`${g.kind}-${g.id}`} className="qc-todo-item" onClick={() => setOpen(g)} data-testid={`stale-${g.kind}-${g.id}`} role="button">
             <div className="qc-todo-main">
               <div className="qc-todo-title">
-                {(g.kind === 'house' ? houseLabels.get(g.id) : null) ?? (g.label || `#${g.id}`)} <Tag style={{ fontWeight: 400, marginInlineStart: 4 }}>{tt(`kind_${g.kind}` as 'kind_resident')}</Tag>
+                <UserText>{(g.kind === 'house' ? houseLabels.get(g.id) : null) ?? (g.label || `#${g.id}`)}</UserText> <Tag style={{ fontWeight: 400, marginInlineStart: 4 }}>{tt(`kind_${g.kind}` as 'kind_resident')}</Tag>
               </div>
               <div className="qc-todo-sub">
-                {g.items.map((i) => i.policyName).join('、')} · {g.gridName}
+                {list(g.items.map((i) => i.policyName))} · <UserText>{g.gridName}</UserText>
               </div>
             </div>
             <div className="qc-todo-badge">
@@ -153,13 +157,13 @@ export default function StaleTodoPage() {
         </Flex>
       ) : null}
       <Drawer open={open !== null} onClose={() => setOpen(null)} placement={mobile ? 'bottom' : 'right'} size={mobile ? '88%' : 460} title={open ? open.label || `#${open.id}` : ''} destroyOnHidden data-testid="stale-drawer">
-        {open ? <StaleDetail group={open} onDone={(text) => done(open, text)} /> : null}
+        {open ? <StaleDetail group={open} onDone={(text, cleared) => done(open, text, cleared)} /> : null}
       </Drawer>
     </div>
   );
 }
 
-function StaleDetail({ group, onDone }: { group: Group; onDone(text: string): void }) {
+function StaleDetail({ group, onDone }: { group: Group; onDone(text: string, cleared?: boolean): void }) {
   const { t, tt } = useI18n();
   const { can } = useAuth();
   const navigate = useNavigate();
@@ -204,7 +208,7 @@ function StaleDetail({ group, onDone }: { group: Group; onDone(text: string): vo
               <Descriptions.Item label={t('性别/年龄', 'Sex / age')}>
                 {text('resident', 'sex', c.resident.sex)} · {c.resident.age ?? '—'}
               </Descriptions.Item>
-              <Descriptions.Item label={t('现住址', 'Address')}>{String(c.resident.address ?? '—')}</Descriptions.Item>
+              <Descriptions.Item label={t('现住址', 'Address')}>{c.resident.address ? <UserText>{String(c.resident.address)}</UserText> : '—'}</Descriptions.Item>
               <Descriptions.Item label={t('联系电话', 'Phone')}>
                 <MaskedValue residentId={c.resident.id} field="phone" value={c.resident.phone} masked={c.resident.maskedFields.includes('phone')} canUnmask={can('registry:unmask')} />
               </Descriptions.Item>
@@ -222,7 +226,15 @@ function StaleDetail({ group, onDone }: { group: Group; onDone(text: string): vo
             <Button type="link" style={{ padding: 0, marginBottom: 8 }} onClick={() => navigate(`/residents/${group.id}`)}>
               {t('打开完整档案', 'Open the full record')} <RightOutlined />
             </Button>
-            {can('visits:write') ? <VisitForm residentId={group.id} compact onDone={(v) => onDone(v.confirmedPolicies.length ? t('已记录走访，{n} 项信息已核实', 'Visit recorded; {n} reviews confirmed', { n: v.confirmedPolicies.length }) : t('已记录走访', 'Visit recorded'))} /> : null}
+            {can('visits:write') ? (
+              <VisitForm
+                residentId={group.id}
+                compact
+                confirms={c.reviews.filter((x) => x.owner === 'community').map((x) => x.name ?? '')}
+                withHousehold={!!c.household}
+                onDone={(v) => (v.confirmedPolicies.length ? onDone(t('已记录走访，{n} 项信息已核实', 'Visit recorded; {n} reviews confirmed', { n: v.confirmedPolicies.length })) : onDone(t('已记录走访；信息未核实，仍在待维护中', 'Visit recorded; nothing confirmed, so it stays on the list'), false))}
+              />
+            ) : null}
           </>
         ) : null}
       </div>
@@ -232,7 +244,7 @@ function StaleDetail({ group, onDone }: { group: Group; onDone(text: string): vo
     return (
       <div>
         {due}
-        {can('visits:write') ? <VisitForm householdId={group.id} compact onDone={() => onDone(t('已记录入户走访', 'Household visit recorded'))} /> : null}
+        {can('visits:write') ? <VisitForm householdId={group.id} compact onDone={(v) => (v.confirmedPolicies.length ? onDone(t('已记录入户走访', 'Household visit recorded')) : onDone(t('已记录入户走访；信息未核实，仍在待维护中', 'Household visit recorded; nothing confirmed, so it stays on the list'), false))} /> : null}
       </div>
     );
   }

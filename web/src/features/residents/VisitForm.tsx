@@ -1,5 +1,6 @@
 // Recording a visit (走访): kind, notes, when; "confirm" marks the person's record as checked, so
-// it leaves the to-do list until its next review is due.
+// it leaves the to-do list until its next review is due. It is never ticked in advance: the
+// worker ticks it after checking, and the form names the review items the tick confirms.
 import { Alert, Button, Checkbox, DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -14,7 +15,7 @@ export interface VisitResult {
   confirmedPolicies: number[];
 }
 
-export function VisitForm({ residentId, householdId, onDone, compact }: { residentId?: number; householdId?: number; onDone(r: VisitResult): void; compact?: boolean }) {
+export function VisitForm({ residentId, householdId, onDone, compact, confirms, withHousehold }: { residentId?: number; householdId?: number; onDone(r: VisitResult): void; compact?: boolean; /** Names of the review items a confirming visit restarts. */ confirms?: string[]; /** The person's household is confirmed too. */ withHousehold?: boolean }) {
   const { t, lang } = useI18n();
   const { catalogue } = useFields();
   const [form] = Form.useForm<{ kind: string; notes?: string; visitedAt?: Dayjs; confirm: boolean }>();
@@ -43,7 +44,7 @@ export function VisitForm({ residentId, householdId, onDone, compact }: { reside
   };
 
   return (
-    <Form form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'routine', confirm: true }} requiredMark={false} data-testid="visit-form">
+    <Form form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'routine', confirm: false }} requiredMark={false} data-testid="visit-form">
       {error ? <Alert type="error" showIcon title={error.message} style={{ marginBottom: 12 }} /> : null}
       <Form.Item name="kind" label={t('走访类型', 'Kind of visit')} rules={[{ required: true }]}>
         <Select options={kinds.map(([k, n]) => ({ value: k, label: lang === 'en' ? n.en : n.zh }))} data-testid="visit-kind" />
@@ -56,7 +57,17 @@ export function VisitForm({ residentId, householdId, onDone, compact }: { reside
           <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" disabledDate={(d) => d.isAfter(dayjs(), 'day')} style={{ width: '100%' }} />
         </Form.Item>
       )}
-      <Form.Item name="confirm" valuePropName="checked">
+      <Form.Item
+        name="confirm"
+        valuePropName="checked"
+        extra={
+          <span data-testid="visit-confirm-items">
+            {confirms?.filter(Boolean).length
+              ? t('勾选即确认以下信息无误：{items}', 'Ticking confirms these as right: {items}', { items: confirms.filter(Boolean).join(lang === 'en' ? ', ' : '、') }) + (withHousehold ? t('，及所在户的户信息', ', and the household’s record') : '')
+              : t('勾选即确认此人（及所在户）由社区维护的信息无误', 'Ticking confirms the community-kept data of this person (and household) as right')}
+          </span>
+        }
+      >
         <Checkbox data-testid="visit-confirm">{t('已当面核实，信息无误（更新维护时间）', 'Checked in person: the record is right (restarts its review clock)')}</Checkbox>
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={busy} block={compact} size={compact ? 'large' : 'middle'} data-testid="visit-submit">
