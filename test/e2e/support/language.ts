@@ -155,6 +155,12 @@ export function routeResolvers(baseURL: string): Record<string, (api: Api) => Pr
       const id = await first(api, '/channel/tasks?limit=1');
       return id ? [`/channel/tasks/${id}`] : [];
     },
+    '/duty-lists/:id/versions': async (api) => {
+      // The versions of the first township the user may read lists of (a street sees its own).
+      const r = await api<{ townships?: { id: number }[] }>('GET', '/duty-lists/overview');
+      const id = r.status === 200 ? r.body.townships?.[0]?.id : undefined;
+      return id ? [`/duty-lists/${id}/versions`] : [];
+    },
     '/reports/submissions/:id': async (api) => {
       const id = await first(api, '/reports/submissions?limit=1');
       return id ? [`/reports/submissions/${id}`] : [];

@@ -8,7 +8,7 @@ import { call, type ResponseOf } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
-import { userText } from '../../components/UserText';
+import { userText, UserText } from '../../components/UserText';
 import { toApiError, useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
 import { listKinds, listName, type ListKind } from './texts';
@@ -40,7 +40,7 @@ export default function CataloguePage() {
           { title: t('序号', 'No.'), dataIndex: 'seq', width: 64 },
           { title: t('事项名称', 'Item'), dataIndex: 'name', render: (v: string) => userText(v) },
           { title: t('事项类别', 'Category'), dataIndex: 'category', render: (v: string | null) => userText(v) },
-          { title: t('法律政策依据', 'Basis'), dataIndex: 'basis', ellipsis: true, render: (v: string | null) => userText(v) },
+          { title: t('法律政策依据', 'Basis'), dataIndex: 'basis', ellipsis: { showTitle: false }, render: (v: string | null) => (v ? <UserText title={v}>{v}</UserText> : null) },
           { title: t('对应上级部门', 'Upper department'), dataIndex: 'departmentName', render: (v: string | null) => userText(v) },
           { title: t('已采用街道数', 'Townships holding it'), dataIndex: 'adoptedBy', width: 110 },
           { title: t('状态', 'Status'), dataIndex: 'active', width: 80, render: (v: boolean) => (v ? t('在用', 'active') : t('已停用', 'retired')) },

@@ -108,10 +108,10 @@ function TownshipView({ townshipId, initialList, onBack }: { townshipId: number;
       ),
     },
     { title: t('事项类别', 'Category'), dataIndex: 'category', render: (v: string | null) => userText(v), responsive: ['md' as const] },
-    { title: t('法律政策依据', 'Basis'), dataIndex: 'basis', ellipsis: true, render: (v: string | null) => userText(v), responsive: ['lg' as const] },
+    { title: t('法律政策依据', 'Basis'), dataIndex: 'basis', ellipsis: { showTitle: false }, render: (v: string | null) => (v ? <UserText title={v}>{v}</UserText> : null), responsive: ['lg' as const] },
     { title: t('责任主体', 'Carried by'), dataIndex: 'carrier', render: (v: string | null) => userText(v), responsive: ['md' as const] },
     { title: t('对应上级部门', 'Upper department'), dataIndex: 'departmentName', render: (v: string | null) => userText(v) },
-    { title: t('配合内容', 'What the township does'), dataIndex: 'cooperation', ellipsis: true, render: (v: string | null) => userText(v), responsive: ['lg' as const] },
+    { title: t('配合内容', 'What the township does'), dataIndex: 'cooperation', ellipsis: { showTitle: false }, render: (v: string | null) => (v ? <UserText title={v}>{v}</UserText> : null), responsive: ['lg' as const] },
     { title: t('社区参与', 'Communities'), dataIndex: 'communityInvolved', width: 90, render: (v: boolean) => (v ? t('是', 'yes') : t('否', 'no')) },
     ...(manage
       ? [{
@@ -159,7 +159,7 @@ function TownshipView({ townshipId, initialList, onBack }: { townshipId: number;
         <Tabs
           activeKey={list}
           onChange={(k) => setList(k as ListKind)}
-          items={listKinds.map((k) => ({ key: k, label: `${t(...listName[k])}（${k === 'basic' ? (data?.counts.basic ?? 0) : k === 'cooperative' ? (data?.counts.cooperative ?? 0) : (data?.counts.takenBack ?? 0)}）` }))}
+          items={listKinds.map((k) => ({ key: k, label: t('{name}（{n}）', '{name} ({n})', { name: t(...listName[k]), n: k === 'basic' ? (data?.counts.basic ?? 0) : k === 'cooperative' ? (data?.counts.cooperative ?? 0) : (data?.counts.takenBack ?? 0) }) }))}
         />
         <Input.Search allowClear placeholder={t('按名称、类别、部门查找', 'Find by name, category, department')} onChange={(e) => setQ(e.target.value)} style={{ maxWidth: 360, marginBottom: 12 }} data-testid="duty-search" />
         <Table<Item> rowKey="id" size="small" loading={loading} dataSource={shown} columns={columns} pagination={{ pageSize: 50, hideOnSinglePage: true }} locale={{ emptyText: <Empty description={manage ? t('清单还没有事项：可采用市级通用目录、导入已印发的清单或逐项新增', 'No items yet: adopt the city catalogue, import a published list or add items') : t('没有事项', 'No items')} /> }}
