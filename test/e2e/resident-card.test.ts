@@ -5,7 +5,7 @@
 // with an id instead of the browser's message.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiAs, launchBrowser, loginAs, newPage, screenshot, smallTapTargets, type TestPage } from './support/index.js';
+import { apiAs, launchBrowser, toastSeen, loginAs, newPage, screenshot, smallTapTargets, type TestPage } from './support/index.js';
 
 const url = inject('e2eUrl');
 let browser: Browser;
@@ -74,7 +74,7 @@ describe('a grid worker records a visit on the phone and opens the card', () => 
       await page.getByTestId('visit-confirm').click();
       expect(await page.getByTestId('visit-confirm').isChecked()).toBe(true);
       await page.getByTestId('visit-submit').click();
-      await expect.poll(async () => (await page.locator('.ant-message').textContent()) ?? '').toMatch(/已记录走访，\d+ 项信息已核实/);
+      await toastSeen(page, /已记录走访，\d+ 项信息已核实/);
       // The card after the visit: no error page, the visit listed with who made it.
       const visits = page.getByTestId('visit-list');
       await visits.waitFor();
@@ -150,7 +150,7 @@ describe('"checked in person" is never ticked for the worker', () => {
       expect(await page.getByTestId('visit-confirm').isChecked()).toBe(false);
       await page.getByTestId('visit-notes').fill('电话未接通，上门未遇');
       await page.getByTestId('visit-submit').click();
-      await expect.poll(async () => (await page.locator('.ant-message').textContent()) ?? '').toContain('信息未核实');
+      await toastSeen(page, '信息未核实');
       expect(await page.getByTestId(testId).count()).toBe(1);
       expect(await overdueResidents()).toContain(id);
       const { body: card } = await grid<Card>('GET', `/residents/${id}`);

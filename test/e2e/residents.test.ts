@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { idNumber } from '../support/people.js';
-import { apiAs, launchBrowser, loginAs, newPage, screenshot, type TestPage } from './support/index.js';
+import { apiAs, launchBrowser, toastSeen, loginAs, newPage, screenshot, type TestPage } from './support/index.js';
 
 const url = inject('e2eUrl');
 let browser: Browser;
@@ -201,7 +201,7 @@ describe('a grid worker on the phone', () => {
       await page.getByTestId('visit-confirm').click();
       await screenshot(page, 'residents-phone-visit', { fullPage: false });
       await page.getByTestId('visit-submit').click();
-      await expect.poll(async () => (await page.locator('.ant-message').textContent()) ?? '').toContain('已记录走访');
+      await toastSeen(page, '已记录走访');
       await expect.poll(() => page.getByTestId(testId).count()).toBe(0);
       const grid = await apiAs(url, 'grid');
       const { body } = await grid<{ items: { recordKind: string; recordId: number }[] }>('GET', '/stale?kind=resident&limit=200');

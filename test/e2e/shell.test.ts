@@ -4,7 +4,7 @@
 import * as OTPAuth from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiAs, launchBrowser, loginAs, newPage, screenshot, startServer, type E2eServer, type TestPage } from './support/index.js';
+import { apiAs, launchBrowser, toastSeen, loginAs, newPage, screenshot, startServer, type E2eServer, type TestPage } from './support/index.js';
 
 const url = inject('e2eUrl');
 let browser: Browser;
@@ -207,7 +207,7 @@ describe('an administrator, and a new account whose role requires a second facto
       await pickNode('user-node', '太原市');
       await page.getByTestId('user-password').fill('Audit#Second2026');
       await page.getByRole('dialog').getByRole('button', { name: '确 定' }).click();
-      await expect.poll(async () => (await page.locator('.ant-message').textContent()) ?? '').toContain('账号 auditor2 已创建');
+      await toastSeen(page, '账号 auditor2 已创建');
       await page.locator('input[placeholder="用户名或姓名"]').fill('auditor2');
       await page.locator('input[placeholder="用户名或姓名"]').press('Enter');
       await expect.poll(async () => (await page.getByTestId('users-table').textContent()) ?? '').toContain('待改初始密码');
@@ -215,7 +215,7 @@ describe('an administrator, and a new account whose role requires a second facto
       await page.getByRole('menuitem', { name: '重置密码' }).click();
       await page.getByRole('dialog').locator('input[type=password]').fill('Reset#Audit2026');
       await page.getByRole('dialog').getByRole('button', { name: '确 定' }).click();
-      await expect.poll(async () => (await page.locator('.ant-message').textContent()) ?? '').toContain('密码已重置');
+      await toastSeen(page, '密码已重置');
       const reset = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'auditor2', password: 'Reset#Audit2026' }) });
       expect(reset.status).toBe(200);
       expect(((await reset.json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(true);

@@ -136,6 +136,12 @@ describe('job queue', () => {
     });
     const id = (await a.enqueue(db, 'test.long', {}))!;
     const aRun = a.runOnce();
+    // B starts only once A holds the job: otherwise the two first claims race and B may win fairly.
+    for (let i = 0; i < 200; i++) {
+      const [r] = await queryRows<{ by: string | null }>(db, sql`SELECT locked_by AS by FROM job WHERE id = ${id}`);
+      if (r!.by === a.workerId) break;
+      await new Promise((r2) => setTimeout(r2, 10));
+    }
     const started = Date.now();
     let stolen = 0;
     while (Date.now() - started < 3 * staleMs) {

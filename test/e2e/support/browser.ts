@@ -106,3 +106,13 @@ export async function apiAs(baseURL: string, username: string, password = DEMO_P
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
 }
+
+/**
+ * Waits for a toast (antd message) that contains `text`. A toast lives three seconds, so this
+ * watches in the page itself rather than polling from the test, which can miss it on a busy machine.
+ */
+export async function toastSeen(page: Page, text: string | RegExp, timeout = 30_000): Promise<string> {
+  const notice = page.locator('.ant-message-notice', { hasText: text }).first();
+  await notice.waitFor({ state: 'attached', timeout });
+  return (await notice.textContent().catch(() => null)) ?? '';
+}

@@ -9,5 +9,5 @@
 //
 // A file that changes global settings (second-factor policy, label kinds) should start its own
 // server with startServer() so that other files keep a predictable city.
-export { apiAs, launchBrowser, loginAs, newPage, screenshot, SCREENSHOTS, smallTapTargets, viewports, type TestPage } from './browser.js';
+export { apiAs, launchBrowser, loginAs, newPage, screenshot, SCREENSHOTS, smallTapTargets, toastSeen, viewports, type TestPage } from './browser.js';
 export { DEMO_PASSWORD, ensureWebBuilt, startServer, type E2eServer } from './server.js';
