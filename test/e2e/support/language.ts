@@ -120,10 +120,15 @@ export interface RouteDecl {
  * (web/src/features/index.ts), so that a page added there is walked without editing the test.
  * Loaded at run time: the web code is type-checked with its own configuration, not the server's.
  */
-export async function webRoutes(): Promise<{ routes: RouteDecl[]; publicRoutes: RouteDecl[] }> {
+export async function webRoutes(): Promise<{ routes: RouteDecl[]; publicRoutes: RouteDecl[]; homes: string[] }> {
   const registry = new URL('../../../web/src/features/index.ts', import.meta.url).pathname;
-  const m = (await import(/* @vite-ignore */ registry)) as { features: { routes: RouteDecl[] }[]; publicRoutes: RouteDecl[] };
-  return { routes: m.features.flatMap((f) => f.routes.map((r) => ({ path: r.path, permission: r.permission }))), publicRoutes: m.publicRoutes.map((r) => ({ path: r.path })) };
+  const m = (await import(/* @vite-ignore */ registry)) as { features: { routes: RouteDecl[]; home?: { path: string }[] }[]; publicRoutes: RouteDecl[] };
+  return {
+    routes: m.features.flatMap((f) => f.routes.map((r) => ({ path: r.path, permission: r.permission }))),
+    publicRoutes: m.publicRoutes.map((r) => ({ path: r.path })),
+    // The pages a role lands on (dashboards, the inbox): each role sees its own there.
+    homes: m.features.flatMap((f) => (f.home ?? []).map((h) => h.path)),
+  };
 }
 
 type Api = Awaited<ReturnType<typeof apiAs>>;
@@ -185,14 +190,19 @@ export interface PageLeaks {
 
 export const can = (perms: readonly Permission[], need: Need) => !need || (typeof need === 'string' ? [need] : need).some((p) => perms.includes(p as Permission));
 
-/** Opens every route the user may see, in English, and returns what each page leaked. */
-export async function walkInEnglish(browser: Browser, baseURL: string, username: string, routes: readonly { path: string; permission?: Need }[]): Promise<{ visited: string[]; found: PageLeaks[] }> {
+/**
+ * Opens every route the user may see, in English, and returns what each page leaked. `skip`:
+ * routes another role has walked already (a page behind a permission looks the same to each
+ * role that holds it, so one walk of it is enough); routes open to everyone are always walked.
+ */
+export async function walkInEnglish(browser: Browser, baseURL: string, username: string, routes: readonly { path: string; permission?: Need }[], skip: ReadonlySet<string> = new Set()): Promise<{ visited: string[]; walked: string[]; found: PageLeaks[] }> {
   const api = await apiAs(baseURL, username);
   const me = (await api<{ permissions: Permission[] }>('GET', '/auth/me')).body;
   const resolvers = routeResolvers(baseURL);
   const tp = await newPage(browser, baseURL, { locale: 'en-US' });
   const found: PageLeaks[] = [];
   const visited: string[] = [];
+  const walked: string[] = [];
   try {
     await tp.context.addInitScript(ENGLISH);
     await tp.context.addInitScript(COUNT_REQUESTS);
@@ -202,6 +212,7 @@ export async function walkInEnglish(browser: Browser, baseURL: string, username:
     let loaded = false;
     for (const r of routes) {
       if (!can(me.permissions, r.permission)) continue;
+      if (r.permission && skip.has(r.path)) continue;
       const resolve = resolvers[r.path];
       if (r.path.includes(':') && !resolve) throw new Error(`no address for ${r.path}: add one to routeResolvers`);
       const paths = resolve ? await resolve(api) : [r.path];
@@ -215,11 +226,12 @@ export async function walkInEnglish(browser: Browser, baseURL: string, username:
         const leaks = await cjkLeaks(tp.page);
         if (leaks.length) found.push({ path, leaks });
       }
+      walked.push(r.path);
     }
   } finally {
     await tp.close();
   }
-  return { visited, found };
+  return { visited, walked, found };
 }
 
 export const formatLeaks = (found: PageLeaks[]) => found.map((f) => `${f.path}\n${f.leaks.map((l) => `    ${l.kind}: "${l.text}"  at ${l.where}`).join('\n')}`).join('\n');
