@@ -3,15 +3,19 @@
 // or keep editing and re-apply.
 import { Alert, App, Button, Drawer, Flex, Form, Input } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError } from '../api/client';
+import { api, type ApiError } from '../api/client';
 import type { RecordKind, RecordOut } from '../api/types';
+import { call, type BodyOf, type ResponseOf } from '../api/typed';
 import { applyFieldErrors } from './errors';
 import { useFields } from './fields';
 import { RecordFields, toBody, toFormValues } from './RecordForm';
 import { useMobile } from '../hooks/useMobile';
 import { useI18n } from '../i18n';
 
-export function RecordEditor({ kind, record, only, open, onClose, onSaved, reload }: { kind: RecordKind; record: RecordOut; only?: Set<string>; open: boolean; onClose(): void; onSaved(): void; reload(): Promise<RecordOut | undefined> }) {
+/** A record as the server answers it: common columns, then the fields of its kind (open: they come from the catalogue). */
+type Edited = ResponseOf<'/api/records/{kind}/{id}'>;
+
+export function RecordEditor({ kind, record, only, open, onClose, onSaved, reload }: { kind: RecordKind; record: Edited; only?: Set<string>; open: boolean; onClose(): void; onSaved(): void; reload(): Promise<Edited | undefined> }) {
   const { t, tt } = useI18n();
   const { fields } = useFields();
   const mobile = useMobile();
@@ -19,9 +23,11 @@ export function RecordEditor({ kind, record, only, open, onClose, onSaved, reloa
   const [form] = Form.useForm();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [base, setBase] = useState<RecordOut>(record);
+  const [base, setBase] = useState<Edited>(record);
+  // The form helpers still take the hand-written RecordOut, whose kind is the union the server names a string.
+  const baseRecord = base as RecordOut;
   const defs = useMemo(() => fields(kind).filter((f) => !only || only.has(f.key)), [fields, kind, only]);
-  const before = useMemo(() => toFormValues(defs, base), [defs, base]);
+  const before = useMemo(() => toFormValues(defs, baseRecord), [defs, baseRecord]);
 
   // Each opening edits the record as last read (the drawer builds the form afresh each time).
   useEffect(() => {
@@ -42,8 +48,11 @@ export function RecordEditor({ kind, record, only, open, onClose, onSaved, reloa
     setBusy(true);
     setError(null);
     try {
-      const path = kind === 'resident' ? `/residents/${record.id}` : `/records/${kind}/${record.id}`;
-      await api.patch(path, { ...body, version: base.version, reason: reason?.trim() || undefined });
+      const sent = { ...body, version: base.version, reason: reason?.trim() || undefined };
+      // The fields come from the catalogue at run time, so the contract can check the path, not each field.
+      if (kind === 'resident') await call.patch('/api/residents/{id}', { path: { id: record.id }, body: sent as BodyOf<'/api/residents/{id}', 'patch'> });
+      // The contract has one PATCH path per kind (/api/records/building/{id} …), none for /api/records/{kind}/{id}.
+      else await api.patch(`/records/${kind}/${record.id}`, sent);
       message.success(t('已保存', 'Saved'));
       onSaved();
     } catch (err) {
@@ -66,7 +75,7 @@ export function RecordEditor({ kind, record, only, open, onClose, onSaved, reloa
               setError(null);
               // Their version replaces whatever was typed here (the dialog said so).
               form.resetFields();
-              form.setFieldsValue(toFormValues(defs, fresh));
+              form.setFieldsValue(toFormValues(defs, fresh as RecordOut));
             }
           },
         });
@@ -96,7 +105,7 @@ export function RecordEditor({ kind, record, only, open, onClose, onSaved, reloa
     >
       {error ? <Alert type="error" showIcon title={error.message} style={{ marginBottom: 16 }} data-testid="record-save-error" /> : null}
       <Form form={form} layout="vertical" onFinish={save} initialValues={before} scrollToFirstError>
-        <RecordFields kind={kind} form={form} record={base} only={only} />
+        <RecordFields kind={kind} form={form} record={baseRecord} only={only} />
         <Form.Item name="reason" label={t('修改说明（记入变更历史）', 'Why (kept in the history)')}>
           <Input maxLength={500} placeholder={t('如：入户核实后更新', 'e.g. updated after a home visit')} />
         </Form.Item>

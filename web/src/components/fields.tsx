@@ -4,7 +4,8 @@ import { EyeOutlined } from '@ant-design/icons';
 import { App, Button, Form, Input, Modal, Tooltip, Typography } from 'antd';
 import { useCallback, useState, type ReactNode } from 'react';
 import { UserText } from './UserText';
-import { api, ApiError } from '../api/client';
+import type { ApiError } from '../api/client';
+import { call } from '../api/typed';
 import type { Catalogue, FieldInfo, RecordKind } from '../api/types';
 import { useCatalogue } from '../hooks/useReference';
 import { useI18n } from '../i18n';
@@ -72,7 +73,7 @@ export function useFields(): FieldHelpers {
  * A masked ID number or phone. With permission, "show" asks why, reveals the value through the
  * logged unmask action, and keeps it visible on this screen only.
  */
-export function MaskedValue({ residentId, field, value, masked, canUnmask, testId }: { residentId: number; field: 'idNumber' | 'phone'; value: string | null | undefined; masked: boolean; canUnmask: boolean; testId?: string }) {
+export function MaskedValue({ residentId, field, value, masked, canUnmask, testId }: { residentId: number; field: 'idNumber' | 'phone'; value: string | number | null | undefined; masked: boolean; canUnmask: boolean; testId?: string }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [clear, setClear] = useState<string | null>(null);
@@ -90,7 +91,7 @@ export function MaskedValue({ residentId, field, value, masked, canUnmask, testI
   const submit = async (v: { reason: string }) => {
     setBusy(true);
     try {
-      const r = await api.post<{ value: string | null }>(`/residents/${residentId}/unmask`, { field, reason: v.reason.trim() });
+      const r = await call.post('/api/residents/{id}/unmask', { path: { id: residentId }, body: { field, reason: v.reason.trim() } });
       setClear(r.value ?? '');
       setOpen(false);
       message.success(t('已显示完整号码，此次查看已记入审计日志', 'Shown in full; this look has been logged'));

@@ -4,10 +4,12 @@
 // worker changes the house instead.) Certificates print an address only once the two agree.
 import { App, Alert, Button, Flex } from 'antd';
 import { useState } from 'react';
-import { api, ApiError } from '../../api/client';
-import type { ResidentCard } from '../../api/types';
+import type { ApiError } from '../../api/client';
+import { call, type ResponseOf } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
+
+type ResidentCard = ResponseOf<'/api/residents/{id}'>;
 
 /** announce: say it was corrected (off where the caller says so itself). */
 export function AddressMismatch({ card, onFixed, announce = true }: { card: ResidentCard; onFixed(): void; announce?: boolean }) {
@@ -20,7 +22,7 @@ export function AddressMismatch({ card, onFixed, announce = true }: { card: Resi
   const takeHouse = async () => {
     setBusy(true);
     try {
-      await api.patch(`/residents/${card.resident.id}`, { version: card.resident.version, address: a.house, reason: '现住址按所住房屋更正' });
+      await call.patch('/api/residents/{id}', { path: { id: card.resident.id }, body: { version: card.resident.version, address: a.house, reason: '现住址按所住房屋更正' } });
       if (announce) message.success(t('已按所住房屋更正现住址', 'Address corrected from the linked house'));
       onFixed();
     } catch (e) {

@@ -4,7 +4,8 @@
 import { Alert, App, Button, Empty, Form, Input, Modal, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
+import { call, type ResponseOf } from '../../api/typed';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
@@ -12,22 +13,17 @@ import { useI18n } from '../../i18n';
 import { usePlace } from '../../shell/PlaceContext';
 import { UserText } from '../../components/UserText';
 
-interface Pair {
-  keepId: number;
-  dropId: number;
-  name: string;
-  birthDate: string;
-  reason: 'missing_id' | 'same_household' | 'same_address';
-}
+type Pair = ResponseOf<'/api/residents/duplicates'>[number];
 
 export default function DuplicatesPage() {
   const { t, tn } = useI18n();
   const navigate = useNavigate();
   const { place } = usePlace();
   const { message } = App.useApp();
-  const { data, error, loading, reload } = useApi((signal) => api.get<Pair[]>('/residents/duplicates', { nodeId: place?.id }, signal), [place?.id]);
+  const { data, error, loading, reload } = useApi((signal) => call.get('/api/residents/duplicates', { query: { nodeId: place?.id }, signal }), [place?.id]);
   const [merging, setMerging] = useState<Pair | null>(null);
-  const reasons: Record<Pair['reason'], string> = {
+  // The server names the reason as a plain string: missing_id, same_household or same_address.
+  const reasons: Record<string, string> = {
     missing_id: t('其中一条没有证件号码', 'one of them has no ID number'),
     same_household: t('同一户', 'same household'),
     same_address: t('同一住址', 'same address'),
@@ -85,7 +81,7 @@ function MergeModal({ pair, onClose, onDone }: { pair: Pair; onClose(): void; on
   const submit = async (v: { reason: string }) => {
     setBusy(true);
     try {
-      const r = await api.post<{ filled: string[] }>('/residents/merge', { keepId: pair.keepId, dropId: pair.dropId, reason: v.reason.trim() });
+      const r = await call.post('/api/residents/merge', { body: { keepId: pair.keepId, dropId: pair.dropId, reason: v.reason.trim() } });
       onDone(r.filled);
     } catch (err) {
       if (!applyFieldErrors(form, err)) setError(err as ApiError);

@@ -6,8 +6,9 @@ import { FlagOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
-import { api, ApiError } from '../../api/client';
-import type { Grant, LabelKind, LabelProposal, ResidentCard } from '../../api/types';
+import type { ApiError } from '../../api/client';
+import { call, type ResponseOf } from '../../api/typed';
+import type { LabelKind } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors } from '../../components/errors';
 import { useFields } from '../../components/fields';
@@ -15,7 +16,11 @@ import { useApi } from '../../hooks/useApi';
 import { useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 
-export function LabelsPanel({ residentId, labels, grants, onChanged }: { residentId: number; labels: ResidentCard['labels']; grants?: Grant[]; onChanged(): void }) {
+type CardLabel = ResponseOf<'/api/residents/{id}'>['labels'][number];
+type Grant = ResponseOf<'/api/grants/mine'>[number];
+type LabelProposal = ResponseOf<'/api/label-proposals'>['items'][number];
+
+export function LabelsPanel({ residentId, labels, grants, onChanged }: { residentId: number; labels: CardLabel[]; grants?: Grant[]; onChanged(): void }) {
   const { t, lang } = useI18n();
   const { can } = useAuth();
   const { code } = useFields();
@@ -23,8 +28,8 @@ export function LabelsPanel({ residentId, labels, grants, onChanged }: { residen
   const kinds = useLabelKinds();
   const [adding, setAdding] = useState(false);
   const [proposing, setProposing] = useState(false);
-  const [ending, setEnding] = useState<ResidentCard['labels'][number] | null>(null);
-  const proposals = useApi((signal) => (can('registry:read') ? api.get<{ items: LabelProposal[] }>('/label-proposals', { residentId, limit: 20 }, signal) : Promise.resolve({ items: [] as LabelProposal[] })), [residentId, labels]);
+  const [ending, setEnding] = useState<CardLabel | null>(null);
+  const proposals = useApi((signal) => (can('registry:read') ? call.get('/api/label-proposals', { query: { residentId, limit: 20, offset: 0 }, signal }) : Promise.resolve({ items: [] as LabelProposal[], total: 0 })), [residentId, labels]);
   const kindOf = useMemo(() => new Map((kinds ?? []).map((k) => [k.code, k])), [kinds]);
   const name = (c: string) => {
     const k = kindOf.get(c);
@@ -74,7 +79,8 @@ export function LabelsPanel({ residentId, labels, grants, onChanged }: { residen
             title: t('详情', 'Details'),
             render: (_, l) => {
               const schema = kindOf.get(l.code)?.attributeSchema ?? {};
-              const entries = Object.entries(l.attributes ?? {});
+              // The server leaves a label's attributes open (each kind has its own): names to strings or numbers.
+              const entries = Object.entries((l.attributes ?? {}) as Record<string, string | number>);
               if (!entries.length) return '—';
               return entries.map(([k, v]) => {
                 const def = schema[k];
@@ -175,7 +181,7 @@ function ProposeModal({ residentId, kinds, onClose, onDone }: { residentId: numb
     setBusy(true);
     setError(null);
     try {
-      await api.post('/label-proposals', { residentId, code: v.code, note: v.note.trim(), since: v.since?.format('YYYY-MM-DD') });
+      await call.post('/api/label-proposals', { body: { residentId, code: v.code, note: v.note.trim(), since: v.since?.format('YYYY-MM-DD') } });
       onDone();
     } catch (err) {
       if (!applyFieldErrors(form, err)) setError(err as ApiError);
@@ -214,8 +220,8 @@ function AddLabelModal({ residentId, kinds, onClose, onDone }: { residentId: num
     setBusy(true);
     setError(null);
     try {
-      const attributes = Object.fromEntries(Object.entries(v.attributes ?? {}).filter(([, x]) => x !== undefined && x !== null && x !== '').map(([k, x]) => [k, dayjs.isDayjs(x) ? (x as Dayjs).format('YYYY-MM-DD') : x]));
-      const r = await api.put<{ warnings?: string[] }>(`/residents/${residentId}/labels/${v.code}`, { since: v.since.format('YYYY-MM-DD'), until: v.until ? v.until.format('YYYY-MM-DD') : undefined, attributes: Object.keys(attributes).length ? attributes : undefined, reason: v.reason?.trim() || undefined });
+      const attributes: Record<string, string | number> = Object.fromEntries(Object.entries(v.attributes ?? {}).filter(([, x]) => x !== undefined && x !== null && x !== '').map(([k, x]) => [k, dayjs.isDayjs(x) ? (x as Dayjs).format('YYYY-MM-DD') : (x as string | number)]));
+      const r = await call.put('/api/residents/{id}/labels/{code}', { path: { id: residentId, code: v.code }, body: { since: v.since.format('YYYY-MM-DD'), until: v.until ? v.until.format('YYYY-MM-DD') : undefined, attributes: Object.keys(attributes).length ? attributes : undefined, reason: v.reason?.trim() || undefined } });
       onDone(r.warnings ?? []);
     } catch (err) {
       if (!applyFieldErrors(form, err)) setError(err as ApiError);
@@ -263,7 +269,7 @@ function AddLabelModal({ residentId, kinds, onClose, onDone }: { residentId: num
   );
 }
 
-function EndLabelModal({ residentId, label, labelName, onClose, onDone }: { residentId: number; label: ResidentCard['labels'][number]; labelName: string; onClose(): void; onDone(): void }) {
+function EndLabelModal({ residentId, label, labelName, onClose, onDone }: { residentId: number; label: CardLabel; labelName: string; onClose(): void; onDone(): void }) {
   const { t } = useI18n();
   const [form] = Form.useForm();
   const [error, setError] = useState<ApiError | null>(null);
@@ -271,7 +277,7 @@ function EndLabelModal({ residentId, label, labelName, onClose, onDone }: { resi
   const submit = async (v: { until: Dayjs; reason: string }) => {
     setBusy(true);
     try {
-      await api.del(`/residents/${residentId}/labels/${label.code}`, { until: v.until.format('YYYY-MM-DD'), reason: v.reason.trim() });
+      await call.del('/api/residents/{id}/labels/{code}', { path: { id: residentId, code: label.code }, query: { until: v.until.format('YYYY-MM-DD'), reason: v.reason.trim() } });
       onDone();
     } catch (err) {
       if (!applyFieldErrors(form, err)) setError(err as ApiError);

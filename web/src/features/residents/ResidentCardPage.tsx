@@ -6,8 +6,8 @@ import { Alert, App, Badge, Button, Card, Col, Descriptions, Drawer, Dropdown, E
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
-import type { Grant, ResidentCard } from '../../api/types';
+import { ApiError } from '../../api/client';
+import { call, type BodyOf, type ResponseOf } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors, ErrorPage } from '../../components/errors';
 import { MaskedValue, useFields } from '../../components/fields';
@@ -24,6 +24,9 @@ import { LabelsPanel } from './LabelsPanel';
 import { VisitForm } from './VisitForm';
 import { UserText } from '../../components/UserText';
 
+type Grant = ResponseOf<'/api/grants/mine'>[number];
+type ResidentStatus = BodyOf<'/api/residents/{id}/status'>['status'];
+
 const hiddenInInfo = new Set(['householdId', 'houseId', 'gridId', 'status', 'idAddressCode']);
 
 export default function ResidentCardPage() {
@@ -38,8 +41,8 @@ export default function ResidentCardPage() {
   const { message } = App.useApp();
   const { fields, label, text, show, code } = useFields();
   const department = !can('registry:read');
-  const { data, error, reload, setData } = useApi((signal) => api.get<ResidentCard>(`/residents/${id}`, { reason }, signal), [id, reason]);
-  const grants = useApi((signal) => (can(['registry:lookup', 'registry:supplement']) ? api.get<Grant[]>('/grants/mine', undefined, signal) : Promise.resolve([] as Grant[])), []);
+  const { data, error, reload, setData } = useApi((signal) => call.get('/api/residents/{id}', { path: { id }, query: { reason }, signal }), [id, reason]);
+  const grants = useApi((signal) => (can(['registry:lookup', 'registry:supplement']) ? call.get('/api/grants/mine', { signal }) : Promise.resolve([] as Grant[])), []);
   const [editing, setEditing] = useState(false);
   const [visiting, setVisiting] = useState(false);
   const [statusOpen, setStatusOpen] = useState(false);
@@ -63,7 +66,7 @@ export default function ResidentCardPage() {
 
   const r = data.resident;
   const reloadRecord = async () => {
-    const fresh = await api.get<ResidentCard>(`/residents/${id}`, { reason });
+    const fresh = await call.get('/api/residents/{id}', { path: { id }, query: { reason } });
     setData(fresh);
     return fresh.resident;
   };
@@ -316,14 +319,14 @@ function StatusModal({ residentId, version, current, onClose, onDone }: { reside
   const { t } = useI18n();
   const { code } = useFields();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ status: string; reason: string }>();
+  const [form] = Form.useForm<{ status: ResidentStatus; reason: string }>();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const options = ['active', 'moved_out', 'deceased', 'deleted'].filter((s) => s !== current);
-  const submit = async (v: { status: string; reason: string }) => {
+  const options = (['active', 'moved_out', 'deceased', 'deleted'] as const).filter((s) => s !== current);
+  const submit = async (v: { status: ResidentStatus; reason: string }) => {
     setBusy(true);
     try {
-      await api.post(`/residents/${residentId}/status`, { status: v.status, version, reason: v.reason.trim() });
+      await call.post('/api/residents/{id}/status', { path: { id: residentId }, body: { status: v.status, version, reason: v.reason.trim() } });
       message.success(t('状态已变更', 'Status changed'));
       onDone();
     } catch (err) {
@@ -357,7 +360,7 @@ function MoveModal({ residentId, version, onClose, onDone }: { residentId: numbe
   const submit = async (v: { gridId: number; reason: string }) => {
     setBusy(true);
     try {
-      await api.post(`/residents/${residentId}/move`, { gridId: v.gridId, version, reason: v.reason.trim() });
+      await call.post('/api/residents/{id}/move', { path: { id: residentId }, body: { gridId: v.gridId, version, reason: v.reason.trim() } });
       message.success(t('已迁往新网格', 'Moved to the new grid'));
       onDone();
     } catch (err) {

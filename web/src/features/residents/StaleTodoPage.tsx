@@ -5,8 +5,9 @@ import { CheckOutlined, RightOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Flex, Segmented, Skeleton, Statistic, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
-import type { RecordKind, ResidentCard, StaleItem } from '../../api/types';
+import type { ApiError } from '../../api/client';
+import type { RecordKind } from '../../api/types';
+import { call, type PathOf, type QueryOf, type ResponseOf } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../components/errors';
 import { MaskedValue, useFields } from '../../components/fields';
@@ -22,6 +23,10 @@ import { UserText } from '../../components/UserText';
 
 const PAGE = 50;
 
+type StaleItem = ResponseOf<'/api/stale'>['items'][number];
+type StaleKind = NonNullable<QueryOf<'/api/stale'>['kind']>;
+type ConfirmKind = PathOf<'/api/records/{kind}/{id}/confirm', 'post'>['kind'];
+
 interface Group {
   kind: RecordKind;
   id: number;
@@ -35,7 +40,8 @@ function groupItems(items: StaleItem[]): Group[] {
   const map = new Map<string, Group>();
   for (const i of items) {
     const key = `${i.recordKind}:${i.recordId}`;
-    const g = map.get(key) ?? { kind: i.recordKind, id: i.recordId, label: i.label, gridName: i.gridName, items: [], daysOverdue: 0 };
+    // The server names the kind a plain string; it is one of the record kinds.
+    const g = map.get(key) ?? { kind: i.recordKind as RecordKind, id: i.recordId, label: i.label, gridName: i.gridName, items: [], daysOverdue: 0 };
     g.items.push(i);
     g.daysOverdue = Math.max(g.daysOverdue, i.daysOverdue);
     map.set(key, g);
@@ -48,13 +54,13 @@ export default function StaleTodoPage() {
   const mobile = useMobile();
   const { place } = usePlace();
   const { message } = App.useApp();
-  const [kind, setKind] = useState<string>('all');
+  const [kind, setKind] = useState<'all' | StaleKind>('all');
   const [items, setItems] = useState<StaleItem[]>([]);
   const [total, setTotal] = useState(0);
   const [more, setMore] = useState(false);
   const [open, setOpen] = useState<Group | null>(null);
-  const summary = useApi((signal) => api.get<{ overdue: number; dueIn7Days: number; records: number }>('/stale/summary', { nodeId: place?.id }, signal), [place?.id]);
-  const first = useApi((signal) => api.get<{ items: StaleItem[]; total: number }>('/stale', { nodeId: place?.id, kind: kind === 'all' ? undefined : kind, limit: PAGE, offset: 0 }, signal), [place?.id, kind]);
+  const summary = useApi((signal) => call.get('/api/stale/summary', { query: { nodeId: place?.id }, signal }), [place?.id]);
+  const first = useApi((signal) => call.get('/api/stale', { query: { nodeId: place?.id, kind: kind === 'all' ? undefined : kind, limit: PAGE, offset: 0 }, signal }), [place?.id, kind]);
 
   // A new place or kind empties the list at once, so nobody taps an item of the old one.
   useEffect(() => {
@@ -72,7 +78,7 @@ export default function StaleTodoPage() {
   const loadMore = async () => {
     setMore(true);
     try {
-      const r = await api.get<{ items: StaleItem[]; total: number }>('/stale', { nodeId: place?.id, kind: kind === 'all' ? undefined : kind, limit: PAGE, offset: items.length });
+      const r = await call.get('/api/stale', { query: { nodeId: place?.id, kind: kind === 'all' ? undefined : kind, limit: PAGE, offset: items.length } });
       setItems((old) => [...old, ...r.items]);
       setTotal(r.total);
     } catch (err) {
@@ -109,7 +115,7 @@ export default function StaleTodoPage() {
       <Segmented
         block={mobile}
         value={kind}
-        onChange={(v) => setKind(String(v))}
+        onChange={(v) => setKind(v as 'all' | StaleKind)}
         options={[
           { value: 'all', label: t('全部', 'All') },
           { value: 'resident', label: tt('kind_resident') },
@@ -170,12 +176,12 @@ function StaleDetail({ group, onDone }: { group: Group; onDone(text: string, cle
   const { text } = useFields();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const card = useApi((signal) => (group.kind === 'resident' ? api.get<ResidentCard>(`/residents/${group.id}`, undefined, signal) : Promise.resolve(null)), [group.kind, group.id]);
+  const card = useApi((signal) => (group.kind === 'resident' ? call.get('/api/residents/{id}', { path: { id: group.id }, signal }) : Promise.resolve(null)), [group.kind, group.id]);
 
-  const confirm = async () => {
+  const confirm = async (kind: ConfirmKind) => {
     setBusy(true);
     try {
-      await api.post(`/records/${group.kind}/${group.id}/confirm`);
+      await call.post('/api/records/{kind}/{id}/confirm', { path: { kind, id: group.id } });
       onDone(t('已确认信息无误', 'Confirmed as right'));
     } catch (err) {
       setError(err as ApiError);
@@ -248,13 +254,14 @@ function StaleDetail({ group, onDone }: { group: Group; onDone(text: string, cle
       </div>
     );
   }
+  const confirmKind = group.kind;
   return (
     <div>
       {due}
       {error ? <Alert type="error" showIcon title={error.message} style={{ marginBottom: 12 }} /> : null}
       <Flex vertical gap={8}>
         {can('registry:write') ? (
-          <Button type="primary" size="large" icon={<CheckOutlined />} loading={busy} onClick={confirm} block data-testid="stale-confirm">
+          <Button type="primary" size="large" icon={<CheckOutlined />} loading={busy} onClick={() => void confirm(confirmKind)} block data-testid="stale-confirm">
             {t('已核实，信息无误', 'Checked: the record is right')}
           </Button>
         ) : null}
