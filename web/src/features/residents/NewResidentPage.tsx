@@ -4,8 +4,8 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Flex, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
-import type { ResidentOut } from '../../api/types';
+import type { ApiError } from '../../api/client';
+import { call } from '../../api/typed';
 import { applyFieldErrors } from '../../components/errors';
 import { useFields } from '../../components/fields';
 import { NodePicker } from '../../components/NodePicker';
@@ -31,7 +31,7 @@ export default function NewResidentPage() {
     setBusy(true);
     setError(null);
     try {
-      const created = await api.post<ResidentOut>('/residents', { gridId: grid, ...toBody(fields('resident'), rest), reason: reason?.trim() || undefined });
+      const created = await call.post('/api/residents', { body: { gridId: grid, ...toBody(fields('resident'), rest), reason: reason?.trim() || undefined } });
       message.success(t('已登记 {n}', '{n} registered', { n: created.name ?? '' }));
       navigate(`/residents/${created.id}`, { replace: true });
     } catch (err) {

@@ -8,8 +8,8 @@ import { Alert, App, Button, Card, DatePicker, Empty, Flex, Form, Input, InputNu
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
-import type { LabelProposal } from '../../api/types';
+import type { ApiError } from '../../api/client';
+import { call, type ResponseOf } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
 import { useFields } from '../../components/fields';
@@ -18,6 +18,10 @@ import { useApi } from '../../hooks/useApi';
 import { useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
 
+type LabelProposal = ResponseOf<'/api/label-proposals'>['items'][number];
+// The server leaves the resident open (it sends only the fields the caller may read): these are the ones shown.
+type Proposed = { id: number; name?: string; sex?: string; age?: number; idNumber?: string };
+const residentOf = (p: LabelProposal) => p.resident as Proposed;
 type Status = 'pending' | 'confirmed' | 'rejected' | 'withdrawn' | 'all';
 const statusColor: Record<string, string> = { pending: 'gold', confirmed: 'green', rejected: 'red', withdrawn: 'default' };
 const PAGE = 20;
@@ -32,13 +36,13 @@ export default function ProposalsPage() {
   const [deciding, setDeciding] = useState<{ p: LabelProposal; how: 'confirm' | 'reject' } | null>(null);
   const { message } = App.useApp();
   const list = useApi(
-    (signal) => api.get<{ items: LabelProposal[]; total: number }>('/label-proposals', { status: status === 'all' ? undefined : status, limit: PAGE, offset: (page - 1) * PAGE }, signal),
+    (signal) => call.get('/api/label-proposals', { query: { status: status === 'all' ? undefined : status, limit: PAGE, offset: (page - 1) * PAGE }, signal }),
     [status, page],
   );
-  const counts = useApi((signal) => api.get<Record<string, number>>('/label-proposals/counts', undefined, signal), [list.data]);
+  const counts = useApi((signal) => call.get('/api/label-proposals/counts', { signal }), [list.data]);
   const withdraw = async (p: LabelProposal) => {
     try {
-      await api.post(`/label-proposals/${p.id}/withdraw`, {});
+      await call.post('/api/label-proposals/{id}/withdraw', { path: { id: p.id }, body: {} });
       message.success(t('已撤回', 'Withdrawn'));
       list.reload();
     } catch (err) {
@@ -88,9 +92,9 @@ export default function ProposalsPage() {
               title: t('居民', 'Resident'),
               render: (_, p) => (
                 <Space orientation="vertical" size={0}>
-                  {department ? <Typography.Text strong>{p.resident.name ?? `#${p.resident.id}`}</Typography.Text> : <Link to={`/residents/${p.resident.id}`}>{p.resident.name ?? `#${p.resident.id}`}</Link>}
+                  {department ? <Typography.Text strong>{residentOf(p).name ?? `#${p.resident.id}`}</Typography.Text> : <Link to={`/residents/${p.resident.id}`}>{residentOf(p).name ?? `#${p.resident.id}`}</Link>}
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {[sex(p.resident.sex), p.resident.age !== undefined ? t('{n} 岁', '{n}', { n: p.resident.age as number }) : '', p.resident.idNumber ?? ''].filter(Boolean).join(' · ')}
+                    {[sex(p.resident.sex), p.resident.age !== undefined ? t('{n} 岁', '{n}', { n: residentOf(p).age as number }) : '', residentOf(p).idNumber ?? ''].filter(Boolean).join(' · ')}
                   </Typography.Text>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>{p.place}</Typography.Text>
                 </Space>
@@ -178,11 +182,11 @@ function DecideModal({ proposal, how, onClose, onDone }: { proposal: LabelPropos
     setError(null);
     try {
       if (how === 'confirm') {
-        const attributes = Object.fromEntries(Object.entries(v.attributes ?? {}).filter(([, x]) => x !== undefined && x !== null && x !== '').map(([k, x]) => [k, dayjs.isDayjs(x) ? (x as Dayjs).format('YYYY-MM-DD') : x]));
-        const r = await api.post<{ warnings: string[] }>(`/label-proposals/${proposal.id}/confirm`, { reason: v.reason?.trim() || undefined, since: v.since?.format('YYYY-MM-DD'), attributes: Object.keys(attributes).length ? attributes : undefined });
+        const attributes: Record<string, string | number> = Object.fromEntries(Object.entries(v.attributes ?? {}).filter(([, x]) => x !== undefined && x !== null && x !== '').map(([k, x]) => [k, dayjs.isDayjs(x) ? (x as Dayjs).format('YYYY-MM-DD') : (x as string | number)]));
+        const r = await call.post('/api/label-proposals/{id}/confirm', { path: { id: proposal.id }, body: { reason: v.reason?.trim() || undefined, since: v.since?.format('YYYY-MM-DD'), attributes: Object.keys(attributes).length ? attributes : undefined } });
         onDone(r.warnings);
       } else {
-        await api.post(`/label-proposals/${proposal.id}/reject`, { reason: (v.reason ?? '').trim() });
+        await call.post('/api/label-proposals/{id}/reject', { path: { id: proposal.id }, body: { reason: (v.reason ?? '').trim() } });
         onDone([]);
       }
     } catch (err) {
@@ -191,7 +195,7 @@ function DecideModal({ proposal, how, onClose, onDone }: { proposal: LabelPropos
       setBusy(false);
     }
   };
-  const who = proposal.resident.name ?? `#${proposal.resident.id}`;
+  const who = residentOf(proposal).name ?? `#${proposal.resident.id}`;
   return (
     <Modal
       open

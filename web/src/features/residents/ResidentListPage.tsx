@@ -7,8 +7,7 @@ import { FilterOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons'
 import { Badge, Button, Card, Col, Empty, Flex, Form, Input, InputNumber, Pagination, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
-import type { Page, ResidentOut } from '../../api/types';
+import { call, type QueryOf, type ResponseOf } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../components/errors';
 import { useFields } from '../../components/fields';
@@ -21,6 +20,9 @@ import { usePlace } from '../../shell/PlaceContext';
 import { UserText } from '../../components/UserText';
 
 const PAGE = 20;
+
+type ResidentOut = ResponseOf<'/api/residents'>['items'][number];
+type Query = QueryOf<'/api/residents'>;
 
 export default function ResidentListPage() {
   const { t, tt, lang } = useI18n();
@@ -39,12 +41,13 @@ export default function ResidentListPage() {
   const f = {
     q: params.get('q') ?? '',
     labels: params.getAll('labels'),
-    residenceStatus: params.get('residenceStatus') ?? undefined,
-    sex: params.get('sex') ?? undefined,
+    // From the URL, which anyone may edit: the server refuses a value it does not know.
+    residenceStatus: (params.get('residenceStatus') ?? undefined) as Query['residenceStatus'],
+    sex: (params.get('sex') ?? undefined) as Query['sex'],
     ageMin: params.get('ageMin') ? Number(params.get('ageMin')) : undefined,
     ageMax: params.get('ageMax') ? Number(params.get('ageMax')) : undefined,
     stale: params.get('stale') === '1',
-    status: params.getAll('status'),
+    status: params.getAll('status') as NonNullable<Query['status']>,
     page: Number(params.get('page') ?? 1) || 1,
   };
   const key = params.toString();
@@ -72,7 +75,7 @@ export default function ResidentListPage() {
       limit: PAGE,
       offset: (f.page - 1) * PAGE,
     };
-    return numberQ ? api.post<Page<ResidentOut>>('/residents/search', { ...query, q: numberQ }, undefined, signal) : api.get<Page<ResidentOut>>('/residents', { ...query, q: f.q || undefined }, signal);
+    return numberQ ? call.post('/api/residents/search', { body: { ...query, q: numberQ }, signal }) : call.get('/api/residents', { query: { ...query, q: f.q || undefined }, signal });
   }, [place?.id, key, numberQ]);
   const onSearch = (raw: string) => {
     const v = raw.trim();

@@ -4,35 +4,35 @@
 import { Alert, Button, Checkbox, DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
+import { call, type BodyOf, type ResponseOf } from '../../api/typed';
 import { applyFieldErrors } from '../../components/errors';
 import { useFields } from '../../components/fields';
 import { useI18n } from '../../i18n';
 
-export interface VisitResult {
-  id: number;
-  visitedAt: string;
-  confirmedPolicies: number[];
-}
+export type VisitResult = ResponseOf<'/api/visits', 'post'>;
+type VisitKind = BodyOf<'/api/visits'>['kind'];
 
 export function VisitForm({ residentId, householdId, onDone, compact, confirms, withHousehold }: { residentId?: number; householdId?: number; onDone(r: VisitResult): void; compact?: boolean; /** Names of the review items a confirming visit restarts. */ confirms?: string[]; /** The person's household is confirmed too. */ withHousehold?: boolean }) {
   const { t, lang } = useI18n();
   const { catalogue } = useFields();
-  const [form] = Form.useForm<{ kind: string; notes?: string; visitedAt?: Dayjs; confirm: boolean }>();
+  const [form] = Form.useForm<{ kind: VisitKind; notes?: string; visitedAt?: Dayjs; confirm: boolean }>();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const kinds = Object.entries(catalogue?.codeTables.visitKind ?? { routine: { zh: '例行走访', en: 'routine visit' } });
 
-  const submit = async (v: { kind: string; notes?: string; visitedAt?: Dayjs; confirm: boolean }) => {
+  const submit = async (v: { kind: VisitKind; notes?: string; visitedAt?: Dayjs; confirm: boolean }) => {
     setBusy(true);
     setError(null);
     try {
-      const r = await api.post<VisitResult>('/visits', {
-        ...(residentId ? { residentId } : { householdId }),
-        kind: v.kind,
-        notes: v.notes?.trim() || undefined,
-        visitedAt: v.visitedAt ? v.visitedAt.toISOString() : undefined,
-        confirm: v.confirm,
+      const r = await call.post('/api/visits', {
+        body: {
+          ...(residentId ? { residentId } : { householdId }),
+          kind: v.kind,
+          notes: v.notes?.trim() || undefined,
+          visitedAt: v.visitedAt ? v.visitedAt.toISOString() : undefined,
+          confirm: v.confirm,
+        },
       });
       form.resetFields();
       onDone(r);
