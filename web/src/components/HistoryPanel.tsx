@@ -3,22 +3,28 @@
 import { Alert, Card, DatePicker, Descriptions, Empty, Flex, Skeleton, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api, ApiError } from '../api/client';
-import type { HistoryEntry, RecordKind, RecordOut, TrailEntry } from '../api/types';
+import type { ApiError } from '../api/client';
+import type { RecordKind } from '../api/types';
+import { call, type ResponseOf } from '../api/typed';
 import { PersonName } from './PersonName';
 import { useFields } from './fields';
 import { useApi } from '../hooks/useApi';
 import { useMobile } from '../hooks/useMobile';
 import { useI18n } from '../i18n';
 
+type HistoryEntry = ResponseOf<'/api/residents/{id}/history'>[number];
+type AsOf = ResponseOf<'/api/residents/{id}/as-of'>;
+
 export function HistoryPanel({ kind, id }: { kind: RecordKind; id: number }) {
   const { t, tt, term } = useI18n();
   const { label, text, fields } = useFields();
   const mobile = useMobile();
-  const base = kind === 'resident' ? `/residents/${id}` : `/records/${kind}/${id}`;
-  const { data, error, loading } = useApi((signal) => api.get<HistoryEntry[]>(`${base}/history`, undefined, signal), [base]);
+  const { data, error, loading } = useApi(
+    (signal): Promise<HistoryEntry[]> => (kind === 'resident' ? call.get('/api/residents/{id}/history', { path: { id }, signal }) : call.get('/api/records/{kind}/{id}/history', { path: { kind, id }, signal })),
+    [kind, id],
+  );
   const [date, setDate] = useState<Dayjs | null>(null);
-  const [asOf, setAsOf] = useState<RecordOut | null | undefined>(undefined);
+  const [asOf, setAsOf] = useState<AsOf | undefined>(undefined);
   const [asOfError, setAsOfError] = useState<ApiError | null>(null);
 
   const pickDate = async (d: Dayjs | null) => {
@@ -27,7 +33,8 @@ export function HistoryPanel({ kind, id }: { kind: RecordKind; id: number }) {
     setAsOfError(null);
     if (!d) return;
     try {
-      setAsOf(await api.get<RecordOut | null>(`${base}/as-of`, { date: d.format('YYYY-MM-DD') }));
+      // Only residents have an as-of view (the date picker shows for them alone).
+      setAsOf(await call.get('/api/residents/{id}/as-of', { path: { id }, query: { date: d.format('YYYY-MM-DD') } }));
     } catch (err) {
       setAsOfError(err as ApiError);
     }
@@ -110,7 +117,7 @@ export function HistoryPanel({ kind, id }: { kind: RecordKind; id: number }) {
 
 export function TrailPanel({ residentId }: { residentId: number }) {
   const { t, tt, lang } = useI18n();
-  const { data, error, loading } = useApi((signal) => api.get<{ items: TrailEntry[]; total: number }>(`/residents/${residentId}/trail`, undefined, signal), [residentId]);
+  const { data, error, loading } = useApi((signal) => call.get('/api/residents/{id}/trail', { path: { id: residentId }, signal }), [residentId]);
   const actions: Record<string, [string, string]> = {
     'resident.read': ['查看档案', 'opened the card'],
     'resident.list': ['列表查看', 'saw in a list'],

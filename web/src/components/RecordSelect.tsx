@@ -2,10 +2,13 @@
 // household's head): type to search within the record's grid, see names rather than ids.
 import { Select } from 'antd';
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../api/client';
-import type { Page, RecordKind, RecordOut } from '../api/types';
+import type { RecordKind } from '../api/types';
+import { call, type ResponseOf } from '../api/typed';
 import { useI18n } from '../i18n';
 import { UserText } from '../components/UserText';
+
+/** A record as the server answers it (a resident is one too): common columns, then its kind's fields. */
+type RecordOut = ResponseOf<'/api/records/{kind}/{id}'>;
 
 export function recordTitle(kind: RecordKind, r: RecordOut, t: (zh: string, en: string, p?: Record<string, string | number>) => string): string {
   switch (kind) {
@@ -27,14 +30,18 @@ export function RecordSelect({ kind, value, onChange, gridId, placeholder, testI
   const [options, setOptions] = useState<{ value: number; record: RecordOut | null }[]>([]);
   const [loading, setLoading] = useState(false);
   const timer = useRef<number | undefined>(undefined);
-  const path = kind === 'resident' ? '/residents' : `/records/${kind}`;
 
   const search = (q: string) => {
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => {
       setLoading(true);
       // Residents are searched in a request body: a number typed here never goes into a URL.
-      const found = kind === 'resident' && q.trim() ? api.post<Page<RecordOut>>('/residents/search', { q: q.trim(), gridId: gridId ?? undefined, limit: 30 }) : api.get<Page<RecordOut>>(path, { q: q.trim() || undefined, gridId: gridId ?? undefined, limit: 30 });
+      const found: Promise<{ items: RecordOut[] }> =
+        kind === 'resident' && q.trim()
+          ? call.post('/api/residents/search', { body: { q: q.trim(), gridId: gridId ?? undefined, limit: 30 } })
+          : kind === 'resident'
+            ? call.get('/api/residents', { query: { q: q.trim() || undefined, gridId: gridId ?? undefined, limit: 30, offset: 0 } })
+            : call.get('/api/records/{kind}', { path: { kind }, query: { q: q.trim() || undefined, gridId: gridId ?? undefined, limit: 30, offset: 0 } });
       found.then(
         (r) => {
           setOptions((old) => {
@@ -56,7 +63,7 @@ export function RecordSelect({ kind, value, onChange, gridId, placeholder, testI
 
   useEffect(() => {
     if (!value || options.some((o) => o.value === value)) return;
-    const one = kind === 'resident' ? api.get<{ resident: RecordOut }>(`/residents/${value}`).then((c) => c.resident) : api.get<RecordOut>(`/records/${kind}/${value}`);
+    const one: Promise<RecordOut> = kind === 'resident' ? call.get('/api/residents/{id}', { path: { id: value } }).then((c) => c.resident) : call.get('/api/records/{kind}/{id}', { path: { kind, id: value } });
     one.then(
       (r) => setOptions((old) => (old.some((o) => o.value === value) ? old : [{ value, record: r }, ...old])),
       () => setOptions((old) => [{ value, record: null }, ...old]),

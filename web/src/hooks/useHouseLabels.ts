@@ -1,16 +1,17 @@
 // Houses are known to people by building and room ("1号楼 1单元 101"), not by number: this
 // resolves house ids to that label, a few at a time and remembered for the session.
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
-import type { RecordOut } from '../api/types';
+import { call, type ResponseOf } from '../api/typed';
 import { useI18n } from '../i18n';
+
+type RecordOut = ResponseOf<'/api/records/{kind}/{id}'>;
 
 const houses = new Map<number, Promise<RecordOut | null>>();
 const buildings = new Map<number, Promise<RecordOut | null>>();
-const one = (cache: Map<number, Promise<RecordOut | null>>, kind: string, id: number) => {
+const one = (cache: Map<number, Promise<RecordOut | null>>, kind: 'house' | 'building', id: number) => {
   let p = cache.get(id);
   if (!p) {
-    p = api.get<RecordOut>(`/records/${kind}/${id}`).catch(() => null);
+    p = call.get('/api/records/{kind}/{id}', { path: { kind, id } }).catch(() => null);
     cache.set(id, p);
   }
   return p;

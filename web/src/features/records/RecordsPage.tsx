@@ -5,8 +5,8 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Col, Descriptions, Drawer, Empty, Flex, Form, Input, Modal, Select, Skeleton, Table, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
-import type { Page, RecordOut } from '../../api/types';
+import { api, type ApiError } from '../../api/client';
+import { call, type BodyOf, type ResponseOf } from '../../api/typed';
 import { useAuth } from '../../auth/AuthContext';
 import { applyFieldErrors, ErrorAlert } from '../../components/errors';
 import { useFields } from '../../components/fields';
@@ -26,6 +26,10 @@ import { UserText } from '../../components/UserText';
 export const otherKinds = ['household', 'building', 'house', 'organisation', 'facility'] as const;
 type OtherKind = (typeof otherKinds)[number];
 const PAGE = 20;
+
+/** A record as the server answers it: common columns, then the fields of its kind (open: they come from the catalogue). */
+type RecordOut = ResponseOf<'/api/records/{kind}/{id}'>;
+type CloseStatus = BodyOf<'/api/records/{kind}/{id}/status'>['status'];
 
 /** The columns each list shows (the rest are in the drawer). */
 const listColumns: Record<OtherKind, string[]> = {
@@ -50,10 +54,10 @@ export default function RecordsPage() {
   const page = Number(params.get('page') ?? 1) || 1;
   const openId = params.get('open') ? Number(params.get('open')) : null;
   const [creating, setCreating] = useState(false);
-  const { data, error, loading, reload } = useApi((signal) => api.get<Page<RecordOut>>(`/records/${kind}`, { nodeId: place?.id, q: q || undefined, limit: PAGE, offset: (page - 1) * PAGE }, signal), [kind, place?.id, q, page]);
+  const { data, error, loading, reload } = useApi((signal) => call.get('/api/records/{kind}', { path: { kind }, query: { nodeId: place?.id, q: q || undefined, limit: PAGE, offset: (page - 1) * PAGE }, signal }), [kind, place?.id, q, page]);
 
   // House lists name their building, not its number.
-  const buildings = useApi((signal) => (kind === 'house' || kind === 'organisation' ? api.get<Page<RecordOut>>('/records/building', { nodeId: place?.id, limit: 200 }, signal) : Promise.resolve(null)), [kind, place?.id]);
+  const buildings = useApi((signal) => (kind === 'house' || kind === 'organisation' ? call.get('/api/records/{kind}', { path: { kind: 'building' }, query: { nodeId: place?.id, limit: 200, offset: 0 }, signal }) : Promise.resolve(null)), [kind, place?.id]);
   const buildingName = useMemo(() => new Map((buildings.data?.items ?? []).map((b) => [b.id, String(b.name)])), [buildings.data]);
   // Households name their house ("1号楼 1单元 101"), resolved for the rows on screen.
   const houseLabels = useHouseLabels(kind === 'household' ? (data?.items ?? []).map((h) => Number(h.houseId)).filter((x) => x > 0) : []);
@@ -143,8 +147,8 @@ function RecordDrawer({ kind, id, onClose, onChanged, buildingName }: { kind: Ot
   const mobile = useMobile();
   const navigate = useNavigate();
   const { fields, label, text, show } = useFields();
-  const { data, error, reload, setData } = useApi((signal) => (id ? api.get<RecordOut>(`/records/${kind}/${id}`, undefined, signal) : Promise.resolve(undefined)), [kind, id]);
-  const members = useApi((signal) => (id && kind === 'household' ? api.get<Page<RecordOut>>('/residents', { householdId: id, limit: 50 }, signal) : Promise.resolve(null)), [kind, id]);
+  const { data, error, reload, setData } = useApi((signal) => (id ? call.get('/api/records/{kind}/{id}', { path: { kind, id }, signal }) : Promise.resolve(undefined)), [kind, id]);
+  const members = useApi((signal) => (id && kind === 'household' ? call.get('/api/residents', { query: { householdId: id, limit: 50, offset: 0 }, signal }) : Promise.resolve(null)), [kind, id]);
   const [editing, setEditing] = useState(false);
   const [closing, setClosing] = useState(false);
   useEffect(() => setEditing(false), [id]);
@@ -221,7 +225,7 @@ function RecordDrawer({ kind, id, onClose, onChanged, buildingName }: { kind: Ot
             onChanged();
           }}
           reload={async () => {
-            const fresh = await api.get<RecordOut>(`/records/${kind}/${data.id}`);
+            const fresh = await call.get('/api/records/{kind}/{id}', { path: { kind, id: data.id } });
             setData(fresh);
             return fresh;
           }}
@@ -247,6 +251,7 @@ function CreateModal({ kind, onClose, onDone }: { kind: OtherKind; onClose(): vo
     setBusy(true);
     setError(null);
     try {
+      // The contract has one POST path per kind (/api/records/building …), none for /api/records/{kind}.
       const created = await api.post<RecordOut>(`/records/${kind}`, { [placeKey]: node, ...toBody(fields(kind), rest), reason: (reason as string | undefined)?.trim() || undefined });
       message.success(t('已新建', 'Created'));
       onDone(created.id);
@@ -279,13 +284,13 @@ function CreateModal({ kind, onClose, onDone }: { kind: OtherKind; onClose(): vo
 
 function CloseModal({ kind, record, onClose, onDone }: { kind: OtherKind; record: RecordOut; onClose(): void; onDone(): void }) {
   const { t } = useI18n();
-  const [form] = Form.useForm<{ status: string; reason: string }>();
+  const [form] = Form.useForm<{ status: CloseStatus; reason: string }>();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (v: { status: string; reason: string }) => {
+  const submit = async (v: { status: CloseStatus; reason: string }) => {
     setBusy(true);
     try {
-      await api.post(`/records/${kind}/${record.id}/status`, { status: v.status, version: record.version, reason: v.reason.trim() });
+      await call.post('/api/records/{kind}/{id}/status', { path: { kind, id: record.id }, body: { status: v.status, version: record.version, reason: v.reason.trim() } });
       onDone();
     } catch (err) {
       if (!applyFieldErrors(form, err)) setError(err as ApiError);
