@@ -2,15 +2,18 @@
 // field policies and departments. Loaded once per session and kept; `invalidateReference` drops
 // a kind after an admin changes it.
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
 import type { Catalogue, Department, FieldPolicy, LabelKind } from '../api/types';
+import { call } from '../api/typed';
 
 type Key = 'catalogue' | 'labels' | 'policies' | 'departments';
+// The hooks below hand out the shared shapes of api/types, which the pages read: narrower than the
+// contract where the server's schema is open (a label's attributeSchema is unknown there; a field's
+// type and a policy's kind are plain strings), so the answers are typed here and named there.
 const loaders: Record<Key, () => Promise<unknown>> = {
-  catalogue: () => api.get<Catalogue>('/registry/catalogue'),
-  labels: () => api.get<LabelKind[]>('/labels'),
-  policies: () => api.get<FieldPolicy[]>('/field-policies'),
-  departments: () => api.get<Department[]>('/departments'),
+  catalogue: () => call.get('/api/registry/catalogue', {}),
+  labels: () => call.get('/api/labels', {}),
+  policies: () => call.get('/api/field-policies', {}),
+  departments: () => call.get('/api/departments', {}),
 };
 const cache = new Map<Key, Promise<unknown>>();
 const listeners = new Map<Key, Set<() => void>>();

@@ -5,13 +5,15 @@ import { SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, Row, Segmented, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, ApiError } from '../../api/client';
-import type { ResidentOut } from '../../api/types';
+import type { ApiError } from '../../api/client';
+import { call, type ResponseOf } from '../../api/typed';
 import { applyFieldErrors } from '../../components/errors';
 import { MaskedValue, useFields } from '../../components/fields';
 import { PageHeader } from '../../components/PageHeader';
 import { useLabelKinds } from '../../hooks/useReference';
 import { useI18n } from '../../i18n';
+
+type ResidentOut = ResponseOf<'/api/lookup/residents', 'post'>[number];
 
 const shown = new Set(['gridId', 'status', 'idAddressCode']);
 
@@ -31,7 +33,7 @@ export default function LookupPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await api.post<ResidentOut[]>('/lookup/residents', { [v.by]: v.value.trim(), reason: v.reason.trim() });
+      const r = await call.post('/api/lookup/residents', { body: { [v.by]: v.value.trim(), reason: v.reason.trim() } });
       setResults(r);
       setPurpose(v.reason.trim());
     } catch (err) {

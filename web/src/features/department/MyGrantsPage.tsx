@@ -1,17 +1,20 @@
 // 我的授权: what the caller's department may read, write and see unmasked, where and why.
 import { Card, Empty, Skeleton, Table } from 'antd';
 import { GrantFields, useNodeNames } from '../../components/GrantFields';
-import { api } from '../../api/client';
-import type { Grant } from '../../api/types';
+import type { RecordKind } from '../../api/types';
+import { call, type ResponseOf } from '../../api/typed';
 import { ErrorAlert } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { useI18n } from '../../i18n';
 import { UserText } from '../../components/UserText';
 
+// The contract names a grant's kind a plain string; it is one of the record kinds, which GrantFields takes.
+type Grant = ResponseOf<'/api/grants/mine'>[number] & { recordKind: RecordKind };
+
 export default function MyGrantsPage() {
   const { t, tt } = useI18n();
-  const { data, error, loading, reload } = useApi((signal) => api.get<Grant[]>('/grants/mine', undefined, signal), []);
+  const { data, error, loading, reload } = useApi((signal) => call.get('/api/grants/mine', { signal }) as Promise<Grant[]>, []);
   const names = useNodeNames((data ?? []).map((g) => g.nodeId));
   return (
     <div>
